@@ -1,0 +1,1 @@
+"""Dagster assets by layer: ingest (raw), staging, traits, scoring, marts."""

@@ -1,0 +1,1 @@
+"""Dagster frame: definitions, jobs, schedule and resources."""

@@ -1,0 +1,26 @@
+"""The Dagster definitions: `dagster dev` from the repository root loads this module (see pyproject.toml)."""
+
+import dagster as dg
+
+from assets.checks import key_checks
+from assets.ingest import raw_assets
+from assets.marts import mart_assets
+from assets.scoring import customer_scores
+from assets.staging import staging_assets
+from assets.traits import customer_traits
+from pipelines.jobs import nightly_job, nightly_schedule
+from pipelines.resources import build_resources
+from tiering.settings import Settings
+
+
+def build_definitions(settings: Settings) -> dg.Definitions:
+    return dg.Definitions(
+        assets=[*raw_assets, *staging_assets, customer_traits, customer_scores, *mart_assets],
+        asset_checks=key_checks,
+        jobs=[nightly_job],
+        schedules=[nightly_schedule],
+        resources=build_resources(settings),
+    )
+
+
+defs = build_definitions(Settings.from_env())

@@ -1,0 +1,18 @@
+"""The nightly job (in-process: DuckDB and Polars are multi-threaded already) and its 02:00 schedule."""
+
+import dagster as dg
+
+nightly_job = dg.define_asset_job(
+    "nightly_tiers",
+    selection=dg.AssetSelection.all(),
+    executor_def=dg.in_process_executor,
+    description="Load the landing feeds, derive traits, score, tier and publish for one as-of date.",
+)
+
+nightly_schedule = dg.build_schedule_from_partitioned_job(
+    nightly_job,
+    hour_of_day=2,
+    minute_of_hour=0,
+    name="nightly_tiers_at_2am",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+)

@@ -1,0 +1,40 @@
+"""Resources, configured from the environment (TIERS_LANDING_DIR, TIERS_WAREHOUSE_DIR, TIERS_POLICY)."""
+
+from pathlib import Path
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from tiering.policy import Policy, load_policy
+from tiering.settings import Settings
+
+
+class TiersConfig(dg.ConfigurableResource):
+    """Where the landing feeds, the warehouse and the policy are."""
+
+    landing_dir: str
+    warehouse_dir: str
+    policy_path: str
+
+    @property
+    def landing(self) -> Path:
+        return Path(self.landing_dir)
+
+    @property
+    def bi_db(self) -> Path:
+        return Path(self.warehouse_dir) / "tiers.duckdb"
+
+    def policy(self) -> Policy:
+        return load_policy(Path(self.policy_path))
+
+
+def build_resources(settings: Settings) -> dict:
+    settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
+    return {
+        "tiers": TiersConfig(
+            landing_dir=str(settings.landing_dir),
+            warehouse_dir=str(settings.warehouse_dir),
+            policy_path=str(settings.policy_path),
+        ),
+        "duckdb": DuckDBResource(database=str(settings.work_db)),
+    }

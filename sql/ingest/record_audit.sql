@@ -1,0 +1,1 @@
+INSERT INTO quality.load_audit VALUES ($feed, $files, $rows_read, $rows_loaded, $rows_rejected, current_timestamp)

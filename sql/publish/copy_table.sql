@@ -1,0 +1,1 @@
+CREATE TABLE bi.{schema}.{table} AS SELECT * FROM {schema}.{table}

@@ -1,0 +1,16 @@
+-- Invoices in the base currency, converted at the rate of their order's currency (base without an order).
+CREATE OR REPLACE TABLE staging.invoices AS
+SELECT
+    i.invoice_id,
+    i.customer_id,
+    i.order_id,
+    i.issued_date,
+    i.due_date,
+    i.amount::DOUBLE * coalesce(o.rate_to_base, 1.0) AS amount,
+    coalesce(o.rate_to_base, 1.0) AS rate_to_base
+FROM raw.invoices AS i
+LEFT JOIN (
+    SELECT o.order_id, r.rate_to_base
+    FROM raw.orders AS o
+    JOIN staging.fx_rates AS r ON r.currency = upper(trim(o.currency))
+) AS o USING (order_id)

@@ -1,0 +1,9 @@
+-- Payments in the base currency, at the rate of their invoice.
+CREATE OR REPLACE TABLE staging.payments AS
+SELECT
+    p.payment_id,
+    p.invoice_id,
+    p.paid_date,
+    p.amount::DOUBLE * coalesce(i.rate_to_base, 1.0) AS amount
+FROM raw.payments AS p
+LEFT JOIN staging.invoices AS i USING (invoice_id)

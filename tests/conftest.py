@@ -1,0 +1,49 @@
+"""Shared fixtures: demo data generated once per session, the real definitions run on it."""
+
+from datetime import date
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from pipelines.definitions import build_definitions
+from tiering.demo_data import generate
+from tiering.settings import DEFAULT_POLICY, Settings
+
+AS_OF = date(2026, 6, 30)
+
+
+def make_settings(root: Path, landing: Path | None = None) -> Settings:
+    return Settings(
+        landing_dir=landing or root / "landing",
+        warehouse_dir=root / "warehouse",
+        policy_path=DEFAULT_POLICY,
+        timezone="UTC",
+        history_start="2020-01-01",
+    )
+
+
+def run_nightly(settings: Settings, as_of: date = AS_OF) -> dg.ExecuteInProcessResult:
+    job = build_definitions(settings).resolve_job_def("nightly_tiers")
+    with dg.DagsterInstance.ephemeral() as instance:
+        return job.execute_in_process(
+            instance=instance, partition_key=as_of.isoformat(), raise_on_error=False
+        )
+
+
+@pytest.fixture(scope="session")
+def as_of() -> date:
+    return AS_OF
+
+
+@pytest.fixture(scope="session")
+def s_landing(tmp_path_factory) -> Path:
+    landing = tmp_path_factory.mktemp("s_data") / "landing"
+    generate(landing, size="S", seed=7, end_date=AS_OF)
+    return landing
+
+
+@pytest.fixture(scope="session")
+def s_run(tmp_path_factory, s_landing) -> tuple[Settings, dg.ExecuteInProcessResult]:
+    settings = make_settings(tmp_path_factory.mktemp("s_run"), landing=s_landing)
+    return settings, run_nightly(settings)

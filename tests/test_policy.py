@@ -1,0 +1,103 @@
+"""The policy file: the shipped one is valid; a bad one gets a clear error naming each bad field."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tiering.policy import PolicyError, load_policy
+from tiering.settings import DEFAULT_POLICY
+from tiering.traits import TRAIT_COLUMNS
+
+
+@pytest.fixture
+def policy_data() -> dict:
+    return yaml.safe_load(DEFAULT_POLICY.read_text())
+
+
+def _errors_for(tmp_path: Path, data) -> str:
+    path = tmp_path / "policy.yaml"
+    path.write_text(data if isinstance(data, str) else yaml.safe_dump(data))
+    with pytest.raises(PolicyError) as raised:
+        load_policy(path)
+    return str(raised.value)
+
+
+def test_shipped_policy_is_valid_and_scores_only_known_traits():
+    policy = load_policy(DEFAULT_POLICY)
+    assert policy.tiers.ideal == 70 and policy.tiers.acceptable == 40
+    assert (policy.action("Ideal"), policy.action("Acceptable"), policy.action("Poor")) == (
+        "Proactive",
+        "Reactive",
+        "No-fly zone",
+    )
+    assert set(policy.traits) <= set(TRAIT_COLUMNS)
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (
+            lambda d: d["traits"]["revenue_12m"].update(weight=0),
+            "traits.revenue_12m.weight: Input should be greater than 0",
+        ),
+        (
+            lambda d: d["traits"]["discount_depth"].update(direction="higher_is_better"),
+            "traits.discount_depth: Value error, direction is higher_is_better but ideal=0.02 and poor=0.25",
+        ),
+        (
+            lambda d: d["traits"]["gross_margin"].update(ideal=0.1),
+            "traits.gross_margin: Value error, 'ideal' and 'poor'",
+        ),
+        (
+            lambda d: d["traits"]["gross_margin"].pop("direction"),
+            "traits.gross_margin.direction: Field required",
+        ),
+        (lambda d: d["traits"].update(shoe_size=d["traits"]["tenure_days"]), "traits.shoe_size"),
+        (
+            lambda d: d["tiers"].update(acceptable=75),
+            "tiers: Value error, acceptable (75.0) must be below ideal (70.0)",
+        ),
+        (lambda d: d["tiers"].update(ideal=120), "tiers.ideal: Input should be less than or equal to 100"),
+        (lambda d: d["knockouts"][0].update(trait="nope"), "knockouts.0.trait: Input should be"),
+        (
+            lambda d: d["knockouts"][0].update(below=3),
+            "knockouts.0: Value error, give exactly one of 'above' or 'below'",
+        ),
+        (lambda d: d["knockouts"][1].update(max_tier="Ideal"), "knockouts.1.max_tier"),
+        (
+            lambda d: d["profile"]["employees"].update(min=10_000),
+            "profile.employees: Value error, min 10000.0 is above",
+        ),
+        (lambda d: d.update(base_currency="dollars"), "base_currency: String should match pattern"),
+        (lambda d: d.update(tiers_typo={}), "tiers_typo: Extra inputs are not permitted"),
+    ],
+)
+def test_bad_policy_names_the_field(tmp_path, policy_data, edit, expected):
+    edit(policy_data)
+    message = _errors_for(tmp_path, policy_data)
+    assert message.startswith(f"policy file {tmp_path / 'policy.yaml'} is invalid:")
+    assert expected in message
+
+
+def test_every_problem_is_listed_at_once(tmp_path, policy_data):
+    policy_data["traits"]["revenue_12m"]["weight"] = -1
+    policy_data["tiers"]["ideal"] = "high"
+    message = _errors_for(tmp_path, policy_data)
+    assert "traits.revenue_12m.weight" in message and "tiers.ideal" in message
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("traits: [unclosed", "is not valid YAML"),
+        ("- just\n- a list\n", "must hold a mapping of settings, not list"),
+    ],
+)
+def test_unreadable_policy(tmp_path, text, expected):
+    assert expected in _errors_for(tmp_path, text)
+
+
+def test_missing_policy_file(tmp_path):
+    with pytest.raises(PolicyError, match="does not exist"):
+        load_policy(tmp_path / "absent.yaml")

@@ -1,0 +1,154 @@
+"""Scoring: points, weights renormalised over present values, profile items, cut-offs, knock-outs, reasons."""
+
+import polars as pl
+import pytest
+
+from tiering.policy import Policy
+from tiering.scoring import score_customers
+
+
+def _policy(**overrides) -> Policy:
+    data = {
+        "version": "test",
+        "traits": {
+            "payment_delay_days": {
+                "direction": "lower_is_better",
+                "poor": 30,
+                "ideal": 0,
+                "weight": 3,
+                "good": "pays on time",
+                "bad": "pays late",
+            },
+            "gross_margin": {
+                "direction": "higher_is_better",
+                "poor": 0.1,
+                "ideal": 0.5,
+                "weight": 1,
+                "good": "high margin",
+                "bad": "low margin",
+            },
+        },
+        "knockouts": [
+            {"name": "large overdue balance", "trait": "overdue_amount", "above": 1000, "max_tier": "Poor"}
+        ],
+    }
+    data.update(overrides)
+    return Policy.model_validate(data)
+
+
+def _score(rows: list[dict], policy: Policy, customers: list[dict] | None = None) -> dict[str, dict]:
+    traits = pl.DataFrame(
+        rows,
+        schema={
+            "customer_id": pl.String,
+            "payment_delay_days": pl.Float64,
+            "gross_margin": pl.Float64,
+            "overdue_amount": pl.Float64,
+        },
+    )
+    people = pl.DataFrame(
+        customers or [{"customer_id": r["customer_id"]} for r in rows],
+        schema={"customer_id": pl.String, "industry": pl.String, "employees": pl.Int32, "region": pl.String},
+    )
+    out = score_customers(traits.lazy(), people.lazy(), policy).collect()
+    return {r["customer_id"]: r for r in out.iter_rows(named=True)}
+
+
+def test_points_are_linear_clamped_and_weighted():
+    scored = _score(
+        [
+            # delay 15 -> 50 points (w 3), margin 0.3 -> 50 points (w 1): score 50
+            {"customer_id": "a", "payment_delay_days": 15.0, "gross_margin": 0.3, "overdue_amount": 0.0},
+            # delay 0 -> 100 (w 3), margin 0.9 -> clamped 100: score 100
+            {"customer_id": "b", "payment_delay_days": 0.0, "gross_margin": 0.9, "overdue_amount": 0.0},
+            # delay 60 -> clamped 0 (w 3), margin 0.2 -> 25 (w 1): (0*3 + 25*1) / 4 = 6.25, shown to one decimal
+            {"customer_id": "c", "payment_delay_days": 60.0, "gross_margin": 0.2, "overdue_amount": 0.0},
+        ],
+        _policy(),
+    )
+    assert scored["a"]["score"] == 50.0 and scored["a"]["tier"] == "Acceptable"
+    assert (
+        scored["b"]["score"] == 100.0
+        and scored["b"]["tier"] == "Ideal"
+        and scored["b"]["action"] == "Proactive"
+    )
+    assert scored["c"]["score"] == pytest.approx(6.25, abs=0.05) and scored["c"]["action"] == "No-fly zone"
+
+
+def test_missing_values_are_skipped_and_weights_renormalised():
+    # no margin: the score is the delay's points alone, 24 days late -> (30-24)/30*100 = 20
+    scored = _score(
+        [{"customer_id": "a", "payment_delay_days": 24.0, "gross_margin": None, "overdue_amount": 0}],
+        _policy(),
+    )
+    assert scored["a"]["score"] == 20.0
+    assert scored["a"]["tier"] == "Poor"
+
+
+def test_cut_offs_are_inclusive():
+    # delay 9 -> 70 points exactly; delay 18 -> 40 points exactly; margin absent
+    scored = _score(
+        [
+            {"customer_id": "at70", "payment_delay_days": 9.0, "gross_margin": None, "overdue_amount": 0},
+            {"customer_id": "at40", "payment_delay_days": 18.0, "gross_margin": None, "overdue_amount": 0},
+        ],
+        _policy(),
+    )
+    assert scored["at70"]["tier"] == "Ideal"
+    assert scored["at40"]["tier"] == "Acceptable"
+
+
+def test_knockout_caps_the_tier_and_leads_the_reasons():
+    scored = _score(
+        [{"customer_id": "a", "payment_delay_days": 0.0, "gross_margin": 0.5, "overdue_amount": 5000.0}],
+        _policy(),
+    )
+    row = scored["a"]
+    assert row["score"] == 100.0 and row["tier"] == "Poor" and row["action"] == "No-fly zone"
+    assert row["knockouts"] == "knock-out (large overdue balance): 5000 USD overdue, above the limit of 1000"
+    assert row["reasons"].startswith(row["knockouts"] + "; ")
+
+
+def test_reasons_name_the_strongest_items_first_in_words():
+    scored = _score(
+        [{"customer_id": "a", "payment_delay_days": 30.0, "gross_margin": 0.5, "overdue_amount": 0}],
+        _policy(),
+    )
+    # delay: 0 points, impact (0-50)*3/4 = -37.5; margin: 100 points, impact (100-50)*1/4 = +12.5
+    assert scored["a"]["reasons"] == (
+        "- pays late: 30.0 days late on average; + high margin: 50% gross margin"
+    )
+
+
+def test_profile_criteria_are_scored_items():
+    policy = _policy(
+        profile={
+            "industry": {"weight": 1, "in": ["Software"]},
+            "employees": {"weight": 1, "min": 50, "max": 500},
+            "region": {"weight": 1, "in": ["Western Europe"]},
+        }
+    )
+    rows = [
+        {"customer_id": c, "payment_delay_days": 0.0, "gross_margin": 0.5, "overdue_amount": 0} for c in "ab"
+    ]
+    customers = [
+        {"customer_id": "a", "industry": " software ", "employees": 100, "region": "Western Europe"},
+        {"customer_id": "b", "industry": "retail", "employees": 10, "region": None},
+    ]
+    scored = _score(rows, policy, customers)
+    # a: every item 100 -> 100. b: traits 100*4, industry 0, employees 0, region unknown (skipped): 400/6 = 66.7
+    assert scored["a"]["score"] == 100.0
+    assert scored["b"]["score"] == pytest.approx(66.7)
+    assert scored["b"]["tier"] == "Acceptable"
+    assert "- outside the target industries (retail)" in scored["b"]["reasons"]
+
+
+def test_a_customer_tier_does_not_depend_on_other_customers():
+    row = {"customer_id": "a", "payment_delay_days": 12.0, "gross_margin": 0.3, "overdue_amount": 0.0}
+    others = [
+        {"customer_id": f"x{i}", "payment_delay_days": 0.0, "gross_margin": 0.9, "overdue_amount": 0.0}
+        for i in range(5)
+    ]
+    alone = _score([row], _policy())["a"]
+    crowded = _score([row, *others], _policy())["a"]
+    assert (alone["score"], alone["tier"]) == (crowded["score"], crowded["tier"])

@@ -1,0 +1,546 @@
+"""Deterministic demo landing feeds: B2B customers of five archetypes with orders, invoices, payments and
+support tickets, written as CSV or Parquet in the layout of `tiering.feeds`, plus the ground truth."""
+
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from tiering.feeds import FEEDS, ORDER_STATUSES, TICKET_CATEGORIES, TICKET_PRIORITIES
+
+SIZES = {"S": 2_000, "M": 100_000, "L": 1_000_000, "XL": 10_000_000}  # customers
+FORMATS = ("csv", "parquet")
+DEFAULT_END_DATE = date(2026, 10, 31)
+CHUNK_CUSTOMERS = 250_000  # customers generated and written together; keeps memory flat for any size
+HISTORY_DAYS = 3 * 365
+FX_RATES = {"USD": 1.0, "EUR": 1.08, "GBP": 1.27}  # USD is the base currency
+CURRENCY_SHARES = (0.85, 0.10, 0.05)
+
+ARCHETYPES = ("ideal", "acceptable", "poor", "rising", "slipping")
+ARCHETYPE_SHARES = (0.15, 0.35, 0.25, 0.10, 0.15)
+EXPECTED_TIER = {
+    "ideal": "Ideal",
+    "acceptable": "Acceptable",
+    "poor": "Poor",
+    "rising": "Acceptable",
+    "slipping": "Acceptable",
+}
+RISING, SLIPPING = ARCHETYPES.index("rising"), ARCHETYPES.index("slipping")
+
+# Per-archetype means (in ARCHETYPES order) and how widely customers scatter around them:
+# a lognormal sigma for rates and amounts, a beta concentration for shares (higher = tighter).
+SCALES = {
+    "orders_per_year": ((14.0, 10.0, 4.0, 18.0, 12.0), 0.25),  # rising: the rate reached at end_date
+    "line_amount": ((1500.0, 450.0, 250.0, 350.0, 900.0), 0.35),  # typical list amount of a line, USD
+    "days_late": ((3.0, 15.0, 45.0, 5.0, 12.0), 0.3),  # mean days past due of a late payment
+    "tickets_per_order": ((0.15, 0.45, 1.3, 0.5, 0.6), 0.3),
+}
+SHARES = {
+    "discount": ((0.03, 0.15, 0.27, 0.12, 0.1), 80),  # mean discount depth of a line
+    "cost_ratio": ((0.52, 0.56, 0.58, 0.56, 0.53), 400),  # cost / list
+    "premium": ((0.25, 0.10, 0.03, 0.08, 0.15), 40),  # chance a product line is premium
+    "service": ((0.14, 0.05, 0.01, 0.04, 0.07), 60),  # chance a line is advice or training
+    "returns": ((0.01, 0.04, 0.2, 0.03, 0.04), 60),
+    "late": ((0.06, 0.3, 0.8, 0.2, 0.2), 40),  # chance an invoice is paid after its due date
+    "unpaid": ((0.0, 0.0, 0.12, 0.0, 0.0), 30),
+    "complaints": ((0.05, 0.2, 0.5, 0.15, 0.35), 40),  # share of tickets that are complaints
+    "escalations": ((0.02, 0.1, 0.3, 0.08, 0.2), 40),
+}
+LINES_PER_ORDER = (3.0, 2.5, 1.8, 2.2, 2.7)  # mean of 1..4
+CATEGORIES_BOUGHT = (7.0, 3.0, 2.0, 2.5, 5.0)  # product categories a customer buys from
+PROFILE_FIT = (0.85, 0.55, 0.15, 0.45, 0.5)  # chance the industry (and the region) fits the policy profile
+EMPLOYEES_MEDIAN = (400.0, 100.0, 15.0, 60.0, 200.0)
+TENURE_DAYS = ((730, 2920), (220, 2555), (120, 1800), (183, 456), (900, 2920))  # signup, days before end
+CANCEL_RATE = 0.03
+PAYMENT_TERMS = ((30, 14, 60), (0.8, 0.08, 0.12))  # days, share of customers
+PARTS = ((1, 2, 3), (0.85, 0.10, 0.05))  # payments per paid invoice
+
+PRODUCT_CATEGORIES = (
+    "hardware",
+    "software licenses",
+    "cloud subscriptions",
+    "networking",
+    "security",
+    "storage",
+    "peripherals",
+    "maintenance",
+)
+SERVICE_CATEGORIES = ("consulting", "training")
+HOURLY_RATE_USD = 180.0
+INDUSTRIES = (
+    ("software", "manufacturing", "healthcare", "financial services"),  # the policy profile
+    ("retail", "construction", "education", "hospitality"),
+)
+REGIONS = (
+    ("North America", "Western Europe"),  # the policy profile
+    ("Eastern Europe", "Asia Pacific", "Latin America", "Middle East & Africa"),
+)
+LEGAL_FORMS = {
+    "North America": ("Inc.", "LLC", "Corp."),
+    "Western Europe": ("GmbH", "Ltd", "B.V."),
+    "Eastern Europe": ("s.r.o.", "Sp. z o.o.", "Kft."),
+    "Asia Pacific": ("Pte Ltd", "Pty Ltd", "K.K."),
+    "Latin America": ("S.A.", "Ltda.", "S.A. de C.V."),
+    "Middle East & Africa": ("FZE", "LLC", "(Pty) Ltd"),
+}
+NAME_HEADS = (
+    "Northwind", "Bluewater", "Apex", "Silverline", "Redwood", "Ironbridge", "Summit", "Brightpath",
+    "Greenfield", "Harbor", "Keystone", "Lakeside", "Meridian", "Oakridge", "Pinnacle", "Quantum",
+    "Riverstone", "Stonegate", "Trident", "Vantage", "Westbrook", "Crescent", "Evergreen", "Falcon",
+)  # fmt: skip
+NAME_TAILS = (
+    "Analytics", "Systems", "Logistics", "Foods", "Health", "Industries", "Capital", "Software", "Retail",
+    "Builders", "Learning", "Hotels", "Engineering", "Partners", "Solutions", "Manufacturing", "Labs",
+    "Networks", "Consulting", "Trading",
+)  # fmt: skip
+TICKET_OTHER_CATEGORIES = (("question", "bug", "billing", "feature_request"), (0.4, 0.25, 0.15, 0.2))
+TICKET_PRIORITY_SHARES = {False: (0.3, 0.5, 0.15, 0.05), True: (0.1, 0.4, 0.35, 0.15)}  # by is-complaint
+ID_WIDTH = 10  # digits of order, invoice, payment and ticket ids
+EPOCH = date(1970, 1, 1)
+DAY_SECONDS = 86_400
+
+
+def generate(
+    out_dir: Path,
+    size: str = "S",
+    seed: int = 42,
+    end_date: date = DEFAULT_END_DATE,
+    fmt: str | None = None,
+) -> dict[str, int]:
+    """Write the demo feeds under out_dir (replacing earlier demo files); return rows written per feed."""
+    if size not in SIZES:
+        raise ValueError(f"unknown size {size!r}: choose one of {', '.join(SIZES)}")
+    fmt = fmt or ("csv" if size == "S" else "parquet")
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
+    out_dir = Path(out_dir)
+    _prepare(out_dir)
+    n_customers = SIZES[size]
+    id_width = max(7, len(str(n_customers)))
+    end = (end_date - EPOCH).days
+    starts = range(0, n_customers, CHUNK_CUSTOMERS)
+    counts = dict.fromkeys([*FEEDS, "ground_truth"], 0)
+    with (out_dir / "ground_truth.csv").open("wb") as truth_file:
+        for chunk, first in enumerate(starts):
+            rng = np.random.default_rng([seed, chunk])
+            n = min(CHUNK_CUSTOMERS, n_customers - first)
+            frames, truth = _chunk(rng, first, n, id_width, end, counts)
+            suffix = f"_part{chunk:03d}" if len(starts) > 1 else ""
+            for feed, frame in frames.items():
+                counts[feed] += _write(frame, out_dir / feed, feed, suffix, fmt)
+            truth.write_csv(truth_file, include_header=chunk == 0)
+            counts["ground_truth"] += truth.height
+    fx = pl.DataFrame({"currency": ["EUR", "GBP"], "rate_to_base": [FX_RATES["EUR"], FX_RATES["GBP"]]})
+    counts["fx_rates"] = _write(fx, out_dir / "fx_rates", "fx_rates", "", fmt)
+    return counts
+
+
+def _prepare(out_dir: Path) -> None:
+    """Create the feed folders and remove the demo files an earlier run left in them."""
+    for feed in FEEDS:
+        folder = out_dir / feed
+        folder.mkdir(parents=True, exist_ok=True)
+        for ext in FORMATS:
+            for old in folder.glob(f"{feed}*.{ext}"):
+                old.unlink()
+
+
+def _write(frame: pl.DataFrame, folder: Path, feed: str, suffix: str, fmt: str) -> int:
+    """Write a feed's frame, one file per year when it has a `_year` column; return its row count."""
+    if "_year" in frame.columns:
+        parts = frame.partition_by("_year", as_dict=True, include_key=False)
+        named = {f"{feed}_{year}{suffix}": part for (year,), part in sorted(parts.items())}
+    else:
+        named = {feed + suffix: frame}
+    for stem, part in named.items():
+        path = folder / f"{stem}.{fmt}"
+        if fmt == "csv":
+            part.write_csv(
+                path, float_precision=2, date_format="%Y-%m-%d", datetime_format="%Y-%m-%d %H:%M:%S"
+            )
+        else:
+            part.write_parquet(path)
+    return frame.height
+
+
+def _chunk(
+    rng: np.random.Generator, first: int, n: int, id_width: int, end: int, written: dict[str, int]
+) -> tuple[dict[str, pl.DataFrame], pl.DataFrame]:
+    """Frames of every feed for customers first+1 .. first+n; ids continue after the rows already written."""
+    arch = _archetypes(rng, n)
+    p = _parameters(rng, arch, end)
+    customer_ids = _ids("C", first + 1, n, id_width)
+    orders = _order_table(rng, p, end)
+    lines = _line_table(rng, orders, p)
+    order_net = np.add.reduceat(lines["net"], lines["first_of_order"]) if lines["net"].size else lines["net"]
+    invoices = _invoice_table(rng, orders, order_net, p, end)
+    payments = _payment_table(rng, invoices, p, end)
+    tickets = _ticket_table(rng, orders, p, end)
+    order_ids = _ids("O", written["orders"] + 1, orders["cust"].size)
+    invoice_ids = _ids("I", written["invoices"] + 1, invoices["cust"].size)
+    frames = {
+        "customers": _customers_frame(rng, arch, p, customer_ids),
+        "orders": _orders_frame(orders, p, order_ids, customer_ids),
+        "order_lines": _lines_frame(lines, orders, order_ids),
+        "invoices": _invoices_frame(invoices, invoice_ids, order_ids, customer_ids),
+        "payments": _payments_frame(payments, written["payments"], invoice_ids),
+        "support_tickets": _tickets_frame(tickets, written["support_tickets"], customer_ids),
+    }
+    names = np.array(ARCHETYPES)[arch]
+    truth = pl.DataFrame(
+        {
+            "customer_id": customer_ids,
+            "archetype": names,
+            "expected_tier": pl.Series(names).replace_strict(EXPECTED_TIER),
+        }
+    )
+    return frames, truth
+
+
+def _archetypes(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Archetype index per customer in the exact shares, shuffled."""
+    counts = np.floor(np.asarray(ARCHETYPE_SHARES) * n).astype(np.int64)
+    counts[1] += n - counts.sum()
+    return rng.permutation(np.repeat(np.arange(len(ARCHETYPES)), counts))
+
+
+def _parameters(rng: np.random.Generator, arch: np.ndarray, end: int) -> dict[str, np.ndarray]:
+    """Each customer's own behaviour, drawn around its archetype's means."""
+    n = arch.size
+    p = {
+        name: np.asarray(means)[arch] * rng.lognormal(0, sigma, n) for name, (means, sigma) in SCALES.items()
+    }
+    for name, (means, kappa) in SHARES.items():
+        mean = np.asarray(means)[arch]
+        drawn = rng.beta(np.maximum(mean, 1e-3) * kappa, (1 - mean) * kappa)
+        p[name] = np.where(mean > 0, drawn, 0.0)
+    p["lines"] = np.asarray(LINES_PER_ORDER)[arch]
+    categories = np.rint(np.asarray(CATEGORIES_BOUGHT)[arch] + rng.normal(0, 1, n))
+    p["categories"] = np.clip(categories, 1, len(PRODUCT_CATEGORIES)).astype(np.int64)
+    p["ranking"] = np.argsort(rng.random((n, len(PRODUCT_CATEGORIES))), axis=1)  # favourite categories first
+    bounds = np.asarray(TENURE_DAYS)[arch]
+    p["signup"] = end - rng.integers(bounds[:, 0], bounds[:, 1] + 1)
+    p["start"] = np.maximum(p["signup"] + rng.integers(1, 31, n), end - HISTORY_DAYS + 1)
+    p["currency"] = rng.choice(len(FX_RATES), n, p=CURRENCY_SHARES)
+    p["fx"] = np.asarray(list(FX_RATES.values()))[p["currency"]]
+    p["terms"] = rng.choice(PAYMENT_TERMS[0], n, p=PAYMENT_TERMS[1])
+    p.update(_trends(rng, arch, p["start"], end))
+    return p
+
+
+def _trends(rng: np.random.Generator, arch: np.ndarray, start: np.ndarray, end: int) -> dict[str, np.ndarray]:
+    """How rising customers grow and slipping ones fall off; everyone else stays steady."""
+    n = arch.size
+    rising, slipping = arch == RISING, arch == SLIPPING
+    return {
+        "growth": np.where(rising, np.log(rng.uniform(4, 10, n)) / 365, 0.0),  # order rate x4-10 a year
+        "basket_growth": np.where(rising, np.log(rng.uniform(1.5, 3, n)) / 365, 0.0),  # basket x1.5-3 a year
+        "change": np.where(slipping, np.maximum(end - rng.integers(180, 271, n), start), start),
+        "drop": np.where(slipping, rng.uniform(0.1, 0.25, n), 1.0),  # order rate after the change
+        "slowdown": np.where(slipping, rng.uniform(0.4, 0.6, n), 0.0),  # extra late share after the change
+    }
+
+
+def _segment(
+    rng: np.random.Generator, lo: np.ndarray, hi: np.ndarray, rate: np.ndarray, growth: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Event days in [lo, hi) per customer, for a rate per day that is `rate` at hi and grows by `growth`."""
+    length = (hi - lo).astype(np.float64)
+    g = np.maximum(growth, 1e-9)
+    counts = rng.poisson(rate * -np.expm1(-g * length) / g)
+    cust = np.repeat(np.arange(lo.size), counts)
+    back = -np.log1p(rng.random(cust.size) * np.expm1(-g[cust] * length[cust])) / g[cust]
+    return cust, np.minimum(np.floor(hi[cust] - back), hi[cust] - 1).astype(np.int64)
+
+
+def _order_table(rng: np.random.Generator, p: dict[str, np.ndarray], end: int) -> dict[str, np.ndarray]:
+    """Orders by (date, customer): before the change at the customer's rate, after it at the dropped rate."""
+    rate = p["orders_per_year"] / 365
+    stop = np.full(rate.size, end + 1)
+    before = _segment(rng, p["start"], p["change"], rate, np.zeros(rate.size))
+    after = _segment(rng, p["change"], stop, rate * p["drop"], p["growth"])
+    cust, day = np.concatenate([before[0], after[0]]), np.concatenate([before[1], after[1]])
+    order = np.lexsort((cust, day))
+    cust, day = cust[order], day[order]
+    draw = rng.random(cust.size)
+    status = np.where(draw < CANCEL_RATE, 1, np.where(draw < CANCEL_RATE + p["returns"][cust], 2, 0))
+    basket = np.exp(-p["basket_growth"][cust] * (end - day))
+    return {"cust": cust, "day": day, "status": status, "basket": basket}
+
+
+def _line_table(
+    rng: np.random.Generator, orders: dict[str, np.ndarray], p: dict[str, np.ndarray]
+) -> dict[str, np.ndarray]:
+    """1-4 lines per order with category, flags, quantity and amounts in cents of the order's currency."""
+    per_order = 1 + rng.binomial(3, (p["lines"][orders["cust"]] - 1) / 3)
+    first_of_order = np.cumsum(per_order) - per_order
+    order = np.repeat(np.arange(per_order.size), per_order)
+    cust = orders["cust"][order]
+    m = order.size
+    service = rng.random(m) < p["service"][cust]
+    premium = ~service & (rng.random(m) < p["premium"][cust])
+    bought = p["categories"][cust]
+    slot = np.minimum((rng.random(m) ** 1.5 * bought).astype(np.int64), bought - 1)
+    category = np.where(
+        service,
+        len(PRODUCT_CATEGORIES) + rng.integers(0, len(SERVICE_CATEGORIES), m),
+        p["ranking"][cust, slot],
+    )
+    amount = p["line_amount"][cust] * orders["basket"][order] * rng.lognormal(-0.125, 0.5, m) / p["fx"][cust]
+    amount *= np.where(premium, 1.6, 1.0)
+    quantity, list_cents = _quantity_and_list(rng, amount, service, np.rint(HOURLY_RATE_USD / p["fx"][cust]))
+    depth = np.minimum(p["discount"][cust] * rng.gamma(5.0, 1 / 5, m), 0.6)
+    discount = np.rint(list_cents * depth).astype(np.int64)
+    cost_ratio = np.clip(p["cost_ratio"][cust] * rng.lognormal(0, 0.04, m), 0.4, 0.7)
+    return {
+        "order": order,
+        "line_no": np.arange(m) - first_of_order[order] + 1,
+        "first_of_order": first_of_order,
+        "category": category,
+        "premium": premium,
+        "service": service,
+        "quantity": quantity,
+        "list": list_cents,
+        "discount": discount,
+        "net": list_cents - discount,
+        "cost": np.rint(list_cents * cost_ratio).astype(np.int64),
+    }
+
+
+def _quantity_and_list(
+    rng: np.random.Generator, amount: np.ndarray, service: np.ndarray, hourly: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Services are billed in half hours at an hourly rate, products as pieces times a unit price."""
+    hours = np.maximum(1, np.rint(amount / hourly * 2)) / 2
+    pieces = 1 + rng.poisson(2.0, amount.size)
+    unit_cents = np.maximum(np.rint(amount * 100 / pieces), 100)
+    quantity = np.where(service, hours, pieces).astype(np.float64)
+    list_cents = np.where(service, np.rint(hours * hourly * 100), pieces * unit_cents).astype(np.int64)
+    return quantity, list_cents
+
+
+def _invoice_table(
+    rng: np.random.Generator,
+    orders: dict[str, np.ndarray],
+    order_net: np.ndarray,
+    p: dict[str, np.ndarray],
+    end: int,
+) -> dict[str, np.ndarray]:
+    """One invoice per completed or returned order, issued 0-2 days after it, due after the customer's terms."""
+    billed = np.flatnonzero(orders["status"] != 1)
+    cust = orders["cust"][billed]
+    issued = np.minimum(orders["day"][billed] + rng.integers(0, 3, billed.size), end)
+    return {
+        "order": billed,
+        "cust": cust,
+        "issued": issued,
+        "due": issued + p["terms"][cust],
+        "amount": order_net[billed],
+    }
+
+
+def _payment_table(
+    rng: np.random.Generator, invoices: dict[str, np.ndarray], p: dict[str, np.ndarray], end: int
+) -> dict[str, np.ndarray]:
+    """Payments by (date, invoice): some invoices never paid, some paid in 2-3 parts; none after end."""
+    cust, issued, due = invoices["cust"], invoices["issued"], invoices["due"]
+    n = cust.size
+    slowing = np.clip((issued - p["change"][cust]) / 120, 0, 1) * p["slowdown"][cust]
+    late = rng.random(n) < p["late"][cust] + slowing
+    days_late = 1 + rng.gamma(2.0, np.maximum(p["days_late"][cust] * (1 + 6 * slowing) - 1, 0.1) / 2)
+    early = issued + np.floor(rng.uniform(0.3, 1.0, n) * (due - issued)).astype(np.int64)
+    final = np.where(late, due + np.rint(days_late).astype(np.int64), early)
+    paid = np.flatnonzero(rng.random(n) >= p["unpaid"][cust])
+    parts = rng.choice(PARTS[0], paid.size, p=PARTS[1])
+    invoice = np.repeat(paid, parts)
+    first = np.cumsum(parts) - parts
+    k = np.arange(invoice.size) - np.repeat(first, parts)  # part number within its invoice
+    weight = rng.uniform(0.5, 1.5, invoice.size)
+    share = weight / np.repeat(np.add.reduceat(weight, first), parts) if invoice.size else weight
+    cents = np.floor(invoices["amount"][invoice] * share).astype(np.int64)
+    last = k == np.repeat(parts, parts) - 1
+    cents[last] += invoices["amount"][paid] - np.add.reduceat(cents, first) if invoice.size else 0
+    earlier = (np.repeat(parts, parts) - 1 - k) * rng.integers(5, 21, invoice.size)
+    day = np.maximum(final[invoice] - earlier, issued[invoice])
+    keep = np.flatnonzero(day <= end)
+    keep = keep[np.lexsort((invoice[keep], day[keep]))]
+    return {"invoice": invoice[keep], "day": day[keep], "amount": cents[keep]}
+
+
+def _ticket_table(
+    rng: np.random.Generator, orders: dict[str, np.ndarray], p: dict[str, np.ndarray], end: int
+) -> dict[str, np.ndarray]:
+    """Tickets by opening time, raised in the days after orders; unresolved ones have closed = -1."""
+    per_order = rng.poisson(p["tickets_per_order"][orders["cust"]])
+    order = np.repeat(np.arange(per_order.size), per_order)
+    cust = orders["cust"][order]
+    m = order.size
+    day = orders["day"][order] + np.floor(rng.exponential(6.0, m)).astype(np.int64)
+    opened = day * DAY_SECONDS + rng.integers(7 * 3600, 20 * 3600, m)
+    complaint = rng.random(m) < p["complaints"][cust]
+    others = np.asarray([TICKET_CATEGORIES.index(c) for c in TICKET_OTHER_CATEGORIES[0]])
+    category = np.where(
+        complaint,
+        TICKET_CATEGORIES.index("complaint"),
+        others[rng.choice(others.size, m, p=TICKET_OTHER_CATEGORIES[1])],
+    )
+    escalated = rng.random(m) < p["escalations"][cust]
+    cumulative = np.cumsum([TICKET_PRIORITY_SHARES[False], TICKET_PRIORITY_SHARES[True]], axis=1)
+    priority = (rng.random(m)[:, None] > cumulative[complaint.astype(np.int64)]).sum(axis=1)
+    priority = np.minimum(priority + escalated, len(TICKET_PRIORITIES) - 1)
+    hours = rng.lognormal(np.log(20), 1.2, m) * np.where(escalated, 3, 1)
+    closed = opened + np.rint(hours * 3600).astype(np.int64)
+    cutoff = (end + 1) * DAY_SECONDS
+    closed = np.where((closed >= cutoff) | (rng.random(m) < 0.03), -1, closed)
+    keep = np.flatnonzero(opened < cutoff)
+    keep = keep[np.lexsort((cust[keep], opened[keep]))]
+    return {
+        "cust": cust[keep],
+        "opened": opened[keep],
+        "closed": closed[keep],
+        "priority": priority[keep],
+        "category": category[keep],
+        "escalated": escalated[keep],
+    }
+
+
+def _ids(prefix: str, first: int, n: int, width: int = ID_WIDTH) -> pl.Series:
+    """Sortable ids: prefix + zero-padded numbers first .. first+n-1."""
+    return prefix + pl.Series(np.arange(first, first + n, dtype=np.int64)).cast(pl.String).str.zfill(width)
+
+
+def _dates(days: np.ndarray) -> pl.Series:
+    return pl.Series(days.astype(np.int32)).cast(pl.Date)
+
+
+def _years(days: np.ndarray) -> np.ndarray:
+    return days.astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970
+
+
+def _money(cents: np.ndarray) -> pl.Series:
+    return pl.Series(cents / 100, dtype=pl.Float64)
+
+
+def _customers_frame(
+    rng: np.random.Generator, arch: np.ndarray, p: dict[str, np.ndarray], customer_ids: pl.Series
+) -> pl.DataFrame:
+    """Firmographics: each archetype fits the policy profile in its own share."""
+    n = arch.size
+    fit = np.asarray(PROFILE_FIT)[arch]
+    industry = _pick(rng, INDUSTRIES, rng.random(n) < fit)
+    region = _pick(rng, REGIONS, rng.random(n) < fit)
+    employees = np.clip(np.rint(np.asarray(EMPLOYEES_MEDIAN)[arch] * rng.lognormal(0, 1.2, n)), 1, 100_000)
+    regions = [*REGIONS[0], *REGIONS[1]]
+    forms = pl.Series([form for r in regions for form in LEGAL_FORMS[r]])
+    name_parts = pl.DataFrame(
+        {
+            "head": pl.Series(NAME_HEADS).gather(rng.integers(0, len(NAME_HEADS), n)),
+            "tail": pl.Series(NAME_TAILS).gather(rng.integers(0, len(NAME_TAILS), n)),
+            "form": forms.gather(region * 3 + rng.integers(0, 3, n)),
+        }
+    )
+    return pl.DataFrame(
+        {
+            "customer_id": customer_ids,
+            "name": name_parts.select(pl.concat_str(pl.all(), separator=" ")).to_series(),
+            "industry": pl.Series([*INDUSTRIES[0], *INDUSTRIES[1]]).gather(industry),
+            "employees": pl.Series(employees.astype(np.int32)),
+            "region": pl.Series(regions).gather(region),
+            "signup_date": _dates(p["signup"]),
+        }
+    )
+
+
+def _pick(
+    rng: np.random.Generator, groups: tuple[tuple[str, ...], tuple[str, ...]], fit: np.ndarray
+) -> np.ndarray:
+    """Index into the flattened groups: a uniform pick from the first group where fit, else the second."""
+    inside, outside = len(groups[0]), len(groups[1])
+    return np.where(fit, rng.integers(0, inside, fit.size), inside + rng.integers(0, outside, fit.size))
+
+
+def _orders_frame(
+    orders: dict[str, np.ndarray], p: dict[str, np.ndarray], order_ids: pl.Series, customer_ids: pl.Series
+) -> pl.DataFrame:
+    cust = orders["cust"]
+    return pl.DataFrame(
+        {
+            "order_id": order_ids,
+            "customer_id": customer_ids.gather(cust),
+            "order_date": _dates(orders["day"]),
+            "status": pl.Series(ORDER_STATUSES).gather(orders["status"]),
+            "currency": pl.Series(list(FX_RATES)).gather(p["currency"][cust]),
+            "_year": _years(orders["day"]),
+        }
+    )
+
+
+def _lines_frame(
+    lines: dict[str, np.ndarray], orders: dict[str, np.ndarray], order_ids: pl.Series
+) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "order_id": order_ids.gather(lines["order"]),
+            "line_no": pl.Series(lines["line_no"].astype(np.int32)),
+            "product_category": pl.Series([*PRODUCT_CATEGORIES, *SERVICE_CATEGORIES]).gather(
+                lines["category"]
+            ),
+            "is_premium": lines["premium"],
+            "is_service": lines["service"],
+            "quantity": lines["quantity"],
+            "list_amount": _money(lines["list"]),
+            "discount_amount": _money(lines["discount"]),
+            "net_amount": _money(lines["net"]),
+            "cost_amount": _money(lines["cost"]),
+            "_year": _years(orders["day"][lines["order"]]),
+        }
+    )
+
+
+def _invoices_frame(
+    invoices: dict[str, np.ndarray], invoice_ids: pl.Series, order_ids: pl.Series, customer_ids: pl.Series
+) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "invoice_id": invoice_ids,
+            "customer_id": customer_ids.gather(invoices["cust"]),
+            "order_id": order_ids.gather(invoices["order"]),
+            "issued_date": _dates(invoices["issued"]),
+            "due_date": _dates(invoices["due"]),
+            "amount": _money(invoices["amount"]),
+            "_year": _years(invoices["issued"]),
+        }
+    )
+
+
+def _payments_frame(payments: dict[str, np.ndarray], written: int, invoice_ids: pl.Series) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "payment_id": _ids("P", written + 1, payments["day"].size),
+            "invoice_id": invoice_ids.gather(payments["invoice"]),
+            "paid_date": _dates(payments["day"]),
+            "amount": _money(payments["amount"]),
+            "_year": _years(payments["day"]),
+        }
+    )
+
+
+def _tickets_frame(tickets: dict[str, np.ndarray], written: int, customer_ids: pl.Series) -> pl.DataFrame:
+    closed = tickets["closed"]
+    return pl.DataFrame(
+        {
+            "ticket_id": _ids("T", written + 1, closed.size),
+            "customer_id": customer_ids.gather(tickets["cust"]),
+            "opened_at": _timestamps(tickets["opened"]),
+            "closed_at": _timestamps(closed).scatter(np.flatnonzero(closed < 0), None),
+            "priority": pl.Series(TICKET_PRIORITIES).gather(tickets["priority"]),
+            "category": pl.Series(TICKET_CATEGORIES).gather(tickets["category"]),
+            "escalated": tickets["escalated"],
+            "_year": _years(tickets["opened"] // DAY_SECONDS),
+        }
+    )
+
+
+def _timestamps(seconds: np.ndarray) -> pl.Series:
+    return pl.Series(seconds * 1_000_000).cast(pl.Datetime("us"))

@@ -1,0 +1,141 @@
+"""The ideal-customer policy: one YAML file, validated with errors that name the field."""
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from tiering.traits import TRAIT_COLUMNS
+
+TIERS = ("Ideal", "Acceptable", "Poor")
+
+# Traits the policy may score or use in knock-outs: a fixed set, so nothing from the file reaches SQL or code.
+SCORABLE_TRAITS = tuple(TRAIT_COLUMNS)
+
+
+class PolicyError(ValueError):
+    """The policy file is unusable; the message names the file and each bad field."""
+
+
+class Direction(StrEnum):
+    higher_is_better = "higher_is_better"
+    lower_is_better = "lower_is_better"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+Weight = Annotated[float, Field(gt=0)]
+
+
+class TraitRule(_Strict):
+    direction: Direction
+    poor: float
+    ideal: float
+    weight: Weight
+    good: str = Field(min_length=1, description="phrase for a customer this trait lifts")
+    bad: str = Field(min_length=1, description="phrase for a customer this trait pulls down")
+
+    @model_validator(mode="after")
+    def _direction_matches_values(self) -> "TraitRule":
+        if self.ideal == self.poor:
+            raise ValueError("'ideal' and 'poor' must differ")
+        if (self.ideal > self.poor) != (self.direction is Direction.higher_is_better):
+            raise ValueError(
+                f"direction is {self.direction.value} but ideal={self.ideal} and poor={self.poor} say otherwise"
+            )
+        return self
+
+
+class CategoryCriterion(_Strict):
+    weight: Weight
+    in_: list[str] = Field(alias="in", min_length=1)
+
+
+class RangeCriterion(_Strict):
+    weight: Weight
+    min: float | None = None
+    max: float | None = None
+
+    @model_validator(mode="after")
+    def _bounds(self) -> "RangeCriterion":
+        if self.min is None and self.max is None:
+            raise ValueError("give 'min', 'max' or both")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min {self.min} is above max {self.max}")
+        return self
+
+
+class Profile(_Strict):
+    industry: CategoryCriterion | None = None
+    employees: RangeCriterion | None = None
+    region: CategoryCriterion | None = None
+
+
+class Knockout(_Strict):
+    name: str = Field(min_length=1)
+    trait: Literal[SCORABLE_TRAITS]  # type: ignore[valid-type]
+    above: float | None = None
+    below: float | None = None
+    max_tier: Literal["Acceptable", "Poor"]
+
+    @model_validator(mode="after")
+    def _one_bound(self) -> "Knockout":
+        if (self.above is None) == (self.below is None):
+            raise ValueError("give exactly one of 'above' or 'below'")
+        return self
+
+
+class Cutoffs(_Strict):
+    ideal: float = Field(70, ge=0, le=100)
+    acceptable: float = Field(40, ge=0, le=100)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Cutoffs":
+        if self.acceptable >= self.ideal:
+            raise ValueError(f"acceptable ({self.acceptable}) must be below ideal ({self.ideal})")
+        return self
+
+
+class Actions(_Strict):
+    Ideal: str = "Proactive"
+    Acceptable: str = "Reactive"
+    Poor: str = "No-fly zone"
+
+
+class Policy(_Strict):
+    version: str = Field(min_length=1)
+    base_currency: str = Field("USD", pattern=r"^[A-Z]{3}$")
+    tiers: Cutoffs = Cutoffs()
+    actions: Actions = Actions()
+    traits: dict[Literal[SCORABLE_TRAITS], TraitRule] = Field(min_length=1)  # type: ignore[valid-type]
+    profile: Profile = Profile()
+    knockouts: list[Knockout] = []
+
+    def action(self, tier: str) -> str:
+        return getattr(self.actions, tier)
+
+
+def load_policy(path: Path) -> Policy:
+    """Read and validate the policy file, or raise PolicyError listing every bad field."""
+    try:
+        data = yaml.safe_load(Path(path).read_text())
+    except FileNotFoundError:
+        raise PolicyError(f"policy file {path} does not exist") from None
+    except yaml.YAMLError as exc:
+        raise PolicyError(f"policy file {path} is not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise PolicyError(f"policy file {path} must hold a mapping of settings, not {type(data).__name__}")
+    try:
+        return Policy.model_validate(data)
+    except ValidationError as exc:
+        problems = "\n".join(f"  - {_field_path(e['loc'])}: {e['msg']}" for e in exc.errors())
+        raise PolicyError(f"policy file {path} is invalid:\n{problems}") from None
+
+
+def _field_path(loc: tuple) -> str:
+    # pydantic adds the branch type to a location (e.g. 'literal[...]'); the user only needs the field names.
+    return ".".join(str(part) for part in loc if not str(part).startswith(("literal[", "function-")))

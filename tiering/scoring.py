@@ -1,0 +1,157 @@
+"""Score customers against the policy, assign tier and action, and say why."""
+
+import polars as pl
+
+from tiering.policy import TIERS, CategoryCriterion, Knockout, Policy, RangeCriterion, TraitRule
+from tiering.reasons import describe_trait
+
+TOP_REASONS = 3
+_RANK = {tier: rank for rank, tier in enumerate(TIERS)}  # Ideal 0, Acceptable 1, Poor 2
+
+
+def trait_points(value: pl.Expr, rule: TraitRule) -> pl.Expr:
+    """0 points at the poor value, 100 at the ideal value, linear between, clamped; null stays null."""
+    return ((value - rule.poor) / (rule.ideal - rule.poor)).clip(0.0, 1.0) * 100.0
+
+
+def _in_list(column: str, criterion: CategoryCriterion) -> pl.Expr:
+    wanted = [v.strip().lower() for v in criterion.in_]
+    value = pl.col(column).str.strip_chars().str.to_lowercase()
+    return pl.when(value.is_null()).then(None).otherwise(value.is_in(wanted).cast(pl.Float64) * 100.0)
+
+
+def _in_range(column: str, criterion: RangeCriterion) -> pl.Expr:
+    value = pl.col(column)
+    ok = pl.lit(True)
+    if criterion.min is not None:
+        ok = ok & (value >= criterion.min)
+    if criterion.max is not None:
+        ok = ok & (value <= criterion.max)
+    return ok.cast(pl.Float64) * 100.0
+
+
+def _profile_items(policy: Policy) -> list[tuple[str, float, pl.Expr, str, str]]:
+    """(name, weight, points, good words, bad words) for each profile criterion in the policy."""
+    items = []
+    profile = policy.profile
+    if profile.industry:
+        industry = pl.col("industry").fill_null("unknown")
+        good = pl.lit("target industry (") + industry + ")"
+        bad = pl.lit("outside the target industries (") + industry + ")"
+        items.append(("industry", profile.industry.weight, _in_list("industry", profile.industry), good, bad))
+    if profile.employees:
+        size = pl.col("employees").cast(pl.String)
+        good = pl.lit("target company size (") + size + " employees)"
+        bad = pl.lit("outside the target company size (") + size + " employees)"
+        items.append(
+            ("employees", profile.employees.weight, _in_range("employees", profile.employees), good, bad)
+        )
+    if profile.region:
+        region = pl.col("region").fill_null("unknown")
+        good = pl.lit("target region (") + region + ")"
+        bad = pl.lit("outside the target regions (") + region + ")"
+        items.append(("region", profile.region.weight, _in_list("region", profile.region), good, bad))
+    return items
+
+
+def _scored_items(policy: Policy) -> list[tuple[str, float, pl.Expr, pl.Expr, pl.Expr]]:
+    items = []
+    for trait, rule in policy.traits.items():
+        words = describe_trait(trait, pl.col(trait), policy.base_currency)
+        good = pl.lit(f"{rule.good}: ") + words
+        bad = pl.lit(f"{rule.bad}: ") + words
+        items.append((trait, rule.weight, trait_points(pl.col(trait), rule), good, bad))
+    return items + _profile_items(policy)
+
+
+def _knockout_hit(rule: Knockout) -> pl.Expr:
+    value = pl.col(rule.trait)
+    hit = value > rule.above if rule.above is not None else value < rule.below
+    return hit.fill_null(False)
+
+
+def _knockout_text(rule: Knockout, currency: str) -> pl.Expr:
+    limit = (
+        f"above the limit of {rule.above:g}"
+        if rule.above is not None
+        else f"below the limit of {rule.below:g}"
+    )
+    words = describe_trait(rule.trait, pl.col(rule.trait), currency)
+    return pl.lit(f"knock-out ({rule.name}): ") + words + pl.lit(f", {limit}")
+
+
+def score_customers(traits: pl.LazyFrame, customers: pl.LazyFrame, policy: Policy) -> pl.LazyFrame:
+    """One row per customer in traits: score (0-100), tier, action, knockouts and reasons.
+
+    traits: customer_id and the trait columns; customers: customer_id, industry, employees, region.
+    """
+    items = _scored_items(policy)
+    profile_columns = [name for name, *_ in _profile_items(policy)]
+    frame = traits.join(customers.select("customer_id", *profile_columns), on="customer_id", how="left")
+
+    points = {name: pts.alias(f"_pts_{name}") for name, _, pts, _, _ in items}
+    frame = frame.with_columns(points.values())
+    weight_present = [
+        pl.when(pl.col(f"_pts_{name}").is_not_null()).then(w).otherwise(0.0) for name, w, *_ in items
+    ]
+    weighted = [(pl.col(f"_pts_{name}") * w).fill_null(0.0) for name, w, *_ in items]
+    frame = frame.with_columns(_weight=pl.sum_horizontal(weight_present)).with_columns(
+        score=(pl.sum_horizontal(weighted) / pl.col("_weight")).fill_nan(None).round(1)
+    )
+
+    cut = policy.tiers
+    score_rank = (
+        pl.when(pl.col("score") >= cut.ideal)
+        .then(_RANK["Ideal"])
+        .when(pl.col("score") >= cut.acceptable)
+        .then(_RANK["Acceptable"])
+        .otherwise(_RANK["Poor"])
+    )
+    caps = [pl.when(_knockout_hit(k)).then(_RANK[k.max_tier]).otherwise(0) for k in policy.knockouts]
+    rank = pl.max_horizontal(score_rank, *caps)
+    tier = pl.lit(None, pl.String)
+    for name, r in _RANK.items():
+        tier = pl.when(rank == r).then(pl.lit(name)).otherwise(tier)
+    action = pl.lit(None, pl.String)
+    for name in TIERS:
+        action = pl.when(pl.col("tier") == name).then(pl.lit(policy.action(name))).otherwise(action)
+    knockout_texts = [
+        pl.when(_knockout_hit(k)).then(_knockout_text(k, policy.base_currency)) for k in policy.knockouts
+    ]
+    frame = frame.with_columns(
+        tier=tier,
+        knockouts=pl.concat_list(knockout_texts).list.drop_nulls()
+        if knockout_texts
+        else pl.lit([], pl.List(pl.String)),
+    ).with_columns(action=action)
+
+    reasons = _top_reasons(frame, items)
+    return (
+        frame.join(reasons, on="customer_id", how="left")
+        .with_columns(
+            reasons=pl.concat_list("knockouts", pl.col("reasons").fill_null([])).list.join("; "),
+            knockouts=pl.col("knockouts").list.join("; "),
+        )
+        .select("customer_id", "score", "tier", "action", "reasons", "knockouts")
+    )
+
+
+def _top_reasons(frame: pl.LazyFrame, items: list) -> pl.LazyFrame:
+    """The items that moved the score furthest from the neutral 50, strongest first, with + or - and words."""
+    parts = []
+    for name, weight, _, good, bad in items:
+        pts = pl.col(f"_pts_{name}")
+        impact = (pts - 50.0) * weight / pl.col("_weight")
+        text = pl.when(pts >= 50.0).then(pl.lit("+ ") + good).otherwise(pl.lit("- ") + bad)
+        parts.append(
+            frame.select("customer_id", impact.alias("impact"), text.alias("text")).filter(
+                pl.col("impact").is_not_null()
+            )
+        )
+    return (
+        pl.concat(parts)
+        .group_by("customer_id")
+        .agg(
+            pl.col("text").sort_by(pl.col("impact").abs(), descending=True).head(TOP_REASONS).alias("reasons")
+        )
+    )

@@ -1,0 +1,78 @@
+"""Payment traits: lateness, on-time rate and overdue balance, from invoices and payments as of D.
+
+Only invoices issued on or before D and payments made on or before D are seen. An invoice is paid on the
+first payment date at which its payments add up to its amount, less PAID_TOLERANCE.
+"""
+
+from datetime import date
+
+import polars as pl
+
+from tiering.traits.common import days_between, ratio, window_start
+
+PAID_TOLERANCE = 0.005
+
+
+def invoice_status(invoices: pl.LazyFrame, payments: pl.LazyFrame, as_of: date) -> pl.LazyFrame:
+    """One row per invoice issued and due by D: customer, due date, amount, paid total and paid date."""
+    paid = payments.filter(pl.col("paid_date") <= as_of).select(
+        "invoice_id", "paid_date", paid_amount=pl.col("amount")
+    )
+    by_date = pl.col("paid_amount").sort_by("paid_date")
+    return (
+        invoices.filter((pl.col("issued_date") <= as_of) & (pl.col("due_date") <= as_of))
+        .select("invoice_id", "customer_id", "due_date", "amount")
+        .join(paid, on="invoice_id", how="left")
+        .group_by("invoice_id")
+        .agg(
+            pl.col("customer_id", "due_date", "amount").first(),
+            paid=pl.col("paid_amount").sum(),
+            paid_date=pl.col("paid_date")
+            .sort()
+            .filter(by_date.cum_sum() >= pl.col("amount").first() - PAID_TOLERANCE)
+            .first(),
+        )
+    )
+
+
+def payment_aggregates(invoices: pl.LazyFrame, payments: pl.LazyFrame, as_of: date) -> pl.LazyFrame:
+    """Per-customer lateness sums over invoices due in the window, and the overdue balance."""
+    due, amount, paid_date = pl.col("due_date"), pl.col("amount"), pl.col("paid_date")
+    is_paid = paid_date.is_not_null()
+    scored = (due >= window_start(as_of)) & (is_paid | (due < as_of))
+    days_late = (
+        pl.when(is_paid)
+        .then(days_between(paid_date, due).clip(lower_bound=0))
+        .otherwise(days_between(pl.lit(as_of), due))
+    )
+    return (
+        invoice_status(invoices, payments, as_of)
+        .group_by("customer_id")
+        .agg(
+            _scored_invoices=scored.sum(),
+            _scored_amount=amount.filter(scored).sum(),
+            _late_amount_days=(amount * days_late).filter(scored).sum(),
+            _on_time=(scored & is_paid & (paid_date <= due)).sum(),
+            _overdue=(amount - pl.col("paid")).clip(lower_bound=0).filter(due < as_of).sum(),
+        )
+    )
+
+
+def payment_delay_days() -> pl.Expr:
+    """Amount-weighted mean days late over invoices issued by D and due in [D-364, D], an invoice being paid
+    on the day its payments made up to D first add up to its amount less 0.005: max(0, paid date - due date)
+    when paid, D - due date when unpaid and due before D (unpaid ones due on D are left out);
+    null when no invoice qualifies or their amounts sum to 0."""
+    return ratio(pl.col("_late_amount_days"), pl.col("_scored_amount"))
+
+
+def on_time_rate() -> pl.Expr:
+    """Share (by count) of the invoices scored by payment_delay_days that were paid on or before their due
+    date, unpaid ones counting as late; null when there are none."""
+    return ratio(pl.col("_on_time"), pl.col("_scored_invoices"))
+
+
+def overdue_amount() -> pl.Expr:
+    """Sum over all invoices issued by D and due before D of max(0, amount - payments made up to D);
+    0.0 when none."""
+    return pl.col("_overdue").fill_null(0.0)

@@ -1,0 +1,20 @@
+"""Moving frames between DuckDB and Polars through Arrow, fetched fully (DuckDB 2.0 blocks on open results)."""
+
+import duckdb
+import polars as pl
+
+
+def read_table(con: duckdb.DuckDBPyConnection, table: str) -> pl.LazyFrame:
+    """The whole table as a Polars LazyFrame."""
+    return con.sql(f"SELECT * FROM {table}").pl().lazy()
+
+
+def write_table(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
+    """Replace schema.table with the frame's rows."""
+    schema = table.split(".")[0]
+    con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+    con.register("_frame", frame)
+    try:
+        con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM _frame")
+    finally:
+        con.unregister("_frame")
