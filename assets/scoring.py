@@ -6,7 +6,6 @@ from dagster_duckdb import DuckDBResource
 from assets.metadata import table_metadata
 from assets.partitions import as_of_partitions
 from pipelines.resources import TiersConfig
-from tiering.policy import PolicyError
 from tiering.scoring import score_customers
 from tiering.warehouse import read_table, write_table
 
@@ -22,10 +21,7 @@ from tiering.warehouse import read_table, write_table
     owners=["team:sales-ops"],
 )
 def customer_scores(tiers: TiersConfig, duckdb: DuckDBResource) -> dg.MaterializeResult:
-    try:
-        policy = tiers.policy()
-    except PolicyError as exc:
-        raise dg.Failure(description=str(exc)) from None
+    policy = tiers.policy()
     with duckdb.get_connection() as con:
         scores = score_customers(
             read_table(con, "marts.customer_traits"), read_table(con, "staging.customers"), policy

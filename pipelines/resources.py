@@ -5,7 +5,7 @@ from pathlib import Path
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from tiering.policy import Policy, load_policy
+from tiering.policy import Policy, PolicyError, load_policy
 from tiering.settings import Settings
 
 
@@ -25,7 +25,11 @@ class TiersConfig(dg.ConfigurableResource):
         return Path(self.warehouse_dir) / "tiers.duckdb"
 
     def policy(self) -> Policy:
-        return load_policy(Path(self.policy_path))
+        """The validated policy; a bad file fails the step with the message naming each bad field."""
+        try:
+            return load_policy(Path(self.policy_path))
+        except PolicyError as exc:
+            raise dg.Failure(description=str(exc)) from None
 
 
 def build_resources(settings: Settings) -> dict:

@@ -39,10 +39,19 @@ def main(argv: list[str] | None = None) -> int:
     run = commands.add_parser("run", help="run the nightly job in-process for one as-of date")
     run.add_argument("--as-of", type=_date, default=None, help="YYYY-MM-DD (default: yesterday)")
 
+    docs = commands.add_parser("docs", help="write docs/outputs.md, the description of every output column")
+    docs.add_argument("--out", type=Path, default=REPO_ROOT / "docs" / "outputs.md")
+
     args = parser.parse_args(argv)
     settings = Settings.from_env()
     if args.command == "demo-data":
         return _demo_data(args, settings)
+    if args.command == "docs":
+        from tiering.outputs import render_outputs_doc
+
+        args.out.write_text(render_outputs_doc())
+        print(f"wrote {args.out}")
+        return 0
     return _run(args.as_of or _yesterday(), settings)
 
 
@@ -80,6 +89,13 @@ def _needs_demo_data(settings: Settings) -> bool:
 
 
 def _run(as_of: date, settings: Settings) -> int:
+    from tiering.policy import PolicyError, load_policy
+
+    try:
+        load_policy(settings.policy_path)
+    except PolicyError as exc:
+        print(f"The run did not start: {exc}", file=sys.stderr)
+        return 1
     if _needs_demo_data(settings):
         from tiering.demo_data import generate
 
@@ -119,10 +135,14 @@ def _failures(result) -> list[str]:
     for event in result.all_events:
         if event.event_type_value == "STEP_FAILURE":
             error = event.step_failure_data.error
+            while (
+                error is not None and error.cause is not None
+            ):  # the user's exception, not Dagster's wrapper
+                error = error.cause
             text = (error.message if error else "unknown error").strip()
-            for prefix in ("dagster._core.definitions.events.Failure: ", "dagster._core.errors."):
-                text = text.removeprefix(prefix)
-            messages.append(f"{event.step_key}: {text}")
+            messages.append(
+                f"{event.step_key}: {text.removeprefix('dagster._core.definitions.events.Failure: ')}"
+            )
     return messages or ["the run did not succeed; see the Dagster UI for its logs"]
 
 

@@ -1,6 +1,7 @@
 """Deterministic demo landing feeds: B2B customers of five archetypes with orders, invoices, payments and
 support tickets, written as CSV or Parquet in the layout of `tiering.feeds`, plus the ground truth."""
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -31,26 +32,26 @@ RISING, SLIPPING = ARCHETYPES.index("rising"), ARCHETYPES.index("slipping")
 # Per-archetype means (in ARCHETYPES order) and how widely customers scatter around them:
 # a lognormal sigma for rates and amounts, a beta concentration for shares (higher = tighter).
 SCALES = {
-    "orders_per_year": ((14.0, 10.0, 4.0, 18.0, 12.0), 0.25),  # rising: the rate reached at end_date
-    "line_amount": ((1500.0, 450.0, 250.0, 350.0, 900.0), 0.35),  # typical list amount of a line, USD
-    "days_late": ((3.0, 15.0, 45.0, 5.0, 12.0), 0.3),  # mean days past due of a late payment
-    "tickets_per_order": ((0.15, 0.45, 1.3, 0.5, 0.6), 0.3),
+    "orders_per_year": ((13.0, 9.5, 4.0, 17.0, 12.0), 0.2),  # rising: the rate reached at end_date
+    "line_amount": ((1500.0, 450.0, 250.0, 350.0, 900.0), 0.3),  # typical list amount of a line, USD
+    "days_late": ((3.0, 15.0, 45.0, 5.0, 14.0), 0.25),  # mean days past due of a late payment
+    "tickets_per_order": ((0.15, 0.45, 1.3, 0.6, 0.6), 0.25),
 }
 SHARES = {
-    "discount": ((0.03, 0.15, 0.27, 0.12, 0.1), 80),  # mean discount depth of a line
+    "discount": ((0.03, 0.15, 0.27, 0.14, 0.13), 80),  # mean discount depth of a line
     "cost_ratio": ((0.52, 0.56, 0.58, 0.56, 0.53), 400),  # cost / list
-    "premium": ((0.25, 0.10, 0.03, 0.08, 0.15), 40),  # chance a product line is premium
-    "service": ((0.14, 0.05, 0.01, 0.04, 0.07), 60),  # chance a line is advice or training
+    "premium": ((0.25, 0.10, 0.03, 0.08, 0.1), 60),  # chance a product line is premium
+    "service": ((0.14, 0.05, 0.01, 0.04, 0.05), 60),  # chance a line is advice or training
     "returns": ((0.01, 0.04, 0.2, 0.03, 0.04), 60),
-    "late": ((0.06, 0.3, 0.8, 0.2, 0.2), 40),  # chance an invoice is paid after its due date
+    "late": ((0.06, 0.3, 0.8, 0.1, 0.15), 40),  # chance an invoice is paid after its due date
     "unpaid": ((0.0, 0.0, 0.12, 0.0, 0.0), 30),
-    "complaints": ((0.05, 0.2, 0.5, 0.15, 0.35), 40),  # share of tickets that are complaints
-    "escalations": ((0.02, 0.1, 0.3, 0.08, 0.2), 40),
+    "complaints": ((0.05, 0.2, 0.5, 0.15, 0.4), 40),  # share of tickets that are complaints
+    "escalations": ((0.02, 0.1, 0.3, 0.08, 0.22), 60),
 }
 LINES_PER_ORDER = (3.0, 2.5, 1.8, 2.2, 2.7)  # mean of 1..4
 CATEGORIES_BOUGHT = (7.0, 3.0, 2.0, 2.5, 5.0)  # product categories a customer buys from
-PROFILE_FIT = (0.85, 0.55, 0.15, 0.45, 0.5)  # chance the industry (and the region) fits the policy profile
-EMPLOYEES_MEDIAN = (400.0, 100.0, 15.0, 60.0, 200.0)
+PROFILE_FIT = (0.85, 0.55, 0.15, 0.45, 0.7)  # chance the industry (and the region) fits the policy profile
+EMPLOYEES_MEDIAN = (400.0, 100.0, 15.0, 60.0, 300.0)
 TENURE_DAYS = ((730, 2920), (220, 2555), (120, 1800), (183, 456), (900, 2920))  # signup, days before end
 CANCEL_RATE = 0.03
 PAYMENT_TERMS = ((30, 14, 60), (0.8, 0.08, 0.12))  # days, share of customers
@@ -123,16 +124,20 @@ def generate(
     counts = dict.fromkeys([*FEEDS, "ground_truth"], 0)
     with (out_dir / "ground_truth.csv").open("wb") as truth_file:
         for chunk, first in enumerate(starts):
-            rng = np.random.default_rng([seed, chunk])
-            n = min(CHUNK_CUSTOMERS, n_customers - first)
-            frames, truth = _chunk(rng, first, n, id_width, end, counts)
             suffix = f"_part{chunk:03d}" if len(starts) > 1 else ""
-            for feed, frame in frames.items():
-                counts[feed] += _write(frame, out_dir / feed, feed, suffix, fmt)
-            truth.write_csv(truth_file, include_header=chunk == 0)
-            counts["ground_truth"] += truth.height
+
+            def emit(feed: str, frame: pl.DataFrame, chunk: int = chunk, suffix: str = suffix) -> None:
+                if feed == "ground_truth":
+                    frame.write_csv(truth_file, include_header=chunk == 0)
+                else:
+                    _write(frame, out_dir / feed, feed, suffix, fmt)
+                counts[feed] += frame.height
+
+            rng = np.random.default_rng([seed, chunk])
+            _chunk(rng, first, min(CHUNK_CUSTOMERS, n_customers - first), id_width, end, dict(counts), emit)
     fx = pl.DataFrame({"currency": ["EUR", "GBP"], "rate_to_base": [FX_RATES["EUR"], FX_RATES["GBP"]]})
-    counts["fx_rates"] = _write(fx, out_dir / "fx_rates", "fx_rates", "", fmt)
+    _write(fx, out_dir / "fx_rates", "fx_rates", "", fmt)
+    counts["fx_rates"] = fx.height
     return counts
 
 
@@ -146,14 +151,18 @@ def _prepare(out_dir: Path) -> None:
                 old.unlink()
 
 
-def _write(frame: pl.DataFrame, folder: Path, feed: str, suffix: str, fmt: str) -> int:
-    """Write a feed's frame, one file per year when it has a `_year` column; return its row count."""
+def _write(frame: pl.DataFrame, folder: Path, feed: str, suffix: str, fmt: str) -> None:
+    """Write a frame; one with a sorted `_year` column goes to one file per year (orders_2024_part001)."""
     if "_year" in frame.columns:
-        parts = frame.partition_by("_year", as_dict=True, include_key=False)
-        named = {f"{feed}_{year}{suffix}": part for (year,), part in sorted(parts.items())}
+        years, firsts = np.unique(frame["_year"].to_numpy(), return_index=True)
+        stops = [*firsts[1:], frame.height]
+        files = {
+            f"{feed}_{year}{suffix}": frame.drop("_year").slice(lo, hi - lo)
+            for year, lo, hi in zip(years, firsts, stops, strict=True)
+        }
     else:
-        named = {feed + suffix: frame}
-    for stem, part in named.items():
+        files = {feed + suffix: frame}
+    for stem, part in files.items():
         path = folder / f"{stem}.{fmt}"
         if fmt == "csv":
             part.write_csv(
@@ -161,41 +170,53 @@ def _write(frame: pl.DataFrame, folder: Path, feed: str, suffix: str, fmt: str) 
             )
         else:
             part.write_parquet(path)
-    return frame.height
 
 
 def _chunk(
-    rng: np.random.Generator, first: int, n: int, id_width: int, end: int, written: dict[str, int]
-) -> tuple[dict[str, pl.DataFrame], pl.DataFrame]:
-    """Frames of every feed for customers first+1 .. first+n; ids continue after the rows already written."""
+    rng: np.random.Generator,
+    first: int,
+    n: int,
+    id_width: int,
+    end: int,
+    offsets: dict[str, int],
+    emit: Callable[[str, pl.DataFrame], None],
+) -> None:
+    """Emit (feed, frame) for customers first+1 .. first+n, one feed at a time so memory stays flat.
+
+    Ids continue after the offsets: the rows written before this chunk."""
     arch = _archetypes(rng, n)
     p = _parameters(rng, arch, end)
     customer_ids = _ids("C", first + 1, n, id_width)
+    emit("ground_truth", _truth_frame(arch, customer_ids))
+    emit("customers", _customers_frame(rng, arch, p, customer_ids))
     orders = _order_table(rng, p, end)
+    order_ids = _ids("O", offsets["orders"] + 1, orders["cust"].size)
+    emit("orders", _orders_frame(orders, p, order_ids, customer_ids))
     lines = _line_table(rng, orders, p)
-    order_net = np.add.reduceat(lines["net"], lines["first_of_order"]) if lines["net"].size else lines["net"]
+    emit("order_lines", _lines_frame(lines, orders, order_ids))
+    order_net = np.add.reduceat(lines["net"], lines["first_of_order"])
+    del lines
     invoices = _invoice_table(rng, orders, order_net, p, end)
+    invoice_ids = _ids("I", offsets["invoices"] + 1, invoices["cust"].size)
+    emit("invoices", _invoices_frame(invoices, invoice_ids, order_ids, customer_ids))
     payments = _payment_table(rng, invoices, p, end)
-    tickets = _ticket_table(rng, orders, p, end)
-    order_ids = _ids("O", written["orders"] + 1, orders["cust"].size)
-    invoice_ids = _ids("I", written["invoices"] + 1, invoices["cust"].size)
-    frames = {
-        "customers": _customers_frame(rng, arch, p, customer_ids),
-        "orders": _orders_frame(orders, p, order_ids, customer_ids),
-        "order_lines": _lines_frame(lines, orders, order_ids),
-        "invoices": _invoices_frame(invoices, invoice_ids, order_ids, customer_ids),
-        "payments": _payments_frame(payments, written["payments"], invoice_ids),
-        "support_tickets": _tickets_frame(tickets, written["support_tickets"], customer_ids),
-    }
-    names = np.array(ARCHETYPES)[arch]
-    truth = pl.DataFrame(
+    emit("payments", _payments_frame(payments, offsets["payments"], invoice_ids))
+    del payments, invoices, invoice_ids
+    emit(
+        "support_tickets",
+        _tickets_frame(_ticket_table(rng, orders, p, end), offsets["support_tickets"], customer_ids),
+    )
+
+
+def _truth_frame(arch: np.ndarray, customer_ids: pl.Series) -> pl.DataFrame:
+    names = pl.Series(ARCHETYPES).gather(arch)
+    return pl.DataFrame(
         {
             "customer_id": customer_ids,
             "archetype": names,
-            "expected_tier": pl.Series(names).replace_strict(EXPECTED_TIER),
+            "expected_tier": names.replace_strict(EXPECTED_TIER),
         }
     )
-    return frames, truth
 
 
 def _archetypes(rng: np.random.Generator, n: int) -> np.ndarray:
@@ -238,7 +259,7 @@ def _trends(rng: np.random.Generator, arch: np.ndarray, start: np.ndarray, end: 
         "basket_growth": np.where(rising, np.log(rng.uniform(1.5, 3, n)) / 365, 0.0),  # basket x1.5-3 a year
         "change": np.where(slipping, np.maximum(end - rng.integers(180, 271, n), start), start),
         "drop": np.where(slipping, rng.uniform(0.1, 0.25, n), 1.0),  # order rate after the change
-        "slowdown": np.where(slipping, rng.uniform(0.4, 0.6, n), 0.0),  # extra late share after the change
+        "slowdown": np.where(slipping, rng.uniform(0.45, 0.6, n), 0.0),  # extra late share after the change
     }
 
 
@@ -290,7 +311,11 @@ def _line_table(
     amount = p["line_amount"][cust] * orders["basket"][order] * rng.lognormal(-0.125, 0.5, m) / p["fx"][cust]
     amount *= np.where(premium, 1.6, 1.0)
     quantity, list_cents = _quantity_and_list(rng, amount, service, np.rint(HOURLY_RATE_USD / p["fx"][cust]))
-    depth = np.minimum(p["discount"][cust] * rng.gamma(5.0, 1 / 5, m), 0.6)
+    asks = np.minimum(
+        1.0, 0.3 + 5 * p["discount"][cust]
+    )  # share of lines discounted: all for deep discounters
+    depth = np.minimum(p["discount"][cust] / asks * rng.gamma(5.0, 1 / 5, m), 0.6)
+    depth[rng.random(m) >= asks] = 0.0
     discount = np.rint(list_cents * depth).astype(np.int64)
     cost_ratio = np.clip(p["cost_ratio"][cust] * rng.lognormal(0, 0.04, m), 0.4, 0.7)
     return {
@@ -327,10 +352,12 @@ def _invoice_table(
     p: dict[str, np.ndarray],
     end: int,
 ) -> dict[str, np.ndarray]:
-    """One invoice per completed or returned order, issued 0-2 days after it, due after the customer's terms."""
+    """Invoices by issue date: one per completed or returned order, issued 0-2 days after it."""
     billed = np.flatnonzero(orders["status"] != 1)
-    cust = orders["cust"][billed]
     issued = np.minimum(orders["day"][billed] + rng.integers(0, 3, billed.size), end)
+    by_date = np.lexsort((billed, issued))
+    billed, issued = billed[by_date], issued[by_date]
+    cust = orders["cust"][billed]
     return {
         "order": billed,
         "cust": cust,
@@ -357,11 +384,11 @@ def _payment_table(
     first = np.cumsum(parts) - parts
     k = np.arange(invoice.size) - np.repeat(first, parts)  # part number within its invoice
     weight = rng.uniform(0.5, 1.5, invoice.size)
-    share = weight / np.repeat(np.add.reduceat(weight, first), parts) if invoice.size else weight
+    share = weight / np.repeat(np.add.reduceat(weight, first), parts)
     cents = np.floor(invoices["amount"][invoice] * share).astype(np.int64)
-    last = k == np.repeat(parts, parts) - 1
-    cents[last] += invoices["amount"][paid] - np.add.reduceat(cents, first) if invoice.size else 0
-    earlier = (np.repeat(parts, parts) - 1 - k) * rng.integers(5, 21, invoice.size)
+    later = np.repeat(parts, parts) - 1 - k  # parts still to come
+    cents[later == 0] += invoices["amount"][paid] - np.add.reduceat(cents, first)  # the last part squares up
+    earlier = later * rng.integers(5, 21, invoice.size)
     day = np.maximum(final[invoice] - earlier, issued[invoice])
     keep = np.flatnonzero(day <= end)
     keep = keep[np.lexsort((invoice[keep], day[keep]))]
@@ -392,7 +419,7 @@ def _ticket_table(
     hours = rng.lognormal(np.log(20), 1.2, m) * np.where(escalated, 3, 1)
     closed = opened + np.rint(hours * 3600).astype(np.int64)
     cutoff = (end + 1) * DAY_SECONDS
-    closed = np.where((closed >= cutoff) | (rng.random(m) < 0.03), -1, closed)
+    closed = np.where((closed >= cutoff) | (rng.random(m) < 0.05), -1, closed)
     keep = np.flatnonzero(opened < cutoff)
     keep = keep[np.lexsort((cust[keep], opened[keep]))]
     return {

@@ -137,21 +137,19 @@ def score_customers(traits: pl.LazyFrame, customers: pl.LazyFrame, policy: Polic
 
 
 def _top_reasons(frame: pl.LazyFrame, items: list) -> pl.LazyFrame:
-    """The items that moved the score furthest from the neutral 50, strongest first, with + or - and words."""
+    """The items that moved the score furthest from the neutral 50, strongest first, with + or - and words.
+
+    Ties keep the policy's order, so a re-run gives the same text.
+    """
     parts = []
-    for name, weight, _, good, bad in items:
+    for order, (name, weight, _, good, bad) in enumerate(items):
         pts = pl.col(f"_pts_{name}")
-        impact = (pts - 50.0) * weight / pl.col("_weight")
+        strength = ((pts - 50.0).abs() * weight / pl.col("_weight")).round(6)
         text = pl.when(pts >= 50.0).then(pl.lit("+ ") + good).otherwise(pl.lit("- ") + bad)
         parts.append(
-            frame.select("customer_id", impact.alias("impact"), text.alias("text")).filter(
-                pl.col("impact").is_not_null()
-            )
+            frame.select(
+                "customer_id", strength.alias("strength"), pl.lit(order).alias("order"), text.alias("text")
+            ).filter(pl.col("strength").is_not_null())
         )
-    return (
-        pl.concat(parts)
-        .group_by("customer_id")
-        .agg(
-            pl.col("text").sort_by(pl.col("impact").abs(), descending=True).head(TOP_REASONS).alias("reasons")
-        )
-    )
+    ranked = pl.col("text").sort_by("strength", "order", descending=[True, False])
+    return pl.concat(parts).group_by("customer_id").agg(ranked.head(TOP_REASONS).alias("reasons"))

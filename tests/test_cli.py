@@ -1,0 +1,73 @@
+"""The `tiers` command as a user runs it: the Quick start path, a clear failure, a bad policy."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from tiering.settings import DEFAULT_POLICY
+
+TIERS = [sys.executable, "-m", "tiering.cli"]
+
+
+def _tiers(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("TIERS_")}
+    clean["DAGSTER_HOME"] = str(cwd / "dagster_home")
+    (cwd / "dagster_home").mkdir(exist_ok=True)
+    return subprocess.run(
+        [*TIERS, *args], cwd=cwd, env={**clean, **env}, capture_output=True, text=True, timeout=300
+    )
+
+
+def test_quick_start_generates_demo_data_runs_and_prints_a_summary(tmp_path):
+    done = _tiers(["run", "--as-of", "2026-06-30"], tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "generating the S demo data set" in done.stdout
+    assert (tmp_path / "data" / "landing" / "orders").is_dir()
+    assert (tmp_path / "data" / "warehouse" / "tiers.duckdb").is_file()
+    for expected in (
+        "Rows read",
+        "orders",
+        "Customers per tier:",
+        "Ideal",
+        "Acceptable",
+        "Poor",
+        "tiers.duckdb",
+    ):
+        assert expected in done.stdout
+
+
+def test_a_failed_run_exits_non_zero_with_the_reason_and_no_traceback(tmp_path):
+    landing = tmp_path / "landing"
+    (landing / "customers").mkdir(parents=True)
+    (landing / "customers" / "c.csv").write_text("customer_id,name,industry,employees,region,signup_date\n")
+    done = _tiers(["run", "--as-of", "2026-06-30"], tmp_path, TIERS_LANDING_DIR=str(landing))
+    assert done.returncode == 1
+    assert "The run FAILED" in done.stderr
+    assert f"feed 'orders': folder {landing / 'orders'} does not exist" in done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
+
+
+def test_a_bad_policy_stops_the_run_naming_the_field(tmp_path, s_landing):
+    policy = yaml.safe_load(DEFAULT_POLICY.read_text())
+    policy["traits"]["gross_margin"]["weight"] = "heavy"
+    bad = tmp_path / "policy.yaml"
+    bad.write_text(yaml.safe_dump(policy))
+    done = _tiers(
+        ["run", "--as-of", "2026-06-30"],
+        tmp_path,
+        TIERS_LANDING_DIR=str(s_landing),
+        TIERS_WAREHOUSE_DIR=str(tmp_path / "wh"),
+        TIERS_POLICY=str(bad),
+    )
+    assert done.returncode == 1
+    assert "traits.gross_margin.weight: Input should be a valid number" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_a_bad_date_is_refused_by_the_argument_parser(tmp_path):
+    done = _tiers(["run", "--as-of", "30/06/2026"], tmp_path)
+    assert done.returncode == 2
+    assert "'30/06/2026' is not a date in the form YYYY-MM-DD" in done.stderr
