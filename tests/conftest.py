@@ -1,5 +1,7 @@
 """Shared fixtures: demo data generated once per session, the real definitions run on it."""
 
+import os
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -47,3 +49,19 @@ def s_landing(tmp_path_factory) -> Path:
 def s_run(tmp_path_factory, s_landing) -> tuple[Settings, dg.ExecuteInProcessResult]:
     settings = make_settings(tmp_path_factory.mktemp("s_run"), landing=s_landing)
     return settings, run_nightly(settings)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config):
+    """Leave without interpreter finalisation, once pytest has reported everything.
+
+    DuckDB 2.0's nanobind bindings print pages of 'leaked instance' warnings at interpreter exit after some
+    test sequences; they are harmless but bury pytest's summary line, which is the last thing a reader sees.
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(config._tiers_exit_status)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    session.config._tiers_exit_status = int(exitstatus)

@@ -1,7 +1,7 @@
 """Deterministic demo landing feeds: B2B customers of five archetypes with orders, invoices, payments and
 support tickets, written as CSV or Parquet in the layout of `tiering.feeds`, plus the ground truth."""
 
-from collections.abc import Callable
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -28,6 +28,7 @@ EXPECTED_TIER = {
     "slipping": "Acceptable",
 }
 RISING, SLIPPING = ARCHETYPES.index("rising"), ARCHETYPES.index("slipping")
+COMPLETED, CANCELLED, RETURNED = (ORDER_STATUSES.index(s) for s in ("completed", "cancelled", "returned"))
 
 # Per-archetype means (in ARCHETYPES order) and how widely customers scatter around them:
 # a lognormal sigma for rates and amounts, a beta concentration for shares (higher = tighter).
@@ -124,17 +125,15 @@ def generate(
     counts = dict.fromkeys([*FEEDS, "ground_truth"], 0)
     with (out_dir / "ground_truth.csv").open("wb") as truth_file:
         for chunk, first in enumerate(starts):
+            rng = np.random.default_rng([seed, chunk])
+            n = min(CHUNK_CUSTOMERS, n_customers - first)
             suffix = f"_part{chunk:03d}" if len(starts) > 1 else ""
-
-            def emit(feed: str, frame: pl.DataFrame, chunk: int = chunk, suffix: str = suffix) -> None:
+            for feed, frame in _chunk(rng, first, n, id_width, end, dict(counts)):
                 if feed == "ground_truth":
                     frame.write_csv(truth_file, include_header=chunk == 0)
                 else:
                     _write(frame, out_dir / feed, feed, suffix, fmt)
                 counts[feed] += frame.height
-
-            rng = np.random.default_rng([seed, chunk])
-            _chunk(rng, first, min(CHUNK_CUSTOMERS, n_customers - first), id_width, end, dict(counts), emit)
     fx = pl.DataFrame({"currency": ["EUR", "GBP"], "rate_to_base": [FX_RATES["EUR"], FX_RATES["GBP"]]})
     _write(fx, out_dir / "fx_rates", "fx_rates", "", fmt)
     counts["fx_rates"] = fx.height
@@ -173,39 +172,31 @@ def _write(frame: pl.DataFrame, folder: Path, feed: str, suffix: str, fmt: str) 
 
 
 def _chunk(
-    rng: np.random.Generator,
-    first: int,
-    n: int,
-    id_width: int,
-    end: int,
-    offsets: dict[str, int],
-    emit: Callable[[str, pl.DataFrame], None],
-) -> None:
-    """Emit (feed, frame) for customers first+1 .. first+n, one feed at a time so memory stays flat.
+    rng: np.random.Generator, first: int, n: int, id_width: int, end: int, offsets: dict[str, int]
+) -> Iterator[tuple[str, pl.DataFrame]]:
+    """(feed, frame) for customers first+1 .. first+n, one feed at a time so memory stays flat.
 
     Ids continue after the offsets: the rows written before this chunk."""
     arch = _archetypes(rng, n)
     p = _parameters(rng, arch, end)
     customer_ids = _ids("C", first + 1, n, id_width)
-    emit("ground_truth", _truth_frame(arch, customer_ids))
-    emit("customers", _customers_frame(rng, arch, p, customer_ids))
+    yield "ground_truth", _truth_frame(arch, customer_ids)
+    yield "customers", _customers_frame(rng, arch, p, customer_ids)
     orders = _order_table(rng, p, end)
     order_ids = _ids("O", offsets["orders"] + 1, orders["cust"].size)
-    emit("orders", _orders_frame(orders, p, order_ids, customer_ids))
+    yield "orders", _orders_frame(orders, p, order_ids, customer_ids)
     lines = _line_table(rng, orders, p)
-    emit("order_lines", _lines_frame(lines, orders, order_ids))
+    yield "order_lines", _lines_frame(lines, orders, order_ids)
     order_net = np.add.reduceat(lines["net"], lines["first_of_order"])
     del lines
     invoices = _invoice_table(rng, orders, order_net, p, end)
     invoice_ids = _ids("I", offsets["invoices"] + 1, invoices["cust"].size)
-    emit("invoices", _invoices_frame(invoices, invoice_ids, order_ids, customer_ids))
+    yield "invoices", _invoices_frame(invoices, invoice_ids, order_ids, customer_ids)
     payments = _payment_table(rng, invoices, p, end)
-    emit("payments", _payments_frame(payments, offsets["payments"], invoice_ids))
+    yield "payments", _payments_frame(payments, offsets["payments"], invoice_ids)
     del payments, invoices, invoice_ids
-    emit(
-        "support_tickets",
-        _tickets_frame(_ticket_table(rng, orders, p, end), offsets["support_tickets"], customer_ids),
-    )
+    tickets = _ticket_table(rng, orders, p, end)
+    yield "support_tickets", _tickets_frame(tickets, offsets["support_tickets"], customer_ids)
 
 
 def _truth_frame(arch: np.ndarray, customer_ids: pl.Series) -> pl.DataFrame:
@@ -285,7 +276,8 @@ def _order_table(rng: np.random.Generator, p: dict[str, np.ndarray], end: int) -
     order = np.lexsort((cust, day))
     cust, day = cust[order], day[order]
     draw = rng.random(cust.size)
-    status = np.where(draw < CANCEL_RATE, 1, np.where(draw < CANCEL_RATE + p["returns"][cust], 2, 0))
+    status = np.where(draw < CANCEL_RATE + p["returns"][cust], RETURNED, COMPLETED)
+    status[draw < CANCEL_RATE] = CANCELLED
     basket = np.exp(-p["basket_growth"][cust] * (end - day))
     return {"cust": cust, "day": day, "status": status, "basket": basket}
 
@@ -311,9 +303,7 @@ def _line_table(
     amount = p["line_amount"][cust] * orders["basket"][order] * rng.lognormal(-0.125, 0.5, m) / p["fx"][cust]
     amount *= np.where(premium, 1.6, 1.0)
     quantity, list_cents = _quantity_and_list(rng, amount, service, np.rint(HOURLY_RATE_USD / p["fx"][cust]))
-    asks = np.minimum(
-        1.0, 0.3 + 5 * p["discount"][cust]
-    )  # share of lines discounted: all for deep discounters
+    asks = np.minimum(1.0, 0.3 + 5 * p["discount"][cust])  # share of lines discounted
     depth = np.minimum(p["discount"][cust] / asks * rng.gamma(5.0, 1 / 5, m), 0.6)
     depth[rng.random(m) >= asks] = 0.0
     discount = np.rint(list_cents * depth).astype(np.int64)
@@ -353,7 +343,7 @@ def _invoice_table(
     end: int,
 ) -> dict[str, np.ndarray]:
     """Invoices by issue date: one per completed or returned order, issued 0-2 days after it."""
-    billed = np.flatnonzero(orders["status"] != 1)
+    billed = np.flatnonzero(orders["status"] != CANCELLED)
     issued = np.minimum(orders["day"][billed] + rng.integers(0, 3, billed.size), end)
     by_date = np.lexsort((billed, issued))
     billed, issued = billed[by_date], issued[by_date]
