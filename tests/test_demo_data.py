@@ -50,14 +50,22 @@ def test_same_seed_gives_identical_files_and_another_seed_does_not(demo, tmp_pat
 def test_every_feed_has_its_folder_files_and_columns(demo):
     out, counts = demo
     for name, feed in FEEDS.items():
-        files = sorted((out / name).glob("*.csv"))
-        assert files, name
         frame = read(out, name)
         assert frame.columns == feed.column_names, name
         assert frame.height == counts[name], name
     assert len(list((out / "orders").glob("*.csv"))) == 4  # one file per calendar year touched
     assert 35_000 <= counts["orders"] <= 50_000
     assert 2.2 <= counts["order_lines"] / counts["orders"] <= 2.8
+
+
+def test_every_feed_key_is_unique_and_references_resolve(demo):
+    out, _ = demo
+    for name, feed in FEEDS.items():
+        assert not read(out, name).select(feed.key).is_duplicated().any(), name
+    orders, invoices = read(out, "orders"), read(out, "invoices")
+    assert invoices["order_id"].is_in(orders["order_id"].implode()).all()
+    assert read(out, "payments")["invoice_id"].is_in(invoices["invoice_id"].implode()).all()
+    assert read(out, "order_lines")["order_id"].is_in(orders["order_id"].implode()).all()
 
 
 def test_ground_truth_lists_every_customer_with_its_archetype_and_tier(demo):
@@ -130,9 +138,12 @@ def test_customers_sign_up_before_their_first_order(demo):
     assert (joined["signup_date"] < joined["first"]).all()
 
 
-def test_parquet_files_have_proper_types(tmp_path):
-    counts = generate(tmp_path, size="S", seed=1, end_date=END, fmt="parquet")
-    assert counts["orders"] > 0 and not list(tmp_path.glob("*/*.csv"))
+def test_parquet_files_are_reproducible_and_properly_typed(tmp_path):
+    out = tmp_path / "first"
+    for folder in (out, tmp_path / "again"):
+        generate(folder, size="S", seed=1, end_date=END, fmt="parquet")
+    assert hashes(tmp_path / "again") == hashes(out)
+    assert [f.name for f in out.glob("*/*.csv")] == []
     expected = {
         ("customers", "employees"): pa.int32(),
         ("customers", "signup_date"): pa.date32(),
@@ -146,7 +157,7 @@ def test_parquet_files_have_proper_types(tmp_path):
         ("fx_rates", "rate_to_base"): pa.float64(),
     }
     for (feed, column), arrow_type in expected.items():
-        schema = pq.read_schema(next((tmp_path / feed).glob("*.parquet")))
+        schema = pq.read_schema(next((out / feed).glob("*.parquet")))
         assert schema.names == FEEDS[feed].column_names
         assert schema.field(column).type == arrow_type, (feed, column)
 

@@ -91,10 +91,9 @@ NAME_HEADS = (
     "Greenfield", "Harbor", "Keystone", "Lakeside", "Meridian", "Oakridge", "Pinnacle", "Quantum",
     "Riverstone", "Stonegate", "Trident", "Vantage", "Westbrook", "Crescent", "Evergreen", "Falcon",
 )  # fmt: skip
-NAME_TAILS = (
-    "Analytics", "Systems", "Logistics", "Foods", "Health", "Industries", "Capital", "Software", "Retail",
-    "Builders", "Learning", "Hotels", "Engineering", "Partners", "Solutions", "Manufacturing", "Labs",
-    "Networks", "Consulting", "Trading",
+NAME_TAILS = (  # neutral words: the industry is drawn separately
+    "Analytics", "Systems", "Group", "Dynamics", "Holdings", "Industries", "Technologies", "Works",
+    "Partners", "Solutions", "Labs", "Networks", "Enterprises", "Ventures", "Associates", "International",
 )  # fmt: skip
 TICKET_OTHER_CATEGORIES = (("question", "bug", "billing", "feature_request"), (0.4, 0.25, 0.15, 0.2))
 TICKET_PRIORITY_SHARES = {False: (0.3, 0.5, 0.15, 0.05), True: (0.1, 0.4, 0.35, 0.15)}  # by is-complaint
@@ -293,13 +292,7 @@ def _line_table(
     m = order.size
     service = rng.random(m) < p["service"][cust]
     premium = ~service & (rng.random(m) < p["premium"][cust])
-    bought = p["categories"][cust]
-    slot = np.minimum((rng.random(m) ** 1.5 * bought).astype(np.int64), bought - 1)
-    category = np.where(
-        service,
-        len(PRODUCT_CATEGORIES) + rng.integers(0, len(SERVICE_CATEGORIES), m),
-        p["ranking"][cust, slot],
-    )
+    category = _line_categories(rng, cust, service, p)
     amount = p["line_amount"][cust] * orders["basket"][order] * rng.lognormal(-0.125, 0.5, m) / p["fx"][cust]
     amount *= np.where(premium, 1.6, 1.0)
     quantity, list_cents = _quantity_and_list(rng, amount, service, np.rint(HOURLY_RATE_USD / p["fx"][cust]))
@@ -321,6 +314,16 @@ def _line_table(
         "net": list_cents - discount,
         "cost": np.rint(list_cents * cost_ratio).astype(np.int64),
     }
+
+
+def _line_categories(
+    rng: np.random.Generator, cust: np.ndarray, service: np.ndarray, p: dict[str, np.ndarray]
+) -> np.ndarray:
+    """Category index: a service category, or one of the customer's favourite products (the first most)."""
+    bought = p["categories"][cust]
+    slot = np.minimum((rng.random(cust.size) ** 1.5 * bought).astype(np.int64), bought - 1)
+    services = len(PRODUCT_CATEGORIES) + rng.integers(0, len(SERVICE_CATEGORIES), cust.size)
+    return np.where(service, services, p["ranking"][cust, slot])
 
 
 def _quantity_and_list(
@@ -395,17 +398,7 @@ def _ticket_table(
     m = order.size
     day = orders["day"][order] + np.floor(rng.exponential(6.0, m)).astype(np.int64)
     opened = day * DAY_SECONDS + rng.integers(7 * 3600, 20 * 3600, m)
-    complaint = rng.random(m) < p["complaints"][cust]
-    others = np.asarray([TICKET_CATEGORIES.index(c) for c in TICKET_OTHER_CATEGORIES[0]])
-    category = np.where(
-        complaint,
-        TICKET_CATEGORIES.index("complaint"),
-        others[rng.choice(others.size, m, p=TICKET_OTHER_CATEGORIES[1])],
-    )
-    escalated = rng.random(m) < p["escalations"][cust]
-    cumulative = np.cumsum([TICKET_PRIORITY_SHARES[False], TICKET_PRIORITY_SHARES[True]], axis=1)
-    priority = (rng.random(m)[:, None] > cumulative[complaint.astype(np.int64)]).sum(axis=1)
-    priority = np.minimum(priority + escalated, len(TICKET_PRIORITIES) - 1)
+    category, priority, escalated = _ticket_kinds(rng, cust, p)
     hours = rng.lognormal(np.log(20), 1.2, m) * np.where(escalated, 3, 1)
     closed = opened + np.rint(hours * 3600).astype(np.int64)
     cutoff = (end + 1) * DAY_SECONDS
@@ -420,6 +413,24 @@ def _ticket_table(
         "category": category[keep],
         "escalated": escalated[keep],
     }
+
+
+def _ticket_kinds(
+    rng: np.random.Generator, cust: np.ndarray, p: dict[str, np.ndarray]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Category, priority (complaints run higher, escalation adds a level) and escalation per ticket."""
+    m = cust.size
+    complaint = rng.random(m) < p["complaints"][cust]
+    others = np.asarray([TICKET_CATEGORIES.index(c) for c in TICKET_OTHER_CATEGORIES[0]])
+    category = np.where(
+        complaint,
+        TICKET_CATEGORIES.index("complaint"),
+        others[rng.choice(others.size, m, p=TICKET_OTHER_CATEGORIES[1])],
+    )
+    escalated = rng.random(m) < p["escalations"][cust]
+    cumulative = np.cumsum([TICKET_PRIORITY_SHARES[False], TICKET_PRIORITY_SHARES[True]], axis=1)
+    priority = (rng.random(m)[:, None] > cumulative[complaint.astype(np.int64)]).sum(axis=1)
+    return category, np.minimum(priority + escalated, len(TICKET_PRIORITIES) - 1), escalated
 
 
 def _ids(prefix: str, first: int, n: int, width: int = ID_WIDTH) -> pl.Series:

@@ -20,3 +20,15 @@ def days_between(later: pl.Expr, earlier: pl.Expr) -> pl.Expr:
 def ratio(numerator: pl.Expr, denominator: pl.Expr) -> pl.Expr:
     """numerator / denominator as Float64, null when the denominator is 0 or null."""
     return pl.when(denominator != 0).then(numerator / denominator)
+
+
+def running_sum(value: pl.Expr, run_key: pl.Expr) -> pl.Expr:
+    """Running sum of `value` (nulls as 0) restarting at each change of `run_key`, on rows sorted by it.
+
+    Vectorised, one cumulative sum less the total before each run, in Decimal: each value is rounded to
+    1e-6 and the sums are exact, however large the grand total.
+    """
+    exact = value.fill_null(0).cast(pl.Decimal(38, 6))
+    total = exact.cum_sum()
+    before_run = pl.when(run_key.ne_missing(run_key.shift(1))).then(total - exact).forward_fill()
+    return (total - before_run).cast(pl.Float64)

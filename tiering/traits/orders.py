@@ -19,11 +19,11 @@ def order_aggregates(orders: pl.LazyFrame, as_of: date) -> pl.LazyFrame:
     order_date = pl.col("order_date")
     completed = pl.col("status") == "completed"
     in_window = order_date >= window_start(as_of)
-    recent = order_date > as_of - timedelta(days=RECENT_HALF_DAYS)
     counted = completed & in_window
+    recent = order_date > as_of - timedelta(days=RECENT_HALF_DAYS)
 
     def counted_sum(column: str, condition: pl.Expr = counted) -> pl.Expr:
-        return pl.col(column).filter(condition).sum()
+        return pl.when(condition).then(pl.col(column)).sum()
 
     return (
         orders.filter(order_date <= as_of)
@@ -39,9 +39,9 @@ def order_aggregates(orders: pl.LazyFrame, as_of: date) -> pl.LazyFrame:
             _service=counted_sum("service_net_amount"),
             _completed=counted.sum(),
             _returned=((pl.col("status") == "returned") & in_window).sum(),
-            _order_days=order_date.filter(counted).n_unique(),
-            _first_completed=order_date.filter(completed).min(),
-            _last_completed=order_date.filter(completed).max(),
+            _order_days=pl.when(counted).then(order_date).drop_nulls().n_unique(),
+            _first_completed=pl.when(completed).then(order_date).min(),
+            _last_completed=pl.when(completed).then(order_date).max(),
         )
     )
 
@@ -52,7 +52,7 @@ def category_aggregates(order_categories: pl.LazyFrame, as_of: date) -> pl.LazyF
     return (
         order_categories.filter(day.is_between(window_start(as_of), as_of))
         .group_by("customer_id")
-        .agg(_categories=pl.col("product_category").n_unique())
+        .agg(_categories=pl.col("product_category").cast(pl.Categorical).n_unique())  # codes count faster
     )
 
 

@@ -8,17 +8,20 @@ from datetime import date
 
 import polars as pl
 
-from tiering.traits.common import days_between, ratio, window_start
+from tiering.traits.common import days_between, ratio, running_sum, window_start
 
 PAID_TOLERANCE = 0.005
 
 
 def invoice_status(invoices: pl.LazyFrame, payments: pl.LazyFrame, as_of: date) -> pl.LazyFrame:
     """One row per invoice issued and due by D: customer, due date, amount, paid total and paid date."""
-    paid = payments.filter(pl.col("paid_date") <= as_of).select(
-        "invoice_id", "paid_date", paid_amount=pl.col("amount")
+    paid = (
+        payments.filter(pl.col("paid_date") <= as_of)
+        .select("invoice_id", "paid_date", paid_amount=pl.col("amount"))
+        .sort("invoice_id", "paid_date")
+        .with_columns(paid_to_date=running_sum(pl.col("paid_amount"), pl.col("invoice_id")))
     )
-    by_date = pl.col("paid_amount").sort_by("paid_date")
+    settled = pl.col("paid_to_date") >= pl.col("amount") - PAID_TOLERANCE
     return (
         invoices.filter((pl.col("issued_date") <= as_of) & (pl.col("due_date") <= as_of))
         .select("invoice_id", "customer_id", "due_date", "amount")
@@ -27,10 +30,7 @@ def invoice_status(invoices: pl.LazyFrame, payments: pl.LazyFrame, as_of: date) 
         .agg(
             pl.col("customer_id", "due_date", "amount").first(),
             paid=pl.col("paid_amount").sum(),
-            paid_date=pl.col("paid_date")
-            .sort()
-            .filter(by_date.cum_sum() >= pl.col("amount").first() - PAID_TOLERANCE)
-            .first(),
+            paid_date=pl.when(settled).then(pl.col("paid_date")).min(),
         )
     )
 
