@@ -4,6 +4,7 @@ import os
 import sys
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 
 import dagster as dg
 import pytest
@@ -36,6 +37,12 @@ def run_nightly(settings: Settings, as_of: date = AS_OF) -> dg.ExecuteInProcessR
 @pytest.fixture(scope="session")
 def as_of() -> date:
     return AS_OF
+
+
+@pytest.fixture(scope="session")
+def pipeline():
+    """The helpers to set up and run the nightly job: pipeline.settings(root), pipeline.run(settings)."""
+    return SimpleNamespace(settings=make_settings, run=run_nightly)
 
 
 @pytest.fixture(scope="session")

@@ -89,12 +89,17 @@ def _load_file(con: duckdb.DuckDBPyConnection, feed: Feed, path: Path, result: F
         result.warnings.append(message)
     con.execute(render("ingest/check_rows", reason_terms=_reason_terms(feed)))
     params = {"source_file": str(path)}
-    con.execute(
-        render("ingest/insert_clean_rows", feed=feed.name, typed_columns=_typed_columns(feed)), params
-    )
+    sql = render("ingest/insert_clean_rows", feed=feed.name, typed_columns=_typed_columns(feed))
+    rows_loaded = con.execute(sql, params).fetchone()[0]
     record_fields = ", ".join(f"{c.name} := {c.name}" for c in feed.columns)
-    con.execute(render("ingest/insert_rejected_rows", feed=feed.name, record_fields=record_fields), params)
-    rows_read, rows_loaded = con.execute(render("ingest/count_rows")).fetchone()
+    sql = render("ingest/insert_rejected_rows", feed=feed.name, record_fields=record_fields)
+    rows_rejected = con.execute(sql, params).fetchone()[0]
+    rows_read = con.execute(render("ingest/count_rows")).fetchone()[0]
+    if rows_read != rows_loaded + rows_rejected:
+        raise IngestError(
+            f"feed '{feed.name}': {path}: read {rows_read} rows but loaded {rows_loaded} "
+            f"and rejected {rows_rejected}"
+        )
     result.files.append(str(path))
     result.rows_read += rows_read
     result.rows_loaded += rows_loaded
