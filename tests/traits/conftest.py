@@ -167,10 +167,13 @@ class World:
     def frame(self, table: str) -> pl.LazyFrame:
         return pl.LazyFrame(self.rows[table], schema=SCHEMAS[table], orient="row")
 
-    def traits(self, as_of: date = D) -> pl.DataFrame:
-        """compute_traits over the rows so far, collected and sorted by customer_id."""
-        frames = {table: self.frame(table) for table in SCHEMAS}
-        return compute_traits(**frames, as_of=as_of).collect().sort("customer_id")
+    def lazy(self, as_of: date = D) -> pl.LazyFrame:
+        """compute_traits over the rows so far."""
+        return compute_traits(**{table: self.frame(table) for table in SCHEMAS}, as_of=as_of)
+
+    def traits(self, as_of: date = D, engine: str = "auto") -> pl.DataFrame:
+        """The traits collected and sorted by customer_id."""
+        return self.lazy(as_of).collect(engine=engine).sort("customer_id")
 
     def row(self, customer_id: str, as_of: date = D) -> dict[str, Any]:
         """The output row of one customer, as a dict."""

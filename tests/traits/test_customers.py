@@ -78,3 +78,12 @@ def test_trait_docs_are_one_line_per_trait() -> None:
     assert len(TRAIT_COLUMNS) == len(set(TRAIT_COLUMNS)) == 19
     for name, doc in TRAIT_DOCS.items():
         assert doc and "\n" not in doc and doc.endswith("."), name
+
+
+def test_engines_agree(world) -> None:
+    world.customer("a").customer("b")
+    world.order("a", -10, 100.0, cost=40.0).order("a", -200, 60.0).order("b", -3, status="returned")
+    world.category("a", -10, "X").category("b", -10, "Y")
+    world.invoice("i1", "a", due=-20, amount=100.0).payment("i1", -15, 60.0).payment("i1", -12, 40.0)
+    world.invoice("i2", "b", due=-5, amount=50.0).payment("i2", -30, 10.0).ticket("b", -3, "complaint")
+    assert world.traits(engine="streaming").equals(world.traits(engine="in-memory"))

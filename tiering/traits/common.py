@@ -1,4 +1,4 @@
-"""Helpers shared by the trait modules: the trailing window and null-safe ratios."""
+"""Helpers shared by the trait modules: the trailing window, day counts, null-safe ratios, running sums."""
 
 from datetime import date, timedelta
 

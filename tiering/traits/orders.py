@@ -15,10 +15,12 @@ RECENT_HALF_DAYS = 182  # growth_trend compares [D-181, D] with [D-364, D-182]
 
 
 def order_aggregates(orders: pl.LazyFrame, as_of: date) -> pl.LazyFrame:
-    """Per-customer sums and dates over orders dated up to D, in a single group_by."""
+    """Per-customer sums and dates over completed orders up to D and returned ones in the window, in a
+    single group_by (cancelled orders count for nothing)."""
     order_date = pl.col("order_date")
     completed = pl.col("status") == "completed"
     in_window = order_date >= window_start(as_of)
+    returned = (pl.col("status") == "returned") & in_window
     counted = completed & in_window
     recent = order_date > as_of - timedelta(days=RECENT_HALF_DAYS)
 
@@ -26,7 +28,7 @@ def order_aggregates(orders: pl.LazyFrame, as_of: date) -> pl.LazyFrame:
         return pl.when(condition).then(pl.col(column)).sum()
 
     return (
-        orders.filter(order_date <= as_of)
+        orders.filter((order_date <= as_of) & (completed | returned))
         .group_by("customer_id")
         .agg(
             _revenue=counted_sum("net_amount"),
@@ -38,7 +40,7 @@ def order_aggregates(orders: pl.LazyFrame, as_of: date) -> pl.LazyFrame:
             _premium=counted_sum("premium_net_amount"),
             _service=counted_sum("service_net_amount"),
             _completed=counted.sum(),
-            _returned=((pl.col("status") == "returned") & in_window).sum(),
+            _returned=returned.sum(),
             _order_days=pl.when(counted).then(order_date).drop_nulls().n_unique(),
             _first_completed=pl.when(completed).then(order_date).min(),
             _last_completed=pl.when(completed).then(order_date).max(),

@@ -18,7 +18,7 @@ def invoice_status(invoices: pl.LazyFrame, payments: pl.LazyFrame, as_of: date) 
     paid = (
         payments.filter(pl.col("paid_date") <= as_of)
         .select("invoice_id", "paid_date", paid_amount=pl.col("amount"))
-        .sort("invoice_id", "paid_date")
+        .sort("invoice_id", "paid_date")  # each invoice's payments as one run, in date order
         .with_columns(paid_to_date=running_sum(pl.col("paid_amount"), pl.col("invoice_id")))
     )
     settled = pl.col("paid_to_date") >= pl.col("amount") - PAID_TOLERANCE
