@@ -3,31 +3,16 @@
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from assets.metadata import table_metadata
 from assets.partitions import as_of_partitions
+from assets.sql_table import sql_table_asset
 from pipelines.resources import TiersConfig
 from tiering.publish import publish_tables
-from tiering.sql import run_sql
 
 PUBLISHED = ("marts.customer_tiers", "marts.customer_traits", "marts.tier_summary")
 
 
 def _mart(name: str, deps: list[str], description: str) -> dg.AssetsDefinition:
-    @dg.asset(
-        key=["marts", name],
-        deps=[dg.AssetKey(d.split(".")) for d in deps],
-        partitions_def=as_of_partitions,
-        group_name="marts",
-        kinds={"duckdb", "sql"},
-        description=f"{description} Built by sql/marts/{name}.sql.",
-        owners=["team:data-engineering"],
-    )
-    def _built(duckdb: DuckDBResource) -> dg.MaterializeResult:
-        with duckdb.get_connection() as con:
-            run_sql(con, f"marts/{name}")
-            return dg.MaterializeResult(metadata=table_metadata(con, f"marts.{name}"))
-
-    return _built
+    return sql_table_asset(f"marts.{name}", deps, description, group="marts", partitions_def=as_of_partitions)
 
 
 customer_tiers = _mart(

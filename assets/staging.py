@@ -4,26 +4,13 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from assets.metadata import table_metadata
+from assets.sql_table import sql_table_asset
 from pipelines.resources import TiersConfig
-from tiering.sql import run_sql, sql_text
+from tiering.sql import sql_text
 
 
 def _staging_asset(name: str, deps: list[str], description: str) -> dg.AssetsDefinition:
-    @dg.asset(
-        key=["staging", name],
-        deps=[dg.AssetKey(d.split(".")) for d in deps],
-        group_name="staging",
-        kinds={"duckdb", "sql"},
-        description=f"{description} Built by sql/staging/{name}.sql.",
-        owners=["team:data-engineering"],
-    )
-    def _staged(duckdb: DuckDBResource) -> dg.MaterializeResult:
-        with duckdb.get_connection() as con:
-            con.execute("CREATE SCHEMA IF NOT EXISTS staging")
-            run_sql(con, f"staging/{name}")
-            return dg.MaterializeResult(metadata=table_metadata(con, f"staging.{name}"))
-
-    return _staged
+    return sql_table_asset(f"staging.{name}", deps, description, group="staging")
 
 
 @dg.asset(
