@@ -92,6 +92,7 @@ class Knockout(_Strict):
 class Cutoffs(_Strict):
     ideal: float = Field(70, ge=0, le=100)
     acceptable: float = Field(40, ge=0, le=100)
+    hysteresis: float = Field(0, ge=0, le=20, description="points a score must cross a cut-off by to change tier")
 
     @model_validator(mode="after")
     def _ordered(self) -> "Cutoffs":
