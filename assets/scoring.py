@@ -1,12 +1,15 @@
-"""The scoring asset: each customer's score, tier, action and reasons under the policy."""
+"""The scoring asset: each customer's score, tier, action and reasons under the policy, date by date."""
 
 import dagster as dg
+import polars as pl
 from dagster_duckdb import DuckDBResource
 
-from assets.metadata import table_metadata
-from assets.partitions import as_of_partitions
+from assets.metadata import column_lineage, table_metadata
+from assets.partitions import as_of_partitions, one_pass, run_dates
 from pipelines.resources import TiersConfig
+from tiering.lineage import scores_lineage
 from tiering.scoring import score_customers
+from tiering.sql import run_sql, sql_text
 from tiering.warehouse import read_table, write_table
 
 
@@ -14,26 +17,39 @@ from tiering.warehouse import read_table, write_table
     key=["scoring", "customer_scores"],
     deps=[dg.AssetKey(["marts", "customer_traits"]), dg.AssetKey(["staging", "customers"])],
     partitions_def=as_of_partitions,
+    backfill_policy=one_pass,
     group_name="scoring",
     kinds={"polars", "duckdb"},
-    description="Score 0-100, tier, action and reasons per customer, from the traits and the policy file "
-    "(TIERS_POLICY). Fixed cut-offs: a tier never moves because other customers changed.",
+    description="Score 0-100, tier, action and reasons per customer and as-of date, from the traits and the "
+    "policy file (TIERS_POLICY). Fixed cut-offs: a tier never moves because other customers changed; the "
+    "policy's hysteresis margin keeps a customer's previous tier near a cut-off.",
     owners=["team:sales-ops"],
 )
-def customer_scores(tiers: TiersConfig, duckdb: DuckDBResource) -> dg.MaterializeResult:
+def customer_scores(
+    context: dg.AssetExecutionContext, tiers: TiersConfig, duckdb: DuckDBResource
+) -> dg.MaterializeResult:
     policy = tiers.policy()
+    dates = run_dates(context)
     with duckdb.get_connection() as con:
-        scores = score_customers(
-            read_table(con, "marts.customer_traits"), read_table(con, "staging.customers"), policy
-        ).collect()
-        write_table(con, "scoring.customer_scores", scores)
-        per_tier = dict(scores.group_by("tier").len().sort("tier").iter_rows())
+        run_sql(con, "marts/create_history_tables")
+        daily = read_table(con, "traits.daily_traits").collect()
+        customers = read_table(con, "staging.customers")
+        previous = con.sql(sql_text("scoring/previous_tiers"), params={"first_date": dates[0]}).pl().lazy()
+        scored = []
+        for day in dates:  # in order: each date's tiers are the next date's previous tiers
+            traits = daily.filter(pl.col("as_of_date") == day).lazy()
+            scores = score_customers(traits, customers, policy, previous).collect()
+            scored.append(scores.with_columns(as_of_date=pl.lit(day)))
+            previous = scores.select("customer_id", previous_tier="tier").lazy()
+        write_table(con, "scoring.customer_scores", pl.concat(scored))
+        per_tier = dict(scored[-1].group_by("tier").len().iter_rows())
         return dg.MaterializeResult(
             metadata=table_metadata(
                 con,
                 "scoring.customer_scores",
                 policy_version=policy.version,
                 policy_file=tiers.policy_path,
+                **{"dagster/column_lineage": column_lineage(scores_lineage(policy))},
                 **{
                     f"customers_{tier.lower()}": per_tier.get(tier, 0)
                     for tier in ("Ideal", "Acceptable", "Poor")

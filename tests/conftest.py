@@ -10,6 +10,7 @@ import dagster as dg
 import pytest
 
 from pipelines.definitions import build_definitions
+from pipelines.jobs import as_of_range_tags
 from tiering.demo_data import generate
 from tiering.settings import DEFAULT_POLICY, Settings
 
@@ -26,11 +27,14 @@ def make_settings(root: Path, landing: Path | None = None) -> Settings:
     )
 
 
-def run_nightly(settings: Settings, as_of: date = AS_OF) -> dg.ExecuteInProcessResult:
+def run_nightly(
+    settings: Settings, as_of: date = AS_OF, first: date | None = None
+) -> dg.ExecuteInProcessResult:
+    """One run of the real nightly job for the as-of dates first..as_of (just as_of by default)."""
     job = build_definitions(settings).resolve_job_def("nightly_tiers")
     with dg.DagsterInstance.ephemeral() as instance:
         return job.execute_in_process(
-            instance=instance, partition_key=as_of.isoformat(), raise_on_error=False
+            instance=instance, tags=as_of_range_tags(first or as_of, as_of), raise_on_error=False
         )
 
 

@@ -152,3 +152,76 @@ def test_a_customer_tier_does_not_depend_on_other_customers():
     alone = _score([row], _policy())["a"]
     crowded = _score([row, *others], _policy())["a"]
     assert (alone["score"], alone["tier"]) == (crowded["score"], crowded["tier"])
+
+
+def _with_hysteresis(margin: float) -> Policy:
+    return _policy(tiers={"ideal": 70, "acceptable": 40, "hysteresis": margin})
+
+
+def _tier_after(score_delay: float, previous: str | None, policy: Policy) -> str:
+    traits = pl.DataFrame(
+        {
+            "customer_id": ["a"],
+            "payment_delay_days": [score_delay],
+            "gross_margin": [None],
+            "overdue_amount": [0.0],
+        },
+        schema_overrides={"gross_margin": pl.Float64},
+    )
+    people = pl.DataFrame({"customer_id": ["a"]})
+    prev = pl.DataFrame(
+        {"customer_id": ["a"], "previous_tier": [previous]}, schema_overrides={"previous_tier": pl.String}
+    )
+    return score_customers(traits.lazy(), people.lazy(), policy, prev.lazy()).collect()["tier"].item()
+
+
+def _delay_for(score: float) -> float:
+    # delay d scores (30 - d) / 30 * 100 with margin absent, so d = 30 - 0.3 * score
+    return 30 - 0.3 * score
+
+
+@pytest.mark.parametrize(
+    ("score", "previous", "expected"),
+    [
+        (68.0, "Ideal", "Ideal"),  # within 3 points below the 70 cut-off: keeps Ideal
+        (66.5, "Ideal", "Acceptable"),  # below 67: moves down
+        (72.0, "Acceptable", "Acceptable"),  # above 70 but not by 3: stays
+        (73.0, "Acceptable", "Ideal"),
+        (38.0, "Acceptable", "Acceptable"),  # above 37: keeps Acceptable
+        (36.5, "Acceptable", "Poor"),
+        (42.0, "Poor", "Poor"),
+        (43.5, "Poor", "Acceptable"),
+        (73.5, "Poor", "Ideal"),
+        (70.0, None, "Ideal"),  # new customer: plain cut-offs
+    ],
+)
+def test_hysteresis_keeps_the_previous_tier_near_a_cut_off(score, previous, expected):
+    assert _tier_after(_delay_for(score), previous, _with_hysteresis(3)) == expected
+
+
+def test_hysteresis_stops_a_borderline_customer_flipping_night_to_night():
+    nightly_scores = [71.0, 69.0, 70.5, 68.0, 69.5, 66.0]
+
+    def tiers_over_nights(policy: Policy) -> list[str]:
+        tiers, previous = [], None
+        for score in nightly_scores:
+            previous = _tier_after(_delay_for(score), previous, policy)
+            tiers.append(previous)
+        return tiers
+
+    assert tiers_over_nights(_with_hysteresis(0)) == [
+        "Ideal",
+        "Acceptable",
+        "Ideal",
+        "Acceptable",
+        "Acceptable",
+        "Acceptable",
+    ]
+    assert tiers_over_nights(_with_hysteresis(3)) == [
+        "Ideal",
+        "Ideal",
+        "Ideal",
+        "Ideal",
+        "Ideal",
+        "Acceptable",
+    ]

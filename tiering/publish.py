@@ -1,10 +1,14 @@
-"""Publish the marts to the BI file all at once: build a new file beside it, then rename it into place.
+"""Publish the marts all at once: build new outputs beside the old ones, then swap them in with one rename.
 
-A reader holding the old file open keeps reading the old, complete outputs; new readers see the new file.
-The working database is never the file BI tools open, so a reader can never block the nightly run.
+The BI file: a new DuckDB file renamed over tiers.duckdb. A reader holding the old file open keeps reading the
+old, complete outputs; new readers see the new file. The working database is never the file BI tools open, so
+a reader can never block the nightly run.
+The Parquet exports: a new folder exports-<id>/, then the symlink exports is replaced to point at it.
+A run killed at any point leaves the published outputs as they were; its leftovers are removed by the next run.
 """
 
 import os
+import shutil
 import uuid
 from pathlib import Path
 
@@ -12,27 +16,69 @@ import duckdb
 
 from tiering.sql import render
 
+EXPORTS_LINK = "exports"
 
-def publish_tables(con: duckdb.DuckDBPyConnection, tables: list[str], target: Path) -> None:
-    """Copy schema.table names from the open working database into a fresh file, swapped in atomically."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging_file = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
+
+def publish_tables(con: duckdb.DuckDBPyConnection, tables: list[str], warehouse: Path, bi_file: str) -> None:
+    """Copy schema.table names from the open working database to the BI file and to Parquet exports."""
+    warehouse.mkdir(parents=True, exist_ok=True)
+    link = warehouse / EXPORTS_LINK
+    if link.exists() and not link.is_symlink():
+        raise RuntimeError(f"{link} is a real folder, not the exports link: move it away and re-run")
+    _remove_leftovers(warehouse, bi_file)
+    run_id = uuid.uuid4().hex
+    new_file = warehouse / f".{bi_file}.{run_id}.tmp"
+    new_exports = warehouse / f"{EXPORTS_LINK}-{run_id}"
     try:
-        con.execute(f"ATTACH '{_quoted(staging_file)}' AS bi")
-        try:
-            for qualified in tables:
-                schema, table = qualified.split(".")
-                con.execute(f"CREATE SCHEMA IF NOT EXISTS bi.{schema}")
-                con.execute(render("publish/copy_table", schema=schema, table=table))
-            con.execute("CHECKPOINT bi")
-        finally:
-            con.execute("DETACH bi")
-        _fsync(staging_file)
-        os.replace(staging_file, target)
-        _fsync(target.parent)
+        _build_bi_file(con, tables, new_file)
+        _build_exports(con, tables, new_exports)
+        os.replace(new_file, warehouse / bi_file)
+        _swap_symlink(link, new_exports.name)
+        _fsync(warehouse)
     finally:
-        staging_file.unlink(missing_ok=True)
-        Path(f"{staging_file}.wal").unlink(missing_ok=True)
+        new_file.unlink(missing_ok=True)
+        Path(f"{new_file}.wal").unlink(missing_ok=True)
+    _remove_leftovers(warehouse, bi_file)
+
+
+def _build_bi_file(con: duckdb.DuckDBPyConnection, tables: list[str], path: Path) -> None:
+    con.execute(f"ATTACH '{_quoted(path)}' AS bi")
+    try:
+        for qualified in tables:
+            schema, table = qualified.split(".")
+            con.execute(f"CREATE SCHEMA IF NOT EXISTS bi.{schema}")
+            con.execute(render("publish/copy_table", schema=schema, table=table))
+        con.execute("CHECKPOINT bi")
+    finally:
+        con.execute("DETACH bi")
+    _fsync(path)
+
+
+def _build_exports(con: duckdb.DuckDBPyConnection, tables: list[str], folder: Path) -> None:
+    folder.mkdir()
+    for qualified in tables:
+        target = folder / f"{qualified.split('.')[1]}.parquet"
+        con.execute(render("publish/export_parquet", table=qualified, path=_quoted(target)))
+        _fsync(target)
+
+
+def _swap_symlink(link: Path, target_name: str) -> None:
+    """Point link at target_name atomically (a new symlink renamed over the old one)."""
+    temporary = link.with_name(f".{link.name}.{uuid.uuid4().hex}.tmp")
+    temporary.symlink_to(target_name)
+    os.replace(temporary, link)
+
+
+def _remove_leftovers(warehouse: Path, bi_file: str) -> None:
+    """Delete half-built files of killed runs and export folders no longer published."""
+    current = os.readlink(warehouse / EXPORTS_LINK) if (warehouse / EXPORTS_LINK).is_symlink() else None
+    for path in warehouse.glob(f".{bi_file}.*.tmp*"):
+        path.unlink(missing_ok=True)
+    for path in warehouse.glob(f".{EXPORTS_LINK}.*.tmp"):
+        path.unlink(missing_ok=True)
+    for path in warehouse.glob(f"{EXPORTS_LINK}-*"):
+        if path.name != current:
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def _quoted(path: Path) -> str:

@@ -80,14 +80,49 @@ def _knockout_text(rule: Knockout, currency: str) -> pl.Expr:
     return pl.lit(f"knock-out ({rule.name}): ") + words + pl.lit(f", {limit}")
 
 
-def score_customers(traits: pl.LazyFrame, customers: pl.LazyFrame, policy: Policy) -> pl.LazyFrame:
+def score_rank(score: pl.Expr, previous_tier: pl.Expr, policy: Policy) -> pl.Expr:
+    """Tier rank (0 Ideal, 1 Acceptable, 2 Poor) from the score, with hysteresis around each cut-off.
+
+    A customer above a cut-off last time stays above until the score falls below cut-off - margin; one below
+    it moves up only at cut-off + margin. Without a previous tier the plain cut-offs apply.
+    """
+    cut, margin = policy.tiers, policy.tiers.hysteresis
+    previous = previous_tier.replace_strict(_RANK, default=None, return_dtype=pl.Int32)
+
+    def effective(cutoff: float, tier_above: str) -> pl.Expr:
+        was_above = previous <= _RANK[tier_above]
+        return (
+            pl.when(previous.is_null())
+            .then(pl.lit(cutoff))
+            .when(was_above)
+            .then(pl.lit(cutoff - margin))
+            .otherwise(pl.lit(cutoff + margin))
+        )
+
+    return (
+        pl.when(score >= effective(cut.ideal, "Ideal"))
+        .then(_RANK["Ideal"])
+        .when(score >= effective(cut.acceptable, "Acceptable"))
+        .then(_RANK["Acceptable"])
+        .otherwise(_RANK["Poor"])
+    )
+
+
+def score_customers(
+    traits: pl.LazyFrame, customers: pl.LazyFrame, policy: Policy, previous: pl.LazyFrame | None = None
+) -> pl.LazyFrame:
     """One row per customer in traits: score (0-100), tier, action, knockouts and reasons.
 
-    traits: customer_id and the trait columns; customers: customer_id, industry, employees, region.
+    traits: customer_id and the trait columns; customers: customer_id, industry, employees, region;
+    previous: customer_id, previous_tier (last published tier, for hysteresis), or None.
     """
     items = _scored_items(policy)
     profile_columns = [name for name, *_ in _profile_items(policy)]
     frame = traits.join(customers.select("customer_id", *profile_columns), on="customer_id", how="left")
+    if previous is None:
+        frame = frame.with_columns(previous_tier=pl.lit(None, pl.String))
+    else:
+        frame = frame.join(previous.select("customer_id", "previous_tier"), on="customer_id", how="left")
 
     points = {name: pts.alias(f"_pts_{name}") for name, _, pts, _, _ in items}
     frame = frame.with_columns(points.values())
@@ -99,16 +134,8 @@ def score_customers(traits: pl.LazyFrame, customers: pl.LazyFrame, policy: Polic
         score=(pl.sum_horizontal(weighted) / pl.col("_weight")).fill_nan(None).round(1)
     )
 
-    cut = policy.tiers
-    score_rank = (
-        pl.when(pl.col("score") >= cut.ideal)
-        .then(_RANK["Ideal"])
-        .when(pl.col("score") >= cut.acceptable)
-        .then(_RANK["Acceptable"])
-        .otherwise(_RANK["Poor"])
-    )
     caps = [pl.when(_knockout_hit(k)).then(_RANK[k.max_tier]).otherwise(0) for k in policy.knockouts]
-    rank = pl.max_horizontal(score_rank, *caps)
+    rank = pl.max_horizontal(score_rank(pl.col("score"), pl.col("previous_tier"), policy), *caps)
     tier = pl.lit(None, pl.String)
     for name, r in _RANK.items():
         tier = pl.when(rank == r).then(pl.lit(name)).otherwise(tier)

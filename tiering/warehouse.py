@@ -1,5 +1,7 @@
 """Moving frames between DuckDB and Polars through Arrow, fetched fully (DuckDB 2.0 blocks on open results)."""
 
+from datetime import date
+
 import duckdb
 import polars as pl
 
@@ -18,3 +20,9 @@ def write_table(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame)
         con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM _frame")
     finally:
         con.unregister("_frame")
+
+
+def set_run_window(con: duckdb.DuckDBPyConnection, first: date, last: date) -> None:
+    """Expose the run's as-of dates to SQL as getvariable('run_start') and getvariable('run_end')."""
+    con.execute("SET VARIABLE run_start = $day::DATE", {"day": first})
+    con.execute("SET VARIABLE run_end = $day::DATE", {"day": last})

@@ -22,6 +22,15 @@ def ratio(numerator: pl.Expr, denominator: pl.Expr) -> pl.Expr:
     return pl.when(denominator != 0).then(numerator / denominator)
 
 
+def exact_sum(value: pl.Expr) -> pl.Expr:
+    """Sum of a money value as Float64, added up in Decimal (each value rounded to 1e-6).
+
+    A float sum depends on the order rows arrive in, which parallel engines do not fix; a Decimal sum does not,
+    so a re-run gives identical traits.
+    """
+    return value.cast(pl.Decimal(38, 6)).sum().cast(pl.Float64)
+
+
 def running_sum(value: pl.Expr, run_key: pl.Expr) -> pl.Expr:
     """Running sum of `value` (nulls as 0) restarting at each change of `run_key`, on rows sorted by it.
 

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from tiering.traits.common import days_between, ratio, window_start
+from tiering.traits.common import days_between, exact_sum, ratio, window_start
 
 DAYS_PER_MONTH = 30.4375
 MAX_MONTHS_OBSERVED = 12.0
@@ -25,7 +25,7 @@ def order_aggregates(orders: pl.LazyFrame, as_of: date) -> pl.LazyFrame:
     recent = order_date > as_of - timedelta(days=RECENT_HALF_DAYS)
 
     def counted_sum(column: str, condition: pl.Expr = counted) -> pl.Expr:
-        return pl.when(condition).then(pl.col(column)).sum()
+        return exact_sum(pl.when(condition).then(pl.col(column)))
 
     return (
         orders.filter((order_date <= as_of) & (completed | returned))

@@ -8,7 +8,7 @@ from datetime import date
 
 import polars as pl
 
-from tiering.traits.common import days_between, ratio, running_sum, window_start
+from tiering.traits.common import days_between, exact_sum, ratio, running_sum, window_start
 
 PAID_TOLERANCE = 0.005
 
@@ -29,7 +29,7 @@ def invoice_status(invoices: pl.LazyFrame, payments: pl.LazyFrame, as_of: date) 
         .group_by("invoice_id")
         .agg(
             pl.col("customer_id", "due_date", "amount").first(),
-            paid=pl.col("paid_amount").sum(),
+            paid=exact_sum(pl.col("paid_amount")),
             paid_date=pl.when(settled).then(pl.col("paid_date")).min(),
         )
     )
@@ -50,10 +50,10 @@ def payment_aggregates(invoices: pl.LazyFrame, payments: pl.LazyFrame, as_of: da
         .group_by("customer_id")
         .agg(
             _scored_invoices=scored.sum(),
-            _scored_amount=amount.filter(scored).sum(),
-            _late_amount_days=(amount * days_late).filter(scored).sum(),
+            _scored_amount=exact_sum(amount.filter(scored)),
+            _late_amount_days=exact_sum((amount * days_late).filter(scored)),
             _on_time=(scored & is_paid & (paid_date <= due)).sum(),
-            _overdue=(amount - pl.col("paid")).clip(lower_bound=0).filter(due < as_of).sum(),
+            _overdue=exact_sum((amount - pl.col("paid")).clip(lower_bound=0).filter(due < as_of)),
         )
     )
 

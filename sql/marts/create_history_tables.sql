@@ -1,0 +1,27 @@
+-- The tables that accumulate one slice per as-of date; each run replaces the slices of its own dates.
+CREATE SCHEMA IF NOT EXISTS marts;
+CREATE TABLE IF NOT EXISTS marts.tier_history (
+    customer_id VARCHAR NOT NULL,
+    as_of_date DATE NOT NULL,
+    score DOUBLE,
+    tier VARCHAR NOT NULL,
+    action VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS marts.tier_movements (
+    as_of_date DATE NOT NULL,
+    from_tier VARCHAR,
+    to_tier VARCHAR,
+    customers BIGINT NOT NULL,
+    revenue_12m DOUBLE
+);
+CREATE TABLE IF NOT EXISTS marts.tier_summary (
+    as_of_date DATE NOT NULL,
+    tier VARCHAR NOT NULL,
+    action VARCHAR,
+    customers BIGINT NOT NULL,
+    revenue_12m DOUBLE NOT NULL,
+    gross_margin DOUBLE,
+    mean_payment_delay_days DOUBLE,
+    tickets_per_order DOUBLE NOT NULL,
+    mean_score DOUBLE
+)

@@ -1,0 +1,196 @@
+"""Nightly operations on the real definitions: as-of correctness, idempotence, history, backfill, safe publishing."""
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+
+from tiering.publish import publish_tables
+
+TIER_COLUMNS = (
+    "customer_id, as_of_date, score, tier, action, reasons, previous_tier, revenue_12m, payment_delay_days"
+)
+
+
+def _rows(settings, sql: str) -> pl.DataFrame:
+    with duckdb.connect(str(settings.bi_db), read_only=True) as con:
+        return con.sql(sql).pl()
+
+
+def _tiers(settings) -> pl.DataFrame:
+    return _rows(settings, f"SELECT {TIER_COLUMNS} FROM marts.customer_tiers ORDER BY customer_id")
+
+
+def _known_on(landing: Path, out: Path, day) -> None:
+    """A copy of the landing feeds holding only what was known on `day`."""
+    dated = {
+        "customers": "signup_date",
+        "orders": "order_date",
+        "invoices": "issued_date",
+        "payments": "paid_date",
+        "support_tickets": "opened_at",
+    }
+    frames = {
+        feed: pl.read_csv(landing / feed / "*.csv", infer_schema=False) for feed in [*dated, "order_lines"]
+    }
+    for feed, column in dated.items():
+        frames[feed] = frames[feed].filter(pl.col(column).str.slice(0, 10) <= day.isoformat())
+    frames["order_lines"] = frames["order_lines"].join(
+        frames["orders"].select("order_id"), on="order_id", how="semi"
+    )
+    for feed, frame in frames.items():
+        (out / feed).mkdir(parents=True)
+        frame.write_csv(out / feed / f"{feed}.csv")
+    (out / "fx_rates").mkdir()
+    for source in (landing / "fx_rates").iterdir():
+        (out / "fx_rates" / source.name).write_bytes(source.read_bytes())
+
+
+def test_rerun_is_idempotent_and_later_data_does_not_change_a_date(tmp_path, pipeline, s_landing, as_of):
+    day = as_of - timedelta(days=45)
+    full = pipeline.settings(tmp_path / "full", landing=s_landing)
+    assert pipeline.run(full, day).success
+    first = _tiers(full)
+    assert pipeline.run(full, day).success
+    assert _tiers(full).equals(first)
+
+    _known_on(s_landing, tmp_path / "known", day)
+    known = pipeline.settings(tmp_path / "known_run", landing=tmp_path / "known")
+    assert pipeline.run(known, day).success
+    assert _tiers(known).equals(first)
+
+
+def test_backfill_of_30_days_builds_30_snapshots_and_movements(tmp_path, pipeline, s_landing, as_of):
+    settings = pipeline.settings(tmp_path, landing=s_landing)
+    first_day = as_of - timedelta(days=29)
+    assert pipeline.run(settings, as_of, first=first_day).success
+    history = _rows(
+        settings, "SELECT as_of_date, count(*) AS n FROM marts.tier_history GROUP BY 1 ORDER BY 1"
+    )
+    assert history.height == 30
+    assert history["as_of_date"].to_list() == [first_day + timedelta(days=i) for i in range(30)]
+    customers = _rows(settings, "SELECT count(*) AS n FROM marts.customer_tiers")["n"].item()
+    assert history["n"].max() == customers
+    summary = _rows(
+        settings, "SELECT as_of_date, sum(customers) AS n FROM marts.tier_summary GROUP BY 1 ORDER BY 1"
+    )
+    assert summary["n"].to_list() == history["n"].to_list()
+    moves = _rows(
+        settings, "SELECT as_of_date, sum(customers) AS n FROM marts.tier_movements GROUP BY 1 ORDER BY 1"
+    )
+    assert moves.height == 30
+    tiers = _rows(settings, "SELECT as_of_date, previous_tier FROM marts.customer_tiers")
+    assert tiers["as_of_date"].unique().to_list() == [as_of]
+    assert tiers["previous_tier"].null_count() < tiers.height  # yesterday's tiers are known
+
+
+def test_a_reader_holding_the_file_open_neither_blocks_the_run_nor_sees_it_half_done(
+    tmp_path, pipeline, s_landing, as_of
+):
+    settings = pipeline.settings(tmp_path, landing=s_landing)
+    day_before = as_of - timedelta(days=1)
+    assert pipeline.run(settings, day_before).success
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(settings.bi_db)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert reader.stdout.readline().strip() == "ready"
+        assert pipeline.run(settings, as_of).success
+    finally:
+        observed, _ = reader.communicate("stop\n", timeout=60)
+    seen = {line for line in observed.splitlines() if line}
+    assert seen == {f"{day_before} 5"}, seen  # the old date, all five tables, on every read during the run
+    assert _rows(settings, "SELECT DISTINCT as_of_date FROM marts.customer_tiers").item() == as_of
+
+
+READER = """
+import sys, threading, duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+stop = threading.Event()
+threading.Thread(target=lambda: (sys.stdin.readline(), stop.set()), daemon=True).start()
+print("ready", flush=True)
+while not stop.wait(0.05):
+    day = con.execute("SELECT max(as_of_date) FROM marts.customer_tiers").fetchone()[0]
+    tables = con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'marts'").fetchone()[0]
+    print(day, tables, flush=True)
+"""
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_run_killed_midway_leaves_the_outputs_intact_and_the_next_run_succeeds(
+    tmp_path, pipeline, s_landing, as_of
+):
+    settings = pipeline.settings(tmp_path, landing=s_landing)
+    assert pipeline.run(settings, as_of - timedelta(days=1)).success
+    published = {
+        p.name: _digest(p) for p in [settings.bi_db, *(settings.warehouse_dir / "exports").iterdir()]
+    }
+    env = {
+        **os.environ,
+        "TIERS_LANDING_DIR": str(s_landing),
+        "TIERS_WAREHOUSE_DIR": str(settings.warehouse_dir),
+        "DAGSTER_HOME": str(tmp_path),
+    }
+    run = subprocess.Popen([sys.executable, "-m", "tiering.cli", "run", "--as-of", str(as_of)], env=env)
+    _wait_until_the_working_db_changes(settings.work_db, run)
+    run.send_signal(signal.SIGKILL)
+    run.wait(timeout=30)
+    assert {
+        p.name: _digest(p) for p in [settings.bi_db, *(settings.warehouse_dir / "exports").iterdir()]
+    } == published
+
+    assert pipeline.run(settings, as_of).success
+    assert _rows(settings, "SELECT DISTINCT as_of_date FROM marts.customer_tiers").item() == as_of
+    leftovers = [p.name for p in settings.warehouse_dir.iterdir() if p.name.endswith(".tmp")]
+    assert leftovers == []
+
+
+def _wait_until_the_working_db_changes(work_db: Path, run: subprocess.Popen) -> None:
+    before = work_db.stat().st_mtime_ns
+    deadline = time.monotonic() + 60
+    while work_db.stat().st_mtime_ns == before and run.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert run.poll() is None, "the run ended before it could be killed"
+
+
+def test_publish_swaps_in_complete_outputs_and_cleans_up_after_a_crash(tmp_path):
+    warehouse = tmp_path / "wh"
+    with duckdb.connect(str(tmp_path / "work.duckdb")) as con:
+        con.execute("CREATE SCHEMA marts; CREATE TABLE marts.t AS SELECT 1 AS v")
+        publish_tables(con, ["marts.t"], warehouse, "tiers.duckdb")
+        (warehouse / ".tiers.duckdb.dead.tmp").write_text("half a file from a killed run")
+        (warehouse / "exports-dead").mkdir()
+        con.execute("CREATE OR REPLACE TABLE marts.t AS SELECT 2 AS v")
+        publish_tables(con, ["marts.t"], warehouse, "tiers.duckdb")
+    with duckdb.connect(str(warehouse / "tiers.duckdb"), read_only=True) as bi:
+        assert bi.execute("SELECT v FROM marts.t").fetchone() == (2,)
+    assert pl.read_parquet(warehouse / "exports" / "t.parquet")["v"].to_list() == [2]
+    assert sorted(p.name for p in warehouse.iterdir() if not p.name.startswith("exports-")) == [
+        "exports",
+        "tiers.duckdb",
+    ]
+    assert len([p for p in warehouse.iterdir() if p.name.startswith("exports-")]) == 1
+
+
+def test_publish_refuses_to_replace_a_real_exports_folder(tmp_path):
+    warehouse = tmp_path / "wh"
+    (warehouse / "exports").mkdir(parents=True)
+    with duckdb.connect() as con:
+        con.execute("CREATE SCHEMA marts; CREATE TABLE marts.t AS SELECT 1 AS v")
+        with pytest.raises(RuntimeError, match="is a real folder, not the exports link"):
+            publish_tables(con, ["marts.t"], warehouse, "tiers.duckdb")
+    assert not (warehouse / "tiers.duckdb").exists()
