@@ -9,7 +9,9 @@ nightly_job = dg.define_asset_job(
     "nightly_tiers",
     selection=dg.AssetSelection.all(),
     executor_def=dg.in_process_executor,
-    description="Load the landing feeds, derive traits, score, tier and publish for one as-of date.",
+    description="Load the landing feeds, derive traits, score, tier and publish for one as-of date "
+    "(or a range of dates in one pass).",
+    tags={"dagster/max_retries": "2", "dagster/retry_strategy": "FROM_FAILURE"},
 )
 
 nightly_schedule = dg.build_schedule_from_partitioned_job(
