@@ -10,6 +10,7 @@ A run killed at any point leaves the published outputs as they were; its leftove
 import os
 import shutil
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
 
 import duckdb
@@ -17,10 +18,20 @@ import duckdb
 from tiering.sql import render
 
 EXPORTS_LINK = "exports"
+NEW_CATALOG = "new_bi_file"  # the BI file being built, as attached to the working database
 
 
-def publish_tables(con: duckdb.DuckDBPyConnection, tables: list[str], warehouse: Path, bi_file: str) -> None:
-    """Copy schema.table names from the open working database to the BI file and to Parquet exports."""
+def publish_tables(
+    con: duckdb.DuckDBPyConnection,
+    tables: list[str],
+    warehouse: Path,
+    bi_file: str,
+    bi_statements: Sequence[str] = (),
+) -> None:
+    """Copy schema.table names from the open working database to the BI file and to Parquet exports.
+
+    bi_statements (views, comments) run inside the new BI file once the tables are in it.
+    """
     warehouse.mkdir(parents=True, exist_ok=True)
     link = warehouse / EXPORTS_LINK
     if link.exists() and not link.is_symlink():
@@ -30,7 +41,7 @@ def publish_tables(con: duckdb.DuckDBPyConnection, tables: list[str], warehouse:
     new_file = warehouse / f".{bi_file}.{run_id}.tmp"
     new_exports = warehouse / f"{EXPORTS_LINK}-{run_id}"
     try:
-        _build_bi_file(con, tables, new_file)
+        _build_bi_file(con, tables, new_file, bi_statements)
         _build_exports(con, tables, new_exports)
         os.replace(new_file, warehouse / bi_file)
         _swap_symlink(link, new_exports.name)
@@ -41,16 +52,27 @@ def publish_tables(con: duckdb.DuckDBPyConnection, tables: list[str], warehouse:
     _remove_leftovers(warehouse, bi_file)
 
 
-def _build_bi_file(con: duckdb.DuckDBPyConnection, tables: list[str], path: Path) -> None:
-    con.execute(f"ATTACH '{_quoted(path)}' AS bi")
+def _build_bi_file(
+    con: duckdb.DuckDBPyConnection, tables: list[str], path: Path, statements: list[str]
+) -> None:
+    """The tables, then the statements, run with the new file as the default catalog so that the names in
+    views resolve when a reader opens the file on its own."""
+    work = con.execute("SELECT current_database()").fetchone()[0]
+    con.execute(f"ATTACH '{_quoted(path)}' AS {NEW_CATALOG}")
     try:
         for qualified in tables:
             schema, table = qualified.split(".")
-            con.execute(f"CREATE SCHEMA IF NOT EXISTS bi.{schema}")
-            con.execute(render("publish/copy_table", schema=schema, table=table))
-        con.execute("CHECKPOINT bi")
+            con.execute(f"CREATE SCHEMA IF NOT EXISTS {NEW_CATALOG}.{schema}")
+            con.execute(render("publish/copy_table", catalog=NEW_CATALOG, schema=schema, table=table))
+        con.execute(f"USE {NEW_CATALOG}")
+        try:
+            for statement in statements:
+                con.execute(statement)
+        finally:
+            con.execute(f"USE {work}")
+        con.execute(f"CHECKPOINT {NEW_CATALOG}")
     finally:
-        con.execute("DETACH bi")
+        con.execute(f"DETACH {NEW_CATALOG}")
     _fsync(path)
 
 

@@ -1,1 +1,1 @@
-CREATE TABLE bi.{schema}.{table} AS SELECT * FROM {schema}.{table}
+CREATE TABLE {catalog}.{schema}.{table} AS SELECT * FROM {schema}.{table}
