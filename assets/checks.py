@@ -1,45 +1,104 @@
-"""Blocking checks: keys unique and not null in every raw feed and in the customer marts."""
+"""Great Expectations suites as Dagster asset checks on every raw feed and on the marts.
+
+Each table has two checks: `gx_blocking` (keys, references, amounts, impossible dates, tier, action, score,
+one row per customer): its failure stops the assets downstream; `gx_warn` (categories, dates after the as-of
+date, amounts that do not add up) only warns. Great Expectations is imported inside the check, never when the
+definitions load.
+"""
+
+from datetime import date
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from pipelines.resources import TiersConfig
 from tiering.feeds import FEEDS
-from tiering.sql import render
+from tiering.quality.rules import TIERS
+from tiering.quality.suites import Expectation, raw_suite, summary_suite, tiers_suite, traits_suite
+
+# the run's as-of partition: a scheduled run carries the first, a run of one partition the second
+PARTITION_TAGS = ("dagster/partition", "dagster/asset_partition_range_end")
 
 
-def key_check(table: str, key: tuple[str, ...]) -> dg.AssetChecksDefinition:
-    schema, name = table.split(".")
-    key_label = ", ".join(key)
+def gx_checks(table: str, suite, description: str) -> dg.AssetChecksDefinition:
+    """The blocking and warning checks of one table; `suite(as_of, tiers)` gives its expectations."""
+    key = dg.AssetKey(table.split("."))
+    specs = [
+        dg.AssetCheckSpec("gx_blocking", asset=key, blocking=True, description=f"{description} (blocking)"),
+        dg.AssetCheckSpec("gx_warn", asset=key, blocking=False, description=f"{description} (warnings)"),
+    ]
 
-    @dg.asset_check(
-        asset=dg.AssetKey([schema, name]),
-        name=f"{'_'.join(key)}_unique_not_null",
-        description=f"({key_label}) is never null and identifies one row of {table}.",
-        blocking=True,
+    @dg.multi_asset_check(
+        specs=specs, name=f"gx_{table.replace('.', '_')}", compute_kind="great_expectations"
     )
-    def _check(duckdb: DuckDBResource) -> dg.AssetCheckResult:
-        key_expr = key[0] if len(key) == 1 else f"({', '.join(key)})"
-        null_test = " OR ".join(f"{k} IS NULL" for k in key)
+    def _checks(context: dg.AssetCheckExecutionContext, tiers: TiersConfig, duckdb: DuckDBResource):
+        from tiering.quality.gx import validate
+
+        expectations = suite(_as_of(context), tiers)
         with duckdb.get_connection() as con:
-            sql = render("checks/key_violations", table=table, key_expr=key_expr, null_test=null_test)
-            null_keys, duplicate_rows, examples = con.execute(sql).fetchone()
-        return dg.AssetCheckResult(
-            passed=null_keys == 0 and duplicate_rows == 0,
-            metadata={
-                "null_keys": null_keys,
-                "duplicate_rows": duplicate_rows,
-                "duplicate_examples": str(examples),
-            },
-            description=None
-            if null_keys == duplicate_rows == 0
-            else f"{table}: {null_keys} null and "
-            f"{duplicate_rows} duplicate ({key_label}) rows, e.g. {examples}",
+            outcomes = validate(con, table, expectations)
+        for name, blocking in (("gx_blocking", True), ("gx_warn", False)):
+            yield _result(key, name, table, [o for o in outcomes if o.expectation.blocking == blocking])
+
+    return _checks
+
+
+def _as_of(context: dg.AssetCheckExecutionContext) -> date:
+    """The run's as-of date (its partition), or today for a run without one."""
+    tags = context.run.tags
+    partition = next((tags[t] for t in PARTITION_TAGS if t in tags), None)
+    return date.fromisoformat(partition) if partition else date.today()
+
+
+def _result(key: dg.AssetKey, name: str, table: str, outcomes: list) -> dg.AssetCheckResult:
+    failed = [o for o in outcomes if not o.success]
+    return dg.AssetCheckResult(
+        asset_key=key,
+        check_name=name,
+        passed=not failed,
+        severity=dg.AssetCheckSeverity.ERROR if name == "gx_blocking" else dg.AssetCheckSeverity.WARN,
+        description=None if not failed else f"{table}: " + "; ".join(_summary(o) for o in failed),
+        metadata={
+            "expectations": len(outcomes),
+            "expectations_failed": len(failed),
+            "failing_rows": sum(o.failing or 0 for o in failed),
+            "results": dg.MetadataValue.md(_table(outcomes)),
+            **{f"failing: {o.expectation.label}": o.failing for o in failed if o.failing is not None},
+        },
+    )
+
+
+def _summary(outcome) -> str:
+    if outcome.error:
+        return f"{outcome.expectation.label}: could not be evaluated ({outcome.error})"
+    return f"{outcome.expectation.label}: {outcome.failing} failing, e.g. {outcome.examples}"
+
+
+def _table(outcomes: list) -> str:
+    """Per expectation: result, failing rows and a few failing values, as a markdown table for the UI."""
+    lines = ["| expectation | result | failing | examples |", "|---|---|---|---|"]
+    for o in outcomes:
+        result = "error" if o.error else ("passed" if o.success else "FAILED")
+        examples = o.error or (", ".join(str(e) for e in o.examples) if o.examples else "")
+        lines.append(
+            f"| {o.expectation.label} | {result} | {o.failing if o.failing is not None else ''} | "
+            f"{examples.replace('|', '/')[:200]} |"
         )
+    return "\n".join(lines)
 
-    return _check
+
+def _raw(feed_name: str):
+    return lambda as_of, tiers: raw_suite(FEEDS[feed_name], as_of)
 
 
-key_checks = [key_check(f"raw.{feed.name}", feed.key) for feed in FEEDS.values()] + [
-    key_check("marts.customer_traits", ("customer_id",)),
-    key_check("marts.customer_tiers", ("customer_id",)),
+def _tiers_suite(as_of: date, tiers: TiersConfig) -> list[Expectation]:
+    policy = tiers.policy()
+    return tiers_suite(as_of, {tier: policy.action(tier) for tier in TIERS})
+
+
+quality_checks = [
+    *(gx_checks(f"raw.{name}", _raw(name), f"Great Expectations suite of raw.{name}") for name in FEEDS),
+    gx_checks("marts.customer_traits", lambda as_of, _: traits_suite(as_of), "One row per known customer"),
+    gx_checks("marts.customer_tiers", _tiers_suite, "Keys, tiers, actions and scores of the customer tiers"),
+    gx_checks("marts.tier_summary", lambda *_: summary_suite(), "One row per as-of date and tier"),
 ]

@@ -6,6 +6,7 @@ from dagster_duckdb import DuckDBResource
 from assets.partitions import as_of_partitions, one_pass
 from assets.sql_table import as_of_table_asset
 from pipelines.resources import TiersConfig
+from tiering.bi_layer import bi_layer_statements
 from tiering.publish import publish_tables
 
 PUBLISHED = (
@@ -53,7 +54,7 @@ tier_summary = as_of_table_asset(
 )
 def published_tiers_file(tiers: TiersConfig, duckdb: DuckDBResource) -> dg.MaterializeResult:
     with duckdb.get_connection() as con:
-        publish_tables(con, list(PUBLISHED), tiers.bi_db.parent, tiers.bi_db.name)
+        publish_tables(con, list(PUBLISHED), tiers.bi_db.parent, tiers.bi_db.name, bi_layer_statements())
         counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in PUBLISHED}
     return dg.MaterializeResult(
         metadata={

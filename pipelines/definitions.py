@@ -2,9 +2,11 @@
 
 import dagster as dg
 
-from assets.checks import key_checks
-from assets.ingest import raw_assets
+from assets.checks import quality_checks
+from assets.forecast import customer_value
+from assets.ingest import IngestConfig, raw_assets
 from assets.marts import mart_assets
+from assets.reports import tier_dashboard
 from assets.scoring import customer_scores
 from assets.staging import staging_assets
 from assets.traits import customer_traits
@@ -15,11 +17,19 @@ from tiering.settings import Settings
 
 def build_definitions(settings: Settings) -> dg.Definitions:
     return dg.Definitions(
-        assets=[*raw_assets, *staging_assets, customer_traits, customer_scores, *mart_assets],
-        asset_checks=key_checks,
+        assets=[
+            *raw_assets,
+            *staging_assets,
+            customer_value,
+            customer_traits,
+            customer_scores,
+            *mart_assets,
+            tier_dashboard,
+        ],
+        asset_checks=quality_checks,
         jobs=[nightly_job],
         schedules=[nightly_schedule],
-        resources=build_resources(settings),
+        resources={**build_resources(settings), "ingest": IngestConfig.from_settings(settings)},
     )
 
 

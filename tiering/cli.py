@@ -4,6 +4,7 @@ import argparse
 import os
 import sys
 import time
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -38,6 +39,32 @@ def main(argv: list[str] | None = None) -> int:
 
     run = commands.add_parser("run", help="run the nightly job in-process for one as-of date")
     run.add_argument("--as-of", type=_date, default=None, help="YYYY-MM-DD (default: yesterday)")
+    run.add_argument(
+        "--full-reload",
+        action="store_true",
+        help="reload every landing file, not only the new ones (or set TIERS_FULL_RELOAD=1)",
+    )
+
+    rejections = commands.add_parser(
+        "rejections", help="show the last run's load audit and rejected rows by feed and reason"
+    )
+    rejections.add_argument("--run", default=None, help="a run id instead of the last run")
+
+    backfill = commands.add_parser("backfill", help="rebuild the tiers of a range of as-of dates in one pass")
+    backfill.add_argument(
+        "--from", dest="first", type=_date, required=True, help="first as-of date, YYYY-MM-DD"
+    )
+    backfill.add_argument("--to", dest="last", type=_date, required=True, help="last as-of date, YYYY-MM-DD")
+
+    clv = commands.add_parser("clv-fit", help="fit BG/NBD and Gamma-Gamma to a transaction log, print JSON")
+    clv.add_argument(
+        "--transactions", type=Path, required=True, help="CSV with columns customer_id, date, amount"
+    )
+    clv.add_argument("--calibration-end", type=_date, required=True, help="last calibration day, YYYY-MM-DD")
+    clv.add_argument("--time-unit", choices=["day", "week"], default="week", help="default: week")
+
+    explain = commands.add_parser("explain", help="say why one customer has its tier, item by item")
+    explain.add_argument("customer_id", help="the customer's id, as in the customers feed")
 
     docs = commands.add_parser("docs", help="write docs/outputs.md, the description of every output column")
     docs.add_argument("--out", type=Path, default=REPO_ROOT / "docs" / "outputs.md")
@@ -46,13 +73,33 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings.from_env()
     if args.command == "demo-data":
         return _demo_data(args, settings)
+    if args.command == "clv-fit":
+        from tiering.clv.report import clv_fit_command
+
+        return clv_fit_command(args)
+    if args.command == "explain":
+        from tiering.explain import explain_command
+
+        return explain_command(args.customer_id, settings)
     if args.command == "docs":
         from tiering.outputs import render_outputs_doc
 
         args.out.write_text(render_outputs_doc())
         print(f"wrote {args.out}")
         return 0
-    return _run(args.as_of or _yesterday(), settings)
+    if args.command == "backfill":
+        if args.last < args.first:
+            parser.error(f"--to {args.last} is before --from {args.first}")
+        return _run(args.first, args.last, settings)
+    if args.command == "rejections":
+        from tiering.quality.report import rejections_report
+
+        print(rejections_report(settings.work_db, args.run))
+        return 0
+    if args.full_reload:
+        settings = replace(settings, full_reload=True)
+    as_of = args.as_of or _yesterday()
+    return _run(as_of, as_of, settings)
 
 
 def _date(text: str) -> date:
@@ -88,7 +135,8 @@ def _needs_demo_data(settings: Settings) -> bool:
     return "TIERS_LANDING_DIR" not in os.environ and not (landing.is_dir() and any(landing.iterdir()))
 
 
-def _run(as_of: date, settings: Settings) -> int:
+def _run(first: date, last: date, settings: Settings) -> int:
+    """Run the nightly job for the as-of dates first..last (one date for a nightly run) in one pass."""
     from tiering.policy import PolicyError, load_policy
 
     try:
@@ -100,18 +148,20 @@ def _run(as_of: date, settings: Settings) -> int:
         from tiering.demo_data import generate
 
         print(f"No landing data configured: generating the S demo data set in {settings.landing_dir} ...")
-        generate(settings.landing_dir, size="S", end_date=as_of)
+        generate(settings.landing_dir, size="S", end_date=last)
 
     import dagster as dg
 
     from pipelines.definitions import build_definitions
+    from pipelines.jobs import as_of_range_tags
 
     job = build_definitions(settings).resolve_job_def("nightly_tiers")
-    print(f"Running nightly_tiers as of {as_of} on {settings.landing_dir} ...")
+    dates = f"as of {last}" if first == last else f"for as-of dates {first} to {last}"
+    print(f"Running nightly_tiers {dates} on {settings.landing_dir} ...")
     started = time.perf_counter()
     with _instance(dg) as instance:
         result = job.execute_in_process(
-            run_config=QUIET, instance=instance, partition_key=as_of.isoformat(), raise_on_error=False
+            run_config=QUIET, instance=instance, tags=as_of_range_tags(first, last), raise_on_error=False
         )
     elapsed = time.perf_counter() - started
     if not result.success:
@@ -119,7 +169,7 @@ def _run(as_of: date, settings: Settings) -> int:
         for message in _failures(result):
             print(f"  - {message}", file=sys.stderr)
         return 1
-    _print_summary(settings, as_of, elapsed)
+    _print_summary(settings, last, elapsed)
     return 0
 
 
@@ -149,6 +199,7 @@ def _failures(result) -> list[str]:
 def _print_summary(settings: Settings, as_of: date, elapsed: float) -> None:
     import duckdb
 
+    from assets.marts import PUBLISHED
     from tiering.sql import sql_text
 
     with duckdb.connect(str(settings.work_db), read_only=True) as con:
@@ -166,7 +217,10 @@ def _print_summary(settings: Settings, as_of: date, elapsed: float) -> None:
             f"  {tier:<11} {customers:>9,} ({share:4.1f}%)  {action or '':<12}  revenue 12m {revenue:>16,.0f}"
         )
     print("\nOutputs:")
-    print(f"  BI file       {settings.bi_db}  (schema marts: customer_tiers, customer_traits, tier_summary)")
+    print(
+        f"  BI file       {settings.bi_db}  (schema marts: {', '.join(t.split('.')[1] for t in PUBLISHED)})"
+    )
+    print(f"  Parquet       {settings.warehouse_dir / 'exports'}/")
     print(f"  working db    {settings.work_db}  (raw, staging, quality.rejected_rows, quality.load_audit)")
     print(f"  open the UI   DAGSTER_HOME=$PWD dagster dev   (from {REPO_ROOT})")
 

@@ -1,34 +1,65 @@
-"""Load a landing feed's files into its typed raw table; rows that cannot be used go to quality.rejected_rows."""
+"""Load a feed's new landing files into its typed raw table, each file once; unusable rows are quarantined.
 
+One transaction per feed and run: each new file's usable rows go to raw.<feed> and the others (wrong type,
+missing value, broken row rule) to quality.rejected_rows; then the rows of this load with a key loaded before or
+repeated, or whose parent row does not exist (an orphan), move from raw to quarantine. It commits, with the
+manifest (quality.loaded_files) and the audit (quality.load_audit), only if rows read = loaded + rejected.
+"""
+
+import hashlib
 import logging
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
 from tiering.feeds import Feed
-from tiering.sql import render, run_sql
+from tiering.quality.files import IngestError, check_columns, check_file, duckdb_error_message
+from tiering.quality.rules import FOREIGN_KEYS
+from tiering.sql import render, run_sql, sql_text
 
 log = logging.getLogger(__name__)
 
 READERS = {".csv": "ingest/read_csv_file", ".parquet": "ingest/read_parquet_file"}
+DEFAULT_MAX_REJECTED_SHARE = 0.05
+
+__all__ = ["FeedLoad", "IngestError", "LoadOptions", "feed_files", "load_feed"]
 
 
-class IngestError(Exception):
-    """A whole file cannot be loaded; the message names the file and the problem."""
+@dataclass(frozen=True)
+class LoadOptions:
+    run_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    max_rejected_share: float = DEFAULT_MAX_REJECTED_SHARE
+    full_reload: bool = False
 
 
 @dataclass
 class FeedLoad:
     feed: str
+    run_id: str
+    status: str = "loaded"  # loaded, unchanged (no new file), refused (too many rejections), failed
     files: list[str] = field(default_factory=list)
+    files_unchanged: int = 0
+    changed: list[str] = field(default_factory=list)
     rows_read: int = 0
     rows_loaded: int = 0
+    rows_rejected: int = 0
     warnings: list[str] = field(default_factory=list)
+    rejected_by_reason: dict[str, int] = field(default_factory=dict)
+    message: str | None = None
 
     @property
-    def rows_rejected(self) -> int:
-        return self.rows_read - self.rows_loaded
+    def rows_held_back(self) -> int:
+        """Usable rows not loaded because the feed was refused; they are read again by the next run."""
+        return self.rows_read - self.rows_loaded - self.rows_rejected
+
+
+@dataclass(frozen=True)
+class _NewFile:
+    path: Path
+    sha256: str
+    size_bytes: int
 
 
 def feed_files(landing_dir: Path, feed: Feed) -> list[Path]:
@@ -39,83 +70,271 @@ def feed_files(landing_dir: Path, feed: Feed) -> list[Path]:
             return []
         raise IngestError(f"feed '{feed.name}': folder {folder} does not exist")
     files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in READERS)
+    for path in files:
+        if not path.resolve().is_relative_to(folder.resolve()):
+            raise IngestError(f"feed '{feed.name}': {path} points outside {folder}; refused")
     if not files and not feed.optional:
         raise IngestError(f"feed '{feed.name}': no .csv or .parquet file in {folder}")
     return files
 
 
-def load_feed(con: duckdb.DuckDBPyConnection, feed: Feed, files: list[Path]) -> FeedLoad:
-    """Rebuild raw.<feed> from the files; every row read is either loaded or quarantined with a reason."""
-    run_sql(con, "ingest/create_quality_tables")
-    column_defs = ", ".join(f"{c.name} {c.sql_type}" for c in feed.columns)
-    run_sql(con, "ingest/reset_feed", feed=feed.name, column_defs=column_defs)
-    result = FeedLoad(feed.name)
-    for path in files:
-        _load_file(con, feed, path, result)
-    con.execute(
-        render("ingest/record_audit"),
-        {
-            "feed": feed.name,
-            "files": len(files),
-            "rows_read": result.rows_read,
-            "rows_loaded": result.rows_loaded,
-            "rows_rejected": result.rows_rejected,
-        },
-    )
+def load_feed(
+    con: duckdb.DuckDBPyConnection, feed: Feed, files: list[Path], options: LoadOptions | None = None
+) -> FeedLoad:
+    """Load the files not loaded before; report changed ones; refuse the feed above the rejection limit."""
+    options = options or LoadOptions()
+    result = FeedLoad(feed.name, options.run_id)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        _prepare(con, feed, options.full_reload)
+        new_files = _new_files(con, feed, files, result)
+        if new_files:
+            _load_new_files(con, feed, new_files, result, options.max_rejected_share)
+        else:
+            result.status = "unchanged"
+        _audit(con, feed, result)
+        con.execute("COMMIT")
+    except BaseException as exc:
+        con.execute("ROLLBACK")
+        if isinstance(exc, IngestError):
+            _record_failure(con, feed, result, str(exc))
+        raise
+    finally:
+        run_sql(con, "ingest/drop_batch")
+    if result.rows_rejected:
+        params = {"feed": feed.name, "run_id": result.run_id}
+        result.rejected_by_reason = dict(
+            con.execute(sql_text("ingest/rejections_by_reason"), params).fetchall()
+        )
     return result
 
 
-def _load_file(con: duckdb.DuckDBPyConnection, feed: Feed, path: Path, result: FeedLoad) -> None:
+def _record_failure(con: duckdb.DuckDBPyConnection, feed: Feed, result: FeedLoad, message: str) -> None:
+    """After a rollback: an audit row saying why nothing of the feed was loaded."""
+    result.status, result.message, result.files = "failed", message, []
+    result.rows_read = result.rows_loaded = result.rows_rejected = 0
+    _quality_tables(con)
+    _audit(con, feed, result)
+
+
+def _prepare(con: duckdb.DuckDBPyConnection, feed: Feed, full_reload: bool) -> None:
+    """Create the quality tables (rebuilding outdated ones) and the raw table; a feed with no loaded file
+    (first run, full reload, or a database of an older version) starts from an empty raw table."""
+    _quality_tables(con)
+    loaded = con.execute(sql_text("ingest/loaded_files"), {"feed": feed.name}).fetchall()
+    if full_reload or not loaded:
+        for statement in render("ingest/reset_feed", feed=feed.name).split(";\n"):
+            con.execute(statement, {"feed": feed.name} if "$feed" in statement else {}).fetchall()
+    for table_feed in (feed, *(fk.parent_feed for fk in FOREIGN_KEYS.get(feed.name, ()))):
+        run_sql(con, "ingest/create_raw_table", feed=table_feed.name, column_defs=_column_defs(table_feed))
+
+
+def _quality_tables(con: duckdb.DuckDBPyConnection) -> None:
+    for (table,) in con.execute(sql_text("ingest/outdated_quality_tables")).fetchall():
+        con.execute(f"DROP TABLE quality.{table}")
+    run_sql(con, "ingest/create_quality_tables")
+
+
+def _new_files(
+    con: duckdb.DuckDBPyConnection, feed: Feed, files: list[Path], result: FeedLoad
+) -> list[_NewFile]:
+    """The files not in the manifest (by name in the feed's folder); a loaded file whose content changed since
+    is reported, not reloaded."""
+    loaded = {
+        path: (sha, at)
+        for path, sha, at in con.execute(sql_text("ingest/loaded_files"), {"feed": feed.name}).fetchall()
+    }
+    new = []
+    for path in files:
+        sha256 = _sha256(path)
+        if path.name not in loaded:
+            new.append(_NewFile(path, sha256, path.stat().st_size))
+        elif loaded[path.name][0] == sha256:
+            result.files_unchanged += 1
+        else:
+            message = (
+                f"{path} changed after it was loaded on {loaded[path.name][1]:%Y-%m-%d %H:%M}; "
+                "it is not loaded again (run `tiers run --full-reload` to reload every file)"
+            )
+            log.warning(message)
+            result.changed.append(message)
+    return new
+
+
+def _sha256(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def _load_new_files(
+    con: duckdb.DuckDBPyConnection,
+    feed: Feed,
+    new_files: list[_NewFile],
+    result: FeedLoad,
+    max_rejected_share: float,
+) -> None:
+    """Inside the caller's transaction: each file's usable rows into raw.<feed> and the others into
+    quarantine, then duplicates and orphans moved from raw to quarantine; refused above the limit."""
+    run_sql(con, "ingest/create_batch")
+    rows_read = {str(f.path): _load_file(con, feed, seq, f, result) for seq, f in enumerate(new_files)}
+    result.files = list(rows_read)
+    run_sql(con, "ingest/flag_rows", **_flag_identifiers(feed))
+    record_fields = ", ".join(f"{c} := r.{c}" for c in feed.column_names)
+    sql = render("ingest/quarantine_flagged", feed=feed.name, record_fields=record_fields)
+    con.execute(sql, _ids(result)).fetchall()
+    con.execute(render("ingest/delete_flagged", feed=feed.name)).fetchall()
+    counts = _reconcile(con, feed, rows_read, result)
+    _decide(result, max_rejected_share)
+    if result.status == "refused":
+        con.execute(render("ingest/unload_batch", feed=feed.name)).fetchall()
+        result.rows_loaded = 0
+    else:
+        _record_files(con, feed, new_files, counts, result.run_id)
+
+
+def _reconcile(
+    con: duckdb.DuckDBPyConnection, feed: Feed, rows_read: dict[str, int], result: FeedLoad
+) -> dict[str, tuple[int, int]]:
+    """Rows loaded and rejected per file, counted in the tables; each file's sum must be its rows read."""
+    sql = render("ingest/file_counts", feed=feed.name)
+    counts = {
+        path: (loaded, rejected) for path, loaded, rejected in con.execute(sql, _ids(result)).fetchall()
+    }
+    for path, read in rows_read.items():
+        loaded, rejected = counts[path]
+        if read != loaded + rejected:
+            raise IngestError(
+                f"feed '{feed.name}': {path}: read {read} rows but loaded {loaded} and rejected {rejected}: "
+                "nothing of the feed was loaded"
+            )
+    result.rows_read = sum(rows_read.values())
+    result.rows_loaded = sum(loaded for loaded, _ in counts.values())
+    result.rows_rejected = sum(rejected for _, rejected in counts.values())
+    return counts
+
+
+def _ids(result: FeedLoad) -> dict[str, str]:
+    return {"feed": result.feed, "run_id": result.run_id}
+
+
+def _load_file(
+    con: duckdb.DuckDBPyConnection, feed: Feed, seq: int, new_file: _NewFile, result: FeedLoad
+) -> int:
+    """Read one file, insert its usable rows into raw.<feed> and quarantine the others; the rows read."""
+    path = new_file.path
+    check_file(feed.name, path)
     try:
-        first, *rest = render(READERS[path.suffix.lower()]).split(";\n")
+        first, *rest = sql_text(READERS[path.suffix.lower()]).split(";\n")
         con.execute(first, {"path": str(path)})
         for statement in rest:
             con.execute(statement)
     except duckdb.Error as exc:
-        first_line = str(exc).strip().splitlines()[0]
-        raise IngestError(f"feed '{feed.name}': cannot read {path}: {first_line}") from None
-    present = {row[0] for row in con.execute("SELECT column_name FROM (DESCRIBE landing_file)").fetchall()}
-    present.discard("_row_number")
-    missing = [c.name for c in feed.columns if c.name not in present]
-    if missing:
-        raise IngestError(
-            f"feed '{feed.name}': {path} lacks column(s) {', '.join(missing)}; "
-            f"expected {', '.join(feed.column_names)}, found {', '.join(sorted(present))}"
-        )
-    extra = sorted(present - set(feed.column_names))
-    if extra:
-        message = f"{path}: ignored unknown column(s) {', '.join(extra)}"
-        log.warning(message)
-        result.warnings.append(message)
-    con.execute(render("ingest/check_rows", reason_terms=_reason_terms(feed)))
+        raise IngestError(f"feed '{feed.name}': {path}: {duckdb_error_message(exc, path)}") from None
+    present = [row[0] for row in con.execute("SELECT column_name FROM (DESCRIBE landing_file)").fetchall()]
+    result.warnings += check_columns(feed, path, [c for c in present if c != "_row_number"])
+    con.execute("INSERT INTO ingest_files VALUES ($seq, $path)", {"seq": seq, "path": str(path)}).fetchall()
+    run_sql(con, "ingest/check_rows", **_check_identifiers(feed))
+    rows_read = con.execute("SELECT count(*) FROM landing_file").fetchone()[0]
     params = {"source_file": str(path)}
-    sql = render("ingest/insert_clean_rows", feed=feed.name, typed_columns=_typed_columns(feed))
-    rows_loaded = con.execute(sql, params).fetchone()[0]
-    record_fields = ", ".join(f"{c.name} := {c.name}" for c in feed.columns)
-    sql = render("ingest/insert_rejected_rows", feed=feed.name, record_fields=record_fields)
-    rows_rejected = con.execute(sql, params).fetchone()[0]
-    rows_read = con.execute(render("ingest/count_rows")).fetchone()[0]
-    if rows_read != rows_loaded + rows_rejected:
-        raise IngestError(
-            f"feed '{feed.name}': {path}: read {rows_read} rows but loaded {rows_loaded} "
-            f"and rejected {rows_rejected}"
+    columns = ", ".join(feed.column_names)
+    con.execute(render("ingest/insert_clean_rows", feed=feed.name, columns=columns), params).fetchall()
+    con.execute(sql_text("ingest/insert_rejected_rows"), {**params, **_ids(result)}).fetchall()
+    return rows_read
+
+
+def _decide(result: FeedLoad, max_rejected_share: float) -> None:
+    """Refuse the whole load when more than the allowed share of the rows read cannot be used."""
+    share = result.rows_rejected / result.rows_read if result.rows_read else 0.0
+    if share > max_rejected_share:
+        result.status = "refused"
+        result.message = (
+            f"feed '{result.feed}': {result.rows_rejected:,} of {result.rows_read:,} rows read "
+            f"({share:.1%}) cannot be used, more than the allowed {max_rejected_share:.1%}: nothing was "
+            "loaded and the files will be read again by the next run; see quality.rejected_rows "
+            "(`tiers rejections`) for the reasons"
         )
-    result.files.append(str(path))
-    result.rows_read += rows_read
-    result.rows_loaded += rows_loaded
 
 
-def _typed_columns(feed: Feed) -> str:
-    return ", ".join(f"TRY_CAST({c.name} AS {c.sql_type})" for c in feed.columns)
+def _record_files(
+    con: duckdb.DuckDBPyConnection,
+    feed: Feed,
+    new_files: list[_NewFile],
+    counts: dict[str, tuple[int, int]],
+    run_id: str,
+) -> None:
+    """The manifest: each loaded file with its checksum and counts, so that it is never loaded again."""
+    for new_file in new_files:
+        loaded, rejected = counts[str(new_file.path)]
+        con.execute(
+            sql_text("ingest/record_file"),
+            {
+                "feed": feed.name,
+                "file_name": new_file.path.name,
+                "source_file": str(new_file.path),
+                "sha256": new_file.sha256,
+                "size_bytes": new_file.size_bytes,
+                "rows_read": loaded + rejected,
+                "rows_loaded": loaded,
+                "rows_rejected": rejected,
+                "run_id": run_id,
+            },
+        ).fetchall()
 
 
-def _reason_terms(feed: Feed) -> str:
-    """One SQL CASE per column that yields why the value is unusable, or NULL."""
-    terms = []
+def _audit(con: duckdb.DuckDBPyConnection, feed: Feed, result: FeedLoad) -> None:
+    notes = [m for m in (result.message, *result.changed, *result.warnings) if m]
+    con.execute(
+        sql_text("ingest/record_audit"),
+        {
+            "feed": feed.name,
+            "files": len(result.files),
+            "rows_read": result.rows_read,
+            "rows_loaded": result.rows_loaded,
+            "rows_rejected": result.rows_rejected,
+            "run_id": result.run_id,
+            "status": result.status,
+            "rows_held_back": result.rows_held_back,
+            "files_unchanged": result.files_unchanged,
+            "files_changed": len(result.changed),
+            "message": "\n".join(notes) or None,
+        },
+    ).fetchall()
+
+
+def _column_defs(feed: Feed) -> str:
+    return ", ".join(f"{c.name} {c.sql_type}" for c in feed.columns)
+
+
+def _check_identifiers(feed: Feed) -> dict[str, str]:
+    """SQL fragments from the feed contract: typed columns, type reasons, raw record and row rules."""
+    type_terms = []
     for c in feed.columns:
-        bad_type = f"{c.name} IS NOT NULL AND TRY_CAST({c.name} AS {c.sql_type}) IS NULL"
         label = c.sql_type.split("(")[0].lower()
-        terms.append(f"CASE WHEN {bad_type} THEN '{c.name}: not a valid {label}' END")
+        bad_type = f"{c.name} IS NOT NULL AND TRY_CAST({c.name} AS {c.sql_type}) IS NULL"
+        type_terms.append(f"CASE WHEN {bad_type} THEN '{c.name}: not a valid {label}' END")
         if c.required:
-            terms.append(f"CASE WHEN {c.name} IS NULL THEN '{c.name}: missing' END")
-    return ", ".join(terms)
+            type_terms.append(f"CASE WHEN {c.name} IS NULL THEN '{c.name}: missing' END")
+    rules = "\n".join(
+        line for line in sql_text(f"ingest/rules/{feed.name}").splitlines() if not line.startswith("--")
+    )
+    return {
+        "typed_columns": ", ".join(f"TRY_CAST({c.name} AS {c.sql_type}) AS {c.name}" for c in feed.columns),
+        "type_terms": ", ".join(type_terms),
+        "text_record": f"struct_pack({', '.join(f'{c} := {c}' for c in feed.column_names)})",
+        "rule_terms": rules.strip() + "\n",
+    }
+
+
+def _flag_identifiers(feed: Feed) -> dict[str, str]:
+    """SQL fragments for duplicate and orphan flags, from the feed's key and foreign keys."""
+    orphan_flags = [
+        f"UNION ALL SELECT u._source_file, u._row_number, {3 + i}, 'orphan: {fk.column} not in {fk.parent}' "
+        f"FROM batch AS u ANTI JOIN raw.{fk.parent} AS p ON p.{fk.parent_column} = u.{fk.column} "
+        f"WHERE u.{fk.column} IS NOT NULL"
+        for i, fk in enumerate(FOREIGN_KEYS.get(feed.name, ()))
+    ]
+    return {
+        "feed": feed.name,
+        "key_columns": ", ".join(feed.key),
+        "orphan_flags": "\n    ".join(orphan_flags),
+    }

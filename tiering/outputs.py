@@ -1,60 +1,140 @@
-"""The published output tables, their grain and every column's meaning: the one source of docs/outputs.md."""
+"""The published output tables, their grain, every column's meaning and BI name: the one source of
+docs/outputs.md, of the `bi` views and of the COMMENT ON statements in tiers.duckdb (tiering/bi_layer.py)."""
 
 from dataclasses import dataclass
 
+from tiering.clv.traits import FORECAST_DOCS, RISING_DOC
 from tiering.traits import TRAIT_DOCS
 
 
 @dataclass(frozen=True)
-class OutputTable:
+class BiColumn:
     name: str
+    expression: str  # SQL over the mart
+    meaning: str
+    source: str | None  # the mart column it shows, None when derived
+
+
+@dataclass(frozen=True)
+class OutputTable:
+    name: str  # schema.table of the mart
     grain: str
     purpose: str
-    columns: dict[str, str]
-    example: str
+    columns: dict[str, str]  # mart column -> meaning, in the table's column order
+    example: str  # a query on the bi view
 
+    @property
+    def view(self) -> str:
+        """The stable BI view over the mart: same table name, schema bi."""
+        return f"bi.{self.name.split('.')[1]}"
+
+    def bi_columns(self) -> list[BiColumn]:
+        """The view's columns, in order: each mart column under its BI name, tier_order after tier."""
+        out = []
+        for column, meaning in self.columns.items():
+            out.append(BiColumn(BI_NAMES.get(column, column), column, meaning, column))
+            if column == "tier":
+                out.append(BiColumn("tier_order", TIER_ORDER_SQL, TIER_ORDER_DOC, None))
+        return out
+
+
+# Mart columns whose names are pipeline shorthand get a name a BI user reads without the docs. One name per
+# mart column, in every view, so a column means the same wherever it appears.
+BI_NAMES = {
+    "knockouts": "knockout_rules",
+    "revenue_12m": "revenue_last_12_months",
+    "discount_depth": "discount_off_list_price",
+    "purchase_frequency": "purchase_days_per_month",
+    "recency_days": "days_since_last_order",
+    "tenure_days": "days_as_customer",
+    "growth_trend": "revenue_trend",
+    "payment_delay_days": "avg_days_paid_late",
+    "on_time_rate": "share_invoices_paid_on_time",
+    "overdue_amount": "overdue_balance",
+    "product_breadth": "share_of_categories_bought",
+    "premium_share": "premium_revenue_share",
+    "service_share": "service_revenue_share",
+    "return_rate": "share_orders_returned",
+    "orders_12m": "orders_last_12_months",
+    "tickets_12m": "tickets_last_12_months",
+    "complaint_share": "complaint_ticket_share",
+    "escalation_rate": "escalated_ticket_share",
+    "p_alive": "probability_still_active",
+    "expected_purchases_12m": "expected_purchases_next_12_months",
+    "expected_value_12m": "expected_value_next_12_months",
+    "mean_payment_delay_days": "avg_days_paid_late",
+    "mean_score": "avg_score",
+}
+
+# BI tools sort text alphabetically (Acceptable, Ideal, Poor): every view with a tier gets its rank beside it.
+TIER_ORDER_SQL = "CASE tier WHEN 'Ideal' THEN 1 WHEN 'Acceptable' THEN 2 WHEN 'Poor' THEN 3 END"
+TIER_ORDER_DOC = "1 Ideal, 2 Acceptable, 3 Poor: sort by it to list the best tier first (views only)."
+
+# Each tier's fit and what sales does about it, in the words of the README (the policy names the actions).
+TIER_FIT = {
+    "Ideal": "fits the ideal-customer profile",
+    "Acceptable": "fits part of it",
+    "Poor": "fits little of it, or broke a knock-out rule",
+}
+TIER_TODO = {
+    "Ideal": "pursue them every day",
+    "Acceptable": "serve them well when they come to you",
+    "Poor": "do not chase",
+}
 
 _IDENTITY = {
     "customer_id": "The customer's id, as in the customers feed.",
     "as_of_date": "The date D the row describes: only data dated up to D was used.",
 }
+_TIER = {
+    "score": "0-100: the weighted mean of the points of every scored trait and profile criterion that has a "
+    "value (see the policy file); one decimal.",
+    "tier": "Ideal (score >= 70), Acceptable (>= 40) or Poor, after knock-out rules; near a cut-off the "
+    "previous tier is kept until the score crosses it by the policy's hysteresis margin (cut-offs per policy).",
+    "action": "What sales does: Proactive (Ideal), Reactive (Acceptable), No-fly zone (Poor).",
+}
 
 OUTPUT_TABLES = (
     OutputTable(
         name="marts.customer_tiers",
-        grain="one row per customer known on the as-of date (signed up on or before it)",
-        purpose="Who each customer is, the tier and action sales should apply, and why.",
+        grain="one row per customer known on the run's last as-of date (signed up on or before it)",
+        purpose="Who each customer is, the tier and action sales should apply, why, and how it moved.",
         columns={
             "customer_id": _IDENTITY["customer_id"],
             "customer_name": "The customer's name.",
             "as_of_date": _IDENTITY["as_of_date"],
-            "score": "0-100: the weighted mean of the points of every scored trait and profile criterion that has a "
-            "value (see the policy file); one decimal.",
-            "tier": "Ideal (score >= 70), Acceptable (>= 40) or Poor, after knock-out rules (cut-offs per policy).",
-            "action": "What sales does: Proactive (Ideal), Reactive (Acceptable), No-fly zone (Poor).",
+            **_TIER,
             "reasons": "Knock-outs first, then the three items that moved the score furthest from 50, strongest "
             "first: '+' lifted it, '-' pulled it down, with the value in words.",
             "knockouts": "The knock-out rules that capped the tier, in words; empty when none applied.",
+            "previous_tier": "The tier on the previous as-of date in the history; null for a customer new since "
+            "then (every customer on the first run).",
+            "tier_changed": "True when the tier differs from previous_tier; false for a new customer.",
+            "score_change": "score minus the score on the previous as-of date, one decimal; null for a new "
+            "customer.",
             "industry": "Industry from the customers feed, trimmed and lower-cased.",
             "employees": "Employee count from the customers feed.",
             "region": "Region from the customers feed.",
             **TRAIT_DOCS,
+            **FORECAST_DOCS,
+            **RISING_DOC,
         },
-        example="SELECT customer_name, score, action, reasons\nFROM marts.customer_tiers\n"
-        "WHERE tier = 'Ideal'\nORDER BY revenue_12m DESC\nLIMIT 20;",
+        example="SELECT customer_name, score, action, reasons\nFROM bi.customer_tiers\n"
+        "WHERE tier = 'Ideal'\nORDER BY revenue_last_12_months DESC\nLIMIT 20;",
     ),
     OutputTable(
         name="marts.customer_traits",
-        grain="one row per customer known on the as-of date",
+        grain="one row per customer known on the run's last as-of date",
         purpose="Every trait of every customer, as computed; the input of the scoring.",
-        columns={**_IDENTITY, **TRAIT_DOCS},
-        example="SELECT customer_id, payment_delay_days, on_time_rate, overdue_amount\n"
-        "FROM marts.customer_traits\nWHERE overdue_amount > 0\nORDER BY overdue_amount DESC;",
+        columns={**_IDENTITY, **TRAIT_DOCS, **FORECAST_DOCS, **RISING_DOC},
+        example="SELECT customer_id, avg_days_paid_late, share_invoices_paid_on_time, overdue_balance\n"
+        "FROM bi.customer_traits\nWHERE overdue_balance > 0\nORDER BY overdue_balance DESC;",
     ),
     OutputTable(
         name="marts.tier_summary",
-        grain="one row per as-of date and tier (all three tiers, even when empty)",
-        purpose="The size and economics of each tier: how many Ideal customers there are and what they bring.",
+        grain="one row per as-of date run and tier (all three tiers, even when empty)",
+        purpose="The size and economics of each tier over time: how many Ideal customers there are and what "
+        "they bring.",
         columns={
             "as_of_date": _IDENTITY["as_of_date"],
             "tier": "Ideal, Acceptable or Poor.",
@@ -66,24 +146,65 @@ OUTPUT_TABLES = (
             "tickets_per_order": "Sum of tickets_12m / max(1, sum of orders_12m) over the tier.",
             "mean_score": "Mean score of the tier's customers.",
         },
-        example="SELECT tier, customers, revenue_12m, gross_margin\nFROM marts.tier_summary\n"
-        "WHERE as_of_date = (SELECT max(as_of_date) FROM marts.tier_summary);",
+        example="SELECT as_of_date, customers AS ideal_customers, revenue_last_12_months\n"
+        "FROM bi.tier_summary\nWHERE tier = 'Ideal'\nORDER BY as_of_date;",
+    ),
+    OutputTable(
+        name="marts.tier_history",
+        grain="one row per customer and as-of date run",
+        purpose="Every customer's score, tier and action on every as-of date run: who was Ideal when.",
+        columns={"customer_id": _IDENTITY["customer_id"], "as_of_date": _IDENTITY["as_of_date"], **_TIER},
+        example="SELECT as_of_date, tier, count(*) AS customers\nFROM bi.tier_history\n"
+        "GROUP BY as_of_date, tier, tier_order\nORDER BY as_of_date, tier_order;",
+    ),
+    OutputTable(
+        name="marts.tier_movements",
+        grain="one row per as-of date run and (previous tier, tier) pair that has customers",
+        purpose="Who moved between tiers since the previous as-of date in the history, in customers and revenue.",
+        columns={
+            "as_of_date": _IDENTITY["as_of_date"],
+            "from_tier": "The tier on the previous as-of date in the history; null for customers new since then "
+            "(every customer on the first run).",
+            "to_tier": "The tier on as_of_date; null for customers no longer present.",
+            "customers": "Customers who made this move.",
+            "revenue_12m": "Sum of their revenue_12m on as_of_date (null for customers no longer present).",
+        },
+        example="SELECT from_tier, to_tier, customers, revenue_last_12_months\nFROM bi.tier_movements\n"
+        "WHERE as_of_date = (SELECT max(as_of_date) FROM bi.tier_movements)\n"
+        "  AND from_tier IS DISTINCT FROM to_tier;",
     ),
 )
 
 
+def bi_label(column: str) -> str:
+    """A mart column as a reader's label: 'payment_delay_days' -> 'Avg days paid late'."""
+    return BI_NAMES.get(column, column).replace("_", " ").capitalize()
+
+
+_INTRO = """\
+# Output tables
+
+`$TIERS_WAREHOUSE_DIR/tiers.duckdb` is the file BI tools open read-only. Schema `marts` holds the tables the
+pipeline builds; schema `bi` holds one stable view per table, with names a BI user reads without this page and a
+`tier_order` column to sort tiers best first. Point BI tools at `bi`. Every table, view and column carries its
+meaning below as a DuckDB comment (`COMMENT ON`, see `duckdb_tables()`, `duckdb_views()`, `duckdb_columns()`).
+The same tables are exported as Parquet to `$TIERS_WAREHOUSE_DIR/exports/<table>.parquet`, with the `marts` names.
+
+Generated from `tiering/outputs.py` by `tiers docs`; a test fails when this page, the comments and the tables
+drift apart. Money is in the policy's base currency; shares are fractions (0.25 = 25%); "the window" is the 365
+days ending on the as-of date D, [D-364, D].
+"""
+
+
 def render_outputs_doc() -> str:
     """docs/outputs.md: one section per table with grain, columns, meaning and an example query."""
-    lines = [
-        "# Output tables",
-        "",
-        "Schema `marts` in `$TIERS_WAREHOUSE_DIR/tiers.duckdb`, the file BI tools open read-only.",
-        "Generated from `tiering/outputs.py` by `tiers docs`; a test fails when this page and the tables drift apart.",
-        'Money is in the policy\'s base currency; "the window" is the 365 days ending on the as-of date D, [D-364, D].',
-    ]
+    lines = _INTRO.splitlines()
     for table in OUTPUT_TABLES:
-        lines += ["", f"## `{table.name}`", "", table.purpose, "", f"**Grain:** {table.grain}.", ""]
-        lines += ["| column | meaning |", "|---|---|"]
-        lines += [f"| `{column}` | {meaning} |" for column, meaning in table.columns.items()]
+        lines += ["", f"## `{table.view}` (view over `{table.name}`)", "", table.purpose, ""]
+        lines += [f"**Grain:** {table.grain}.", ""]
+        lines += ["| `bi` column | `marts` column | meaning |", "|---|---|---|"]
+        for column in table.bi_columns():
+            source = f"`{column.source}`" if column.source else "(derived from `tier`)"
+            lines.append(f"| `{column.name}` | {source} | {column.meaning} |")
         lines += ["", "```sql", table.example, "```"]
     return "\n".join(lines) + "\n"

@@ -7,12 +7,13 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from tiering.clv.traits import FORECAST_DOCS
 from tiering.traits import TRAIT_COLUMNS
 
 TIERS = ("Ideal", "Acceptable", "Poor")
 
 # Traits the policy may score or use in knock-outs: a fixed set, so nothing from the file reaches SQL or code.
-SCORABLE_TRAITS = tuple(TRAIT_COLUMNS)
+SCORABLE_TRAITS = (*TRAIT_COLUMNS, *FORECAST_DOCS)
 
 
 class PolicyError(ValueError):
@@ -92,7 +93,9 @@ class Knockout(_Strict):
 class Cutoffs(_Strict):
     ideal: float = Field(70, ge=0, le=100)
     acceptable: float = Field(40, ge=0, le=100)
-    hysteresis: float = Field(0, ge=0, le=20, description="points a score must cross a cut-off by to change tier")
+    hysteresis: float = Field(
+        0, ge=0, le=20, description="points a score must cross a cut-off by to change tier"
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> "Cutoffs":
@@ -107,6 +110,14 @@ class Actions(_Strict):
     Poor: str = "No-fly zone"
 
 
+class RisingRule(_Strict):
+    """Rising: expected_value_12m >= expected_value_ratio x revenue_12m and >= min_expected_value."""
+
+    expected_value_ratio: float = Field(gt=1)
+    min_expected_value: float = Field(0, ge=0)
+    reason: str = Field("rising", min_length=1, description="phrase in the reasons of a rising customer")
+
+
 class Policy(_Strict):
     version: str = Field(min_length=1)
     base_currency: str = Field("USD", pattern=r"^[A-Z]{3}$")
@@ -115,6 +126,7 @@ class Policy(_Strict):
     traits: dict[Literal[SCORABLE_TRAITS], TraitRule] = Field(min_length=1)  # type: ignore[valid-type]
     profile: Profile = Profile()
     knockouts: list[Knockout] = []
+    rising: RisingRule | None = None
 
     def action(self, tier: str) -> str:
         return getattr(self.actions, tier)

@@ -23,6 +23,9 @@ TRAIT_WORDING: dict[str, tuple[str, str]] = {
     "tickets_per_order": ("decimal", "{} support tickets per order"),
     "complaint_share": ("percent", "{} of tickets are complaints"),
     "escalation_rate": ("percent", "{} of tickets escalated"),
+    "p_alive": ("percent", "{} chance of still being active"),
+    "expected_purchases_12m": ("decimal", "{} purchases expected in the next 12 months"),
+    "expected_value_12m": ("money", "{} expected in the next 12 months"),
 }
 
 

@@ -156,11 +156,26 @@ def score_customers(
     return (
         frame.join(reasons, on="customer_id", how="left")
         .with_columns(
-            reasons=pl.concat_list("knockouts", pl.col("reasons").fill_null([])).list.join("; "),
+            reasons=pl.concat_list(
+                "knockouts", _rising_reason(policy), pl.col("reasons").fill_null([])
+            ).list.join("; "),
             knockouts=pl.col("knockouts").list.join("; "),
         )
         .select("customer_id", "score", "tier", "action", "reasons", "knockouts")
     )
+
+
+def _rising_reason(policy: Policy) -> pl.Expr:
+    """['+ rising: 52000 USD expected in the next 12 months vs 9000 USD in the last 12 months'] for a rising
+    customer (the `rising` trait), else an empty list."""
+    if policy.rising is None:
+        return pl.lit([], pl.List(pl.String))
+
+    def money(column: str) -> pl.Expr:
+        return describe_trait(column, pl.col(column), policy.base_currency)
+
+    text = pl.lit(f"+ {policy.rising.reason}: ") + money("expected_value_12m") + " vs " + money("revenue_12m")
+    return pl.concat_list(pl.when(pl.col("rising")).then(text)).list.drop_nulls()
 
 
 def _top_reasons(frame: pl.LazyFrame, items: list) -> pl.LazyFrame:

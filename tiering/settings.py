@@ -16,6 +16,8 @@ class Settings:
     policy_path: Path
     timezone: str
     history_start: str
+    max_rejected_share: float = 0.05  # a feed whose new rows are rejected above this share is not loaded
+    full_reload: bool = False  # reload every landing file, not only the new ones
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -25,6 +27,8 @@ class Settings:
             policy_path=Path(os.environ.get("TIERS_POLICY", str(DEFAULT_POLICY))),
             timezone=os.environ.get("TIERS_TIMEZONE", "UTC"),
             history_start=os.environ.get("TIERS_HISTORY_START", "2020-01-01"),
+            max_rejected_share=float(os.environ.get("TIERS_MAX_REJECTED_SHARE", "0.05")),
+            full_reload=os.environ.get("TIERS_FULL_RELOAD", "").lower() in ("1", "true", "yes"),
         )
 
     @property

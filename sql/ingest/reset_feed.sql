@@ -1,4 +1,4 @@
--- A full reload of one feed: its raw table is rebuilt and its earlier rejections cleared.
-CREATE OR REPLACE TABLE raw.{feed} ({column_defs}, _source_file VARCHAR NOT NULL, _row_number BIGINT NOT NULL);
-DELETE FROM quality.rejected_rows WHERE feed = '{feed}';
-DELETE FROM quality.load_audit WHERE feed = '{feed}';
+-- A full reload of one feed: its raw table, manifest and earlier rejections are cleared (the audit stays).
+DROP TABLE IF EXISTS raw.{feed};
+DELETE FROM quality.loaded_files WHERE feed = $feed;
+DELETE FROM quality.rejected_rows WHERE feed = $feed

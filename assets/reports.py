@@ -1,0 +1,48 @@
+"""The report asset: the tier dashboard, one self-contained HTML page rebuilt by every run."""
+
+from pathlib import Path
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from assets.marts import mart_assets
+from assets.partitions import as_of_partitions, one_pass, run_dates
+from pipelines.resources import TiersConfig
+from tiering.dashboard import read_dashboard_data, render_page, write_dashboard
+
+# Every mart, so the page is built once all of them hold the run's dates.
+MARTS = [key for asset in mart_assets for key in asset.keys if key.path[0] == "marts"]
+
+
+@dg.asset(
+    key=["reports", "tier_dashboard"],
+    deps=MARTS,
+    partitions_def=as_of_partitions,
+    backfill_policy=one_pass,
+    group_name="reports",
+    kinds={"html"},
+    description="The tier dashboard for sales leaders: customers and revenue per tier, Ideal customers over time, "
+    "tier movements, per-tier economics, trait distributions and a searchable customer table with reasons. One "
+    "self-contained HTML file (no server, nothing fetched) at $TIERS_WAREHOUSE_DIR/reports/tier_dashboard.html, "
+    "for the run's last as-of date.",
+    owners=["team:sales-ops"],
+)
+def tier_dashboard(
+    context: dg.AssetExecutionContext, tiers: TiersConfig, duckdb: DuckDBResource
+) -> dg.MaterializeResult:
+    as_of = run_dates(context)[-1]
+    policy = tiers.policy()
+    with duckdb.get_connection() as con:
+        data = read_dashboard_data(con, as_of, policy)
+    html = render_page(data, policy)
+    path = write_dashboard(html, Path(tiers.warehouse_dir) / "reports").resolve()
+    return dg.MaterializeResult(
+        metadata={
+            "dashboard": dg.MetadataValue.url(path.as_uri()),
+            "path": dg.MetadataValue.path(str(path)),
+            "as_of_date": as_of.isoformat(),
+            "size_kb": round(len(html.encode()) / 1024),
+            "table_customers": len(data.customers),
+            **{f"customers_{tier.lower()}": t.customers for tier, t in data.tiers.items()},
+        }
+    )

@@ -1,0 +1,29 @@
+-- Rows of this load in raw.{feed} that cannot stay: a key loaded before, a key repeated in this load (the first
+-- by file and row number stays), or a reference to a parent row that does not exist (an orphan).
+CREATE OR REPLACE TEMP TABLE ingest_flags AS
+WITH batch AS (
+    SELECT r.*, f._file_seq FROM raw.{feed} AS r JOIN ingest_files AS f ON f.source_file = r._source_file
+),
+earlier AS (
+    SELECT * FROM raw.{feed} WHERE _source_file NOT IN (SELECT source_file FROM ingest_files)
+),
+-- keys whose hash repeats: few rows, on which the exact key then decides
+repeated_hashes AS (
+    SELECT hash({key_columns}) AS _hash FROM batch GROUP BY ALL HAVING count(*) > 1
+),
+flags AS (
+    SELECT _source_file, _row_number, 1 AS _order, 'duplicate key: already loaded' AS _reason
+    FROM batch SEMI JOIN earlier USING ({key_columns})
+    UNION ALL
+    SELECT _source_file, _row_number, 2, 'duplicate key: repeated in this load'
+    FROM (
+        SELECT *, row_number() OVER (PARTITION BY {key_columns} ORDER BY _file_seq, _row_number) AS _nth
+        FROM batch
+        WHERE hash({key_columns}) IN (SELECT _hash FROM repeated_hashes)
+    )
+    WHERE _nth > 1
+    {orphan_flags}
+)
+SELECT _source_file, _row_number, string_agg(_reason, '; ' ORDER BY _order) AS _reason
+FROM flags
+GROUP BY ALL

@@ -1,0 +1,228 @@
+"""A corpus of bad inputs, one file per problem, made here: the outcome, the message, and counts that reconcile."""
+
+import io
+import re
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+
+from tiering.feeds import FEEDS
+from tiering.ingest import FeedLoad, IngestError, LoadOptions, feed_files, load_feed
+
+ORDERS = "order_id,customer_id,order_date,status,currency\n"
+GOOD_ORDER = "O1,C1,2026-01-05,completed,USD\n"
+LINES = "order_id,line_no,product_category,is_premium,is_service,quantity,list_amount,discount_amount,net_amount,cost_amount\n"
+INVOICES = "invoice_id,customer_id,order_id,issued_date,due_date,amount\n"
+PAYMENTS = "payment_id,invoice_id,paid_date,amount\n"
+TICKETS = "ticket_id,customer_id,opened_at,closed_at,priority,category,escalated\n"
+PARENTS = {
+    "customers": "customer_id,name,industry,employees,region,signup_date\nC1,A,software,10,EU,2020-01-01\n",
+    "orders": ORDERS + GOOD_ORDER,
+    "order_lines": LINES + "O1,1,software,false,false,1,10.00,1.00,9.00,5.00\n",
+    "invoices": INVOICES + "I1,C1,O1,2026-01-05,2026-02-04,9.00\n",
+}
+
+
+def _write(landing: Path, feed: str, name: str, content: str | bytes) -> Path:
+    path = landing / feed / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content.encode() if isinstance(content, str) else content)
+    return path
+
+
+def _load(con, landing: Path, feed: str, max_rejected_share: float = 1.0) -> FeedLoad:
+    """One load (one run) of the feed's files; by default no share of rejected rows refuses it."""
+    options = LoadOptions(max_rejected_share=max_rejected_share)
+    return load_feed(con, FEEDS[feed], feed_files(landing, FEEDS[feed]), options)
+
+
+@pytest.fixture
+def landing(tmp_path) -> Path:
+    """A landing folder with one good row in each parent feed (customers, orders, lines, invoices)."""
+    for feed, text in PARENTS.items():
+        _write(tmp_path, feed, f"{feed}_0.csv", text)
+    return tmp_path
+
+
+@pytest.fixture
+def con(landing):
+    with duckdb.connect() as connection:
+        for feed in PARENTS:
+            _load(connection, landing, feed)
+        yield connection
+
+
+def _rejections(con, feed: str) -> dict[int, str]:
+    sql = "SELECT row_number, reason FROM quality.rejected_rows WHERE feed = $feed ORDER BY row_number"
+    return dict(con.execute(sql, {"feed": feed}).fetchall())
+
+
+def _assert_reconciles(con, load: FeedLoad) -> None:
+    """Every row read is in the raw table or in quarantine, and the audit says so."""
+    sql = f"SELECT count(*) FROM raw.{load.feed} WHERE list_contains($files, _source_file)"
+    raw = con.execute(sql, {"files": load.files}).fetchone()[0]
+    sql = "SELECT count(*) FROM quality.rejected_rows WHERE run_id = $run"
+    rejected = con.execute(sql, {"run": load.run_id}).fetchone()[0]
+    assert raw + rejected == load.rows_read
+    audit = con.execute(
+        "SELECT rows_read, rows_loaded, rows_rejected FROM quality.load_audit WHERE run_id = $run",
+        {"run": load.run_id},
+    ).fetchone()
+    assert audit == (load.rows_read, load.rows_loaded, load.rows_rejected)
+    assert audit[0] == audit[1] + audit[2]
+
+
+ROW_PROBLEMS = [
+    # (problem, feed, rows after the header, {row number: reason})
+    ("unparseable date", "orders", ["O2,C1,05/01/2026,completed,USD"], {1: "order_date: not a valid date"}),
+    ("wrong type", "order_lines", ["O1,x,software,maybe,false,1,10,0,10,5"], {1: "line_no: not a valid integer; is_premium: not a valid boolean"}),
+    ("null key", "orders", [",C1,2026-01-05,completed,USD"], {1: "order_id: missing"}),
+    ("duplicate in the file", "orders", ["O2,C1,2026-01-05,completed,USD", "O2,C1,2026-01-06,completed,USD"], {2: "duplicate key: repeated in this load"}),
+    ("duplicate of an earlier file", "orders", ["O1,C1,2026-01-05,completed,USD"], {1: "duplicate key: already loaded"}),
+    ("orphan order", "orders", ["O2,C9,2026-01-05,completed,USD"], {1: "orphan: customer_id not in customers"}),
+    ("orphan line", "order_lines", ["O9,1,software,false,false,1,10,0,10,5"], {1: "orphan: order_id not in orders"}),
+    ("orphan invoice", "invoices", ["I2,C9,O9,2026-01-05,2026-02-04,9"], {1: "orphan: customer_id not in customers; orphan: order_id not in orders"}),
+    ("orphan payment", "payments", ["P1,I9,2026-01-06,9"], {1: "orphan: invoice_id not in invoices"}),
+    ("orphan ticket", "support_tickets", ["T1,C9,2026-01-05 10:00:00,,low,bug,false"], {1: "orphan: customer_id not in customers"}),
+    ("negative amount", "order_lines", ["O1,2,software,false,false,1,-10,0,-10,5"], {1: "list_amount: negative; net_amount: negative"}),
+    ("negative payment", "payments", ["P1,I1,2026-01-06,-9"], {1: "amount: negative"}),
+    ("due before issued", "invoices", ["I2,C1,O1,2026-02-05,2026-01-04,9"], {1: "due_date: before issued_date"}),
+    ("closed before opened", "support_tickets", ["T1,C1,2026-01-05 10:00:00,2026-01-04 10:00:00,low,bug,false"], {1: "closed_at: before opened_at"}),
+    ("impossible year", "orders", ["O2,C1,2999-01-05,completed,USD"], {1: "order_date: impossible date"}),
+]  # fmt: skip
+HEADERS = {
+    "orders": ORDERS,
+    "order_lines": LINES,
+    "invoices": INVOICES,
+    "payments": PAYMENTS,
+    "support_tickets": TICKETS,
+}
+
+
+@pytest.mark.parametrize(
+    ("problem", "feed", "rows", "reasons"), ROW_PROBLEMS, ids=[p[0] for p in ROW_PROBLEMS]
+)
+def test_an_unusable_row_is_quarantined_with_its_reason_and_counts_reconcile(
+    con, landing, problem, feed, rows, reasons
+):
+    path = _write(landing, feed, f"{feed}_1.csv", HEADERS[feed] + "\n".join(rows) + "\n")
+    load = _load(con, landing, feed)
+    assert _rejections(con, feed) == reasons, problem
+    assert (load.rows_read, load.rows_rejected) == (len(rows), len(reasons))
+    assert load.files == [str(path)]
+    _assert_reconciles(con, load)
+    record = con.execute("SELECT raw_record, source_file FROM quality.rejected_rows LIMIT 1").fetchone()
+    assert record[1] == str(path) and record[0].startswith("{")
+
+
+def _parquet(**columns) -> bytes:
+    buffer = io.BytesIO()
+    pl.DataFrame(columns).write_parquet(buffer)
+    return buffer.getvalue()
+
+
+GOOD_PARQUET = _parquet(
+    order_id=["O2"], customer_id=["C1"], order_date=["2026-01-05"], status=["completed"], currency=["USD"]
+)
+FILE_PROBLEMS = [
+    # (problem, file name, content, message after the path)
+    ("missing required column", "b.csv", "order_id,customer_id,status,currency\nO2,C1,completed,USD\n", r"b\.csv lacks column\(s\) order_date; expected order_id, customer_id, order_date"),
+    ("renamed column", "b.csv", ORDERS.replace("customer_id", "client_id") + "O2,C1,2026-01-05,completed,USD\n", r"b\.csv lacks column\(s\) customer_id; .* \(was customer_id renamed to client_id\?\)"),
+    ("empty file", "b.csv", "", r"b\.csv is empty \(0 bytes\)"),
+    ("truncated CSV", "b.csv", ORDERS + GOOD_ORDER.replace("O1", "O2") + "O3,C1,2026-0", r"b\.csv: line 3 has 3 field\(s\) where the header has 5: the file is truncated"),
+    ("unterminated quote", "b.csv", ORDERS + 'O2,C1,2026-01-05,"compl', r"b\.csv: line 2: unexpected end of data: the file is truncated or badly quoted"),
+    ("truncated Parquet", "b.parquet", GOOD_PARQUET[:-40], r"b\.parquet is truncated: a Parquet file ends with PAR1"),
+    ("wrong encoding", "b.csv", (ORDERS + "O2,C1,2026-01-05,complété,USD\n").encode("latin-1"), r"b\.csv: is not UTF-8 encoded; export it as UTF-8"),
+    ("UTF-16", "b.csv", (ORDERS + GOOD_ORDER).encode("utf-16"), r"b\.csv is named \.csv but is UTF-16 text"),
+    ("wrong delimiter", "b.csv", (ORDERS + GOOD_ORDER).replace(",", ";"), r"b\.csv lacks column\(s\) .* \(the file is semicolon-delimited; expected comma-separated values\)"),
+    ("CSV named .parquet", "b.parquet", ORDERS + GOOD_ORDER, r"b\.parquet is named \.parquet but is CSV text"),
+    ("Parquet named .csv", "b.csv", GOOD_PARQUET, r"b\.csv is named \.csv but is a Parquet file"),
+    ("Excel named .csv", "b.csv", b"PK\x03\x04" + bytes(60), r"b\.csv is named \.csv but is a ZIP archive \(an Excel workbook\?\)"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("problem", "name", "content", "message"), FILE_PROBLEMS, ids=[p[0] for p in FILE_PROBLEMS]
+)
+def test_a_whole_file_problem_names_the_file_and_leaves_earlier_loads_untouched(
+    con, landing, problem, name, content, message
+):
+    before = con.execute("SELECT * FROM raw.orders ORDER BY order_id").fetchall()
+    path = _write(landing, "orders", name, content)
+    with pytest.raises(
+        IngestError, match=rf"^feed 'orders': {re.escape(str(landing))}/orders/{message}"
+    ) as raised:
+        _load(con, landing, "orders")
+    assert "Traceback" not in str(raised.value), problem
+    assert con.execute("SELECT * FROM raw.orders ORDER BY order_id").fetchall() == before
+    loaded = con.execute("SELECT source_file FROM quality.loaded_files WHERE feed = 'orders'").fetchall()
+    assert (str(path),) not in loaded
+    status, audit_message = con.execute(
+        "SELECT status, message FROM quality.load_audit WHERE feed = 'orders' ORDER BY loaded_at DESC LIMIT 1"
+    ).fetchone()
+    assert status == "failed" and str(path) in audit_message
+
+
+def test_an_unknown_extra_column_warns_and_the_rest_loads(con, landing):
+    path = _write(landing, "orders", "b.csv", ORDERS.strip() + ",note\nO2,C1,2026-01-05,completed,USD,hi\n")
+    load = _load(con, landing, "orders")
+    assert (load.status, load.rows_loaded) == ("loaded", 1)
+    assert load.warnings == [f"{path}: ignored unknown column(s) note"]
+    note = con.execute(
+        "SELECT message FROM quality.load_audit WHERE run_id = $r", {"r": load.run_id}
+    ).fetchone()
+    assert note == (f"{path}: ignored unknown column(s) note",)
+
+
+def test_a_header_only_file_loads_nothing_and_is_not_an_error(con, landing):
+    _write(landing, "orders", "b.csv", ORDERS)
+    load = _load(con, landing, "orders")
+    assert (load.status, load.rows_read, load.rows_loaded) == ("loaded", 0, 0)
+
+
+def test_a_feed_rejected_above_the_limit_is_refused_whole_and_read_again_next_run(con, landing):
+    rows = [f"O{i},C1,2026-01-05,completed,USD" for i in range(2, 20)] + ["O20,C9,2026-01-05,completed,USD"]
+    _write(landing, "orders", "b.csv", ORDERS + "\n".join(rows) + "\n")
+    refused = _load(con, landing, "orders", max_rejected_share=0.05)
+    assert refused.status == "refused"
+    assert "1 of 19 rows read (5.3%) cannot be used, more than the allowed 5.0%: nothing was loaded" in (
+        refused.message
+    )
+    assert (refused.rows_loaded, refused.rows_rejected, refused.rows_held_back) == (0, 1, 18)
+    assert con.execute("SELECT count(*) FROM raw.orders").fetchone()[0] == 1  # the earlier load only
+    audit = con.execute(
+        "SELECT status, rows_read, rows_loaded, rows_rejected, rows_held_back FROM quality.load_audit "
+        "WHERE run_id = $r",
+        {"r": refused.run_id},
+    ).fetchone()
+    assert audit == ("refused", 19, 0, 1, 18)
+    assert _rejections(con, "orders") == {19: "orphan: customer_id not in customers"}
+    accepted = _load(con, landing, "orders", max_rejected_share=0.10)
+    assert (accepted.status, accepted.rows_loaded, accepted.rows_rejected) == ("loaded", 18, 1)
+    _assert_reconciles(con, accepted)
+
+
+def test_a_link_out_of_the_feed_folder_is_refused(landing, tmp_path_factory):
+    outside = tmp_path_factory.mktemp("elsewhere") / "secrets.csv"
+    outside.write_text(ORDERS + GOOD_ORDER)
+    (landing / "orders" / "link.csv").symlink_to(outside)
+    with pytest.raises(IngestError, match=r"link\.csv points outside .*orders; refused"):
+        feed_files(landing, FEEDS["orders"])
+
+
+def test_values_and_paths_are_data_never_sql(con, landing):
+    hostile = "x'); DROP TABLE raw.customers; --"
+    path = _write(
+        landing,
+        "orders",
+        "it's; DROP TABLE raw.orders.csv",
+        ORDERS + f'"{hostile}",C1,2026-01-05,completed,USD\n',
+    )
+    load = _load(con, landing, "orders")
+    assert load.rows_loaded == 1 and load.files == [str(path)]
+    assert con.execute(
+        "SELECT order_id FROM raw.orders WHERE _source_file = $p", {"p": str(path)}
+    ).fetchone() == (hostile,)
+    assert con.execute("SELECT count(*) FROM raw.customers").fetchone()[0] == 1

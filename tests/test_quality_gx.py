@@ -1,0 +1,115 @@
+"""Great Expectations on DuckDB: pinned, imported lazily, and its one adaptation (a persisted connection) tested."""
+
+import re
+import subprocess
+import sys
+from contextlib import contextmanager
+from datetime import date
+
+import duckdb
+import pytest
+
+from tiering.feeds import FEEDS
+from tiering.quality.suites import raw_suite, tiers_suite
+from tiering.settings import REPO_ROOT
+
+AS_OF = date(2026, 6, 30)
+ACTIONS = {"Ideal": "Proactive", "Acceptable": "Reactive", "Poor": "No-fly zone"}
+
+
+@pytest.fixture(scope="module")
+def gx():
+    from tiering.quality import gx
+
+    return gx
+
+
+@pytest.fixture
+def con():
+    with duckdb.connect() as connection:
+        connection.execute("CREATE SCHEMA raw; CREATE SCHEMA staging; CREATE SCHEMA marts")
+        connection.execute(
+            "CREATE TABLE raw.customers AS SELECT * FROM (VALUES ('C1'), ('C2')) AS v(customer_id)"
+        )
+        connection.execute(
+            "CREATE TABLE staging.customers AS SELECT customer_id, DATE '2020-01-01' AS signup_date "
+            "FROM raw.customers"
+        )
+        connection.execute(
+            """CREATE TABLE raw.orders AS SELECT * FROM (VALUES
+                ('O1', 'C1', DATE '2026-01-05', 'completed', 'USD'),
+                ('O1', 'C1', DATE '2026-01-06', 'completed', 'USD'),
+                ('O2', 'C9', DATE '2026-01-07', 'pending', 'USD'),
+                ('O3', 'C2', DATE '2026-08-01', 'returned', 'USD')
+            ) AS v(order_id, customer_id, order_date, status, currency)"""
+        )
+        yield connection
+
+
+def _by_label(outcomes) -> dict:
+    return {o.expectation.label: o for o in outcomes}
+
+
+def test_the_definitions_load_without_importing_great_expectations():
+    code = "import sys, pipelines.definitions; print('great_expectations' in sys.modules)"
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO_ROOT, timeout=120
+    )
+    assert done.stdout.strip() == "False", done.stderr
+
+
+def test_the_installed_great_expectations_is_the_pinned_one(gx):
+    import great_expectations
+
+    pinned = re.search(r'"great-expectations==([\d.]+)"', (REPO_ROOT / "pyproject.toml").read_text())
+    assert pinned and great_expectations.__version__ == pinned.group(1)
+
+
+def test_gx_on_duckdb_reports_failing_counts_and_values(gx, con):
+    outcomes = _by_label(gx.validate(con, "raw.orders", raw_suite(FEEDS["orders"], AS_OF)))
+    assert all(o.error is None for o in outcomes.values())
+    unique = outcomes["(order_id) unique"]
+    assert (unique.success, unique.failing, unique.examples) == (False, 1, [{"order_id": "O1", "rows": 2}])
+    orphans = outcomes["customer_id found in raw.customers"]
+    assert (orphans.success, orphans.failing, orphans.examples) == (False, 1, [{"customer_id": "C9"}])
+    status = outcomes["status in completed, cancelled, returned"]
+    assert (status.success, status.failing, status.examples) == (False, 1, ["pending"])
+    future = outcomes["order_date not after the as-of date 2026-06-30"]
+    assert (future.success, future.failing) == (False, 1)
+    assert outcomes["customer_id not null"].success and outcomes["order_date not null"].success
+    assert {o.expectation.blocking for o in (unique, orphans)} == {True}
+    assert {o.expectation.blocking for o in (status, future)} == {False}
+
+
+def test_without_a_persisted_connection_gx_gets_no_results_from_duckdb(gx, con, monkeypatch):
+    """Why the adaptation exists: if a GX upgrade makes this pass, the adaptation can go."""
+
+    @contextmanager
+    def connection_per_query(engine):
+        yield
+
+    monkeypatch.setattr(gx, "_persisted_connection", connection_per_query)
+    outcomes = gx.validate(con, "raw.orders", raw_suite(FEEDS["orders"], AS_OF))
+    assert any(o.error for o in outcomes)
+
+
+def test_the_tiers_suite_blocks_wrong_tiers_actions_scores_and_customers(gx, con):
+    con.execute(
+        """CREATE TABLE marts.customer_tiers AS SELECT * FROM (VALUES
+            ('C1', DATE '2026-06-30', 80.0, 'Ideal', 'Proactive', 'fits'),
+            ('C1', DATE '2026-06-30', 120.0, 'Great', 'Reactive', 'fits'),
+            ('C7', DATE '2026-06-30', 30.0, 'Poor', 'Reactive', NULL)
+        ) AS v(customer_id, as_of_date, score, tier, action, reasons)"""
+    )
+    outcomes = gx.validate(con, "marts.customer_tiers", tiers_suite(AS_OF, ACTIONS))
+    failed = {o.expectation.label: o.failing for o in outcomes if not o.success}
+    assert failed == {
+        "(customer_id) unique": 1,
+        "every customer known on the as-of date has a row": 1,
+        "no row for an unknown customer": 1,
+        "tier in Ideal, Acceptable, Poor": 1,
+        "tier and action pair as in the policy": 2,
+        "score within 0-100": 1,
+        "reasons given": 1,
+    }
+    assert [o.expectation.blocking for o in outcomes if not o.success].count(False) == 1

@@ -1,0 +1,126 @@
+"""The nightly forecast: fit on a seeded sample of customers, forecast all of them, back-test on the last year."""
+
+import time
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import numpy as np
+import polars as pl
+
+from tiering.clv.data import TIME_UNITS, ClvError, summarise
+from tiering.clv.forecast import Models, fit_models, holdout_comparison, predict
+
+DEFAULT_SAMPLE = 20_000
+SEED = 20050101
+UNIT_DAYS = TIME_UNITS["week"]
+HORIZON_DAYS = 365
+FORECAST_COLUMNS = {
+    "p_alive": "p_alive",
+    "expected_purchases": "expected_purchases_12m",
+    "expected_value": "expected_value_12m",
+}
+
+
+@dataclass
+class NightlyForecast:
+    """One row per customer with a purchase up to the as-of date (values), the fit's diagnostics and warnings."""
+
+    values: pl.DataFrame
+    diagnostics: dict = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+def nightly_forecast(
+    days: pl.DataFrame, as_of: date, sample_size: int, backtest: bool = True
+) -> NightlyForecast:
+    """Forecast the 12 months after `as_of` for every customer, from purchase days (see data.purchase_days);
+    the models are fitted on at most `sample_size` customers drawn with a fixed seed.
+
+    Values: customer_id, as_of_date and the FORECAST_COLUMNS, null (with warnings saying why) when the models
+    cannot be fitted or their fit is not trusted. `backtest` adds the same fit made a year earlier, checked.
+    """
+    days = days.filter(pl.col("date") <= as_of)
+    summary = summarise(days.lazy(), as_of, UNIT_DAYS)
+    sample = sample_customers(summary["customer_id"], sample_size).implode()
+    fitted = summary.filter(pl.col("customer_id").is_in(sample))
+    out = NightlyForecast(values=_values(summary, None, as_of), diagnostics={"customers": summary.height})
+    started = time.perf_counter()
+    try:
+        models = fit_models(fitted)
+    except ClvError as exc:
+        out.warnings.append(f"no forecast: {exc}")
+        return out
+    out.diagnostics |= _fit_diagnostics(models, fitted, time.perf_counter() - started)
+    out.warnings += list(models.warnings) + _empty_forecast_warnings(models)
+    out.values = _values(summary, models, as_of)
+    unforecast = out.values["expected_purchases_12m"].null_count()
+    if models.purchase_params is not None and unforecast:
+        out.warnings.append(f"{unforecast} customer(s) left without a forecast: it was not a finite number")
+    if backtest:
+        out.diagnostics["backtest"] = _backtest(days.filter(pl.col("customer_id").is_in(sample)), as_of)
+    return out
+
+
+def _empty_forecast_warnings(models: Models) -> list[str]:
+    if models.purchase_params is None:
+        return ["no forecast: the BG/NBD fit is not usable, every forecast column is left empty"]
+    if models.spend_params is None:
+        return ["no expected value: spend could not be modelled, expected_value_12m is left empty"]
+    return []
+
+
+def sample_customers(ids: pl.Series, size: int) -> pl.Series:
+    """At most `size` of the ids, drawn without replacement with a fixed seed: the same ids give the same sample."""
+    if ids.len() <= size:
+        return ids
+    picked = np.sort(np.random.default_rng(SEED).choice(ids.len(), size, replace=False))
+    return ids.sort().gather(picked)
+
+
+def _values(summary: pl.DataFrame, models: Models | None, as_of: date) -> pl.DataFrame:
+    if models is None:
+        values = summary.select("customer_id", *(pl.lit(None, pl.Float64).alias(c) for c in FORECAST_COLUMNS))
+    else:
+        values = predict(summary, models, HORIZON_DAYS / UNIT_DAYS)
+    return values.rename(FORECAST_COLUMNS).select(
+        "customer_id", pl.lit(as_of).alias("as_of_date"), *FORECAST_COLUMNS.values()
+    )
+
+
+def _fit_diagnostics(models: Models, fitted: pl.DataFrame, seconds: float) -> dict:
+    return {
+        "fitted_customers": fitted.height,
+        "repeat_buyers": int((fitted["x"] > 0).sum()),
+        "bgnbd": models.bgnbd.as_dict(),
+        "gamma_gamma": None if models.gamma_gamma is None else models.gamma_gamma.as_dict(),
+        "fit_seconds": round(seconds, 3),
+    }
+
+
+def _backtest(days: pl.DataFrame, as_of: date) -> dict | str:
+    """The same fit a year earlier, on the same sample, against the purchases of the year up to `as_of`;
+    a sentence instead when that earlier fit is impossible."""
+    start = as_of - timedelta(days=HORIZON_DAYS)
+    summary = summarise(days.lazy(), start, UNIT_DAYS, holdout_end=as_of)
+    try:
+        models = fit_models(summary)
+    except ClvError as exc:
+        return f"no back-test as of {start}: {exc}"
+    return {"calibration_end": str(start), **holdout_comparison(summary, models, HORIZON_DAYS / UNIT_DAYS)}
+
+
+def holdout_chart(comparison: dict) -> str:
+    """A markdown table of actual vs predicted purchases per customer by calibration repeats, with bars."""
+    rows = comparison["by_calibration_repeats"]
+    top = max([r["actual"] for r in rows] + [r["predicted"] or 0.0 for r in rows]) or 1.0
+
+    def bar(value: float | None) -> str:
+        return "" if value is None else "█" * round(20 * value / top)
+
+    lines = ["| repeats | customers | actual | predicted | actual | predicted |", "|---|---|---|---|---|---|"]
+    lines += [
+        f"| {r['calibration_repeats']} | {r['customers']} | {r['actual']} | {r['predicted']} | "
+        f"{bar(r['actual'])} | {bar(r['predicted'])} |"
+        for r in rows
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,139 @@
+"""What the dashboard shows, read from the marts of the working database; history is optional."""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import NamedTuple
+
+import duckdb
+
+from tiering.policy import TIERS, Policy
+from tiering.sql import render, sql_text
+
+# The searchable table holds at most this many customers (best first); beyond it, BI tools read bi.customer_tiers.
+MAX_TABLE_ROWS = 100_000
+TABLE_COLUMNS = (
+    "customer_id",
+    "customer_name",
+    "tier",
+    "score",
+    "previous_tier",
+    "score_change",
+    "revenue_12m",
+)
+
+
+class CustomerRow(NamedTuple):
+    """One row of the searchable table; the page embeds it as a JSON array in this order."""
+
+    customer_id: str
+    customer_name: str | None
+    tier: str
+    score: float | None
+    previous_tier: str | None
+    score_change: float | None
+    revenue_12m: float
+    reasons: str
+
+
+@dataclass(frozen=True)
+class TierNow:
+    tier: str
+    customers: int
+    revenue_12m: float
+    gross_margin: float | None
+    mean_payment_delay_days: float | None
+    mean_discount_depth: float | None
+    tickets_per_order: float
+    tickets_12m: int
+    mean_score: float | None
+
+
+@dataclass(frozen=True)
+class Distribution:
+    customers: int  # with a value
+    percentiles: tuple[float, float, float, float, float]  # 10th, 25th, 50th, 75th, 90th
+
+
+@dataclass(frozen=True)
+class Movement:
+    from_tier: str | None  # None: new since the previous date
+    to_tier: str | None  # None: no longer present
+    customers: int
+    revenue_12m: float | None
+
+
+@dataclass(frozen=True)
+class DashboardData:
+    as_of: date
+    tiers: dict[str, TierNow]  # every tier, best first
+    ideal_over_time: list[tuple[date, int]]
+    previous_date: date | None  # None on a first run or without history
+    movements: list[Movement]
+    distributions: dict[str, dict[str, Distribution]]  # trait -> tier -> distribution
+    customers: list[CustomerRow]  # best first
+    has_previous_tier: bool
+
+    @property
+    def history(self) -> bool:
+        """Whether there is an earlier run to compare with, customer by customer."""
+        return self.has_previous_tier and self.previous_date is not None
+
+    @property
+    def total_customers(self) -> int:
+        return sum(t.customers for t in self.tiers.values())
+
+
+def read_dashboard_data(con: duckdb.DuckDBPyConnection, as_of: date, policy: Policy) -> DashboardData:
+    """Everything the page shows for `as_of`, from marts.customer_tiers, tier_summary and, when they exist,
+    tier_history and tier_movements."""
+    tables = {
+        f"{s}.{t}" for s, t in con.execute("SELECT schema_name, table_name FROM duckdb_tables()").fetchall()
+    }
+    tier_columns = {row[0] for row in con.execute("DESCRIBE marts.customer_tiers").fetchall()}
+    previous = _previous_date(con, as_of) if "marts.tier_history" in tables else None
+    moves = previous is not None and "marts.tier_movements" in tables
+    return DashboardData(
+        as_of=as_of,
+        tiers=_tiers_now(con, as_of),
+        ideal_over_time=[
+            (day, n) for day, tier, n in _fetch(con, "tiers_over_time", as_of=as_of) if tier == "Ideal"
+        ],
+        previous_date=previous,
+        movements=[Movement(*row) for row in _fetch(con, "movements", as_of=as_of)] if moves else [],
+        distributions=_distributions(con, list(policy.traits)),
+        customers=_customers(con, tier_columns),
+        has_previous_tier="previous_tier" in tier_columns,
+    )
+
+
+def _fetch(con: duckdb.DuckDBPyConnection, name: str, **params) -> list[tuple]:
+    return con.execute(sql_text(f"dashboard/{name}"), params).fetchall()
+
+
+def _previous_date(con: duckdb.DuckDBPyConnection, as_of: date) -> date | None:
+    return _fetch(con, "previous_date", as_of=as_of)[0][0]
+
+
+def _tiers_now(con: duckdb.DuckDBPyConnection, as_of: date) -> dict[str, TierNow]:
+    found = {row[0]: TierNow(*row) for row in _fetch(con, "tiers_now", as_of=as_of)}
+    empty = {tier: TierNow(tier, 0, 0.0, None, None, None, 0.0, 0, None) for tier in TIERS}
+    return {tier: found.get(tier, empty[tier]) for tier in TIERS}
+
+
+def _distributions(con: duckdb.DuckDBPyConnection, traits: list[str]) -> dict[str, dict[str, Distribution]]:
+    sql = render(
+        "dashboard/trait_distributions",
+        traits=", ".join(traits),
+        traits_as_double=", ".join(f"{t}::DOUBLE AS {t}" for t in traits),
+    )
+    out: dict[str, dict[str, Distribution]] = {trait: {} for trait in traits}
+    for trait, tier, customers, percentiles in con.execute(sql).fetchall():
+        out[trait][tier] = Distribution(customers, tuple(percentiles))
+    return out
+
+
+def _customers(con: duckdb.DuckDBPyConnection, tier_columns: set[str]) -> list[CustomerRow]:
+    """The table rows; previous tier and score change are null until the marts carry history."""
+    history = {c: c if c in tier_columns else "NULL" for c in ("previous_tier", "score_change")}
+    sql = render("dashboard/customers", **history)
+    return [CustomerRow(*row) for row in con.execute(sql, {"max_rows": MAX_TABLE_ROWS}).fetchall()]

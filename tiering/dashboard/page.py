@@ -1,0 +1,328 @@
+"""The dashboard page: sections of text and SVG charts around the data, one self-contained HTML string."""
+
+import base64
+import gzip
+import json
+from html import escape
+from pathlib import Path
+from string import Template
+
+from tiering.dashboard import charts
+from tiering.dashboard.data import CustomerRow, DashboardData, Movement
+from tiering.outputs import TIER_FIT, TIER_TODO, bi_label
+from tiering.policy import TIERS, Direction, Policy
+from tiering.reasons import TRAIT_WORDING
+
+HERE = Path(__file__).parent
+MOVERS = 8  # customers listed under "Who moved"
+
+
+def render_page(data: DashboardData, policy: Policy) -> str:
+    """The whole page: style, script and data inlined; nothing is fetched when it opens."""
+    money = _money(policy.base_currency)
+    body = "\n".join(
+        [
+            _header(data, policy),
+            _headline(data, policy),
+            _cards(data, policy, money),
+            '<div class="row">',
+            _split(data, money),
+            _over_time(data),
+            "</div>",
+            _movements(data, money),
+            _economics(data),
+            _traits(data, policy),
+            _table(data),
+            _footer(data),
+        ]
+    )
+    config = {
+        "actions": {tier: policy.action(tier) for tier in TIERS},
+        "currency": policy.base_currency,
+        "history": data.history,
+    }
+    return Template((HERE / "page.html").read_text()).substitute(
+        title=escape(f"Customer tiers as of {data.as_of:%d %B %Y}"),
+        style=(HERE / "page.css").read_text(),
+        body=body,
+        config=json.dumps(config).replace("</", "<\\/"),
+        data=_packed(data.customers),
+        script=(HERE / "page.js").read_text(),
+    )
+
+
+def _packed(rows: list[CustomerRow]) -> str:
+    """The table rows as gzip-compressed JSON in base64: about a tenth of the plain JSON."""
+    plain = json.dumps(rows, separators=(",", ":"), allow_nan=False).encode()
+    return base64.b64encode(gzip.compress(plain, compresslevel=9, mtime=0)).decode()
+
+
+def _money(currency: str) -> charts.Format:
+    def money(value: float) -> str:
+        for limit, unit, suffix, digits in ((1e9, 1e9, "B", 1), (1e6, 1e6, "M", 1), (1e4, 1e3, "k", 0)):
+            if abs(value) >= limit:
+                return f"{value / unit:,.{digits}f}{suffix} {currency}".replace(".0" + suffix, suffix)
+        return f"{value:,.0f} {currency}"
+
+    return money
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
+def _pct(part: float, whole: float) -> str:
+    return f"{100 * part / whole:.0f}%" if whole else "0%"
+
+
+def _trait_format(trait: str, currency: str) -> charts.Format:
+    kind = TRAIT_WORDING[trait][0]
+    if kind == "percent":
+        return lambda v: f"{100 * v:.0f}%"
+    if kind == "signed_percent":
+        return lambda v: f"{100 * v:+.0f}%"
+    if kind == "money":
+        return _money(currency)
+    if kind == "integer":
+        return lambda v: f"{v:,.0f}"
+    return lambda v: f"{v:.1f}" if abs(v) >= 1 or v == 0 else f"{v:.2f}"
+
+
+def _section(title: str, how: str, content: str) -> str:
+    return f'<section><h2>{escape(title)}</h2><p class="how">{escape(how)}</p>{content}</section>'
+
+
+def _header(data: DashboardData, policy: Policy) -> str:
+    return (
+        f'<header><h1>Customer tiers</h1><div class="meta">As of {data.as_of:%A %d %B %Y} · '
+        f"{data.total_customers:,} customers · policy {escape(policy.version)} · money in "
+        f"{policy.base_currency}, revenue over the last 12 months</div></header>"
+    )
+
+
+def _moves_by_kind(movements: list[Movement]) -> dict[str, int]:
+    kinds = {"up": 0, "down": 0, "new": 0, "left": 0}
+    for m in movements:
+        if m.from_tier is None:
+            kinds["new"] += m.customers
+        elif m.to_tier is None:
+            kinds["left"] += m.customers
+        elif m.from_tier != m.to_tier:
+            kinds["up" if TIERS.index(m.to_tier) < TIERS.index(m.from_tier) else "down"] += m.customers
+    return kinds
+
+
+def _headline(data: DashboardData, policy: Policy) -> str:
+    ideal, poor = data.tiers["Ideal"], data.tiers["Poor"]
+    total = data.total_customers
+    revenue = sum(t.revenue_12m for t in data.tiers.values())
+    tickets = sum(t.tickets_12m for t in data.tiers.values())
+    lines = [
+        f"<b>{ideal.customers:,} Ideal customers</b> ({_pct(ideal.customers, total)} of all) bring "
+        f"<b>{_pct(ideal.revenue_12m, revenue)} of revenue</b>: {escape(policy.action('Ideal'))}, "
+        f"{TIER_TODO['Ideal']}.",
+        f"<b>{poor.customers:,} Poor customers</b> ({_pct(poor.customers, total)}) bring "
+        f"{_pct(poor.revenue_12m, revenue)} of revenue and open {_pct(poor.tickets_12m, tickets)} of support "
+        f"tickets: {escape(policy.action('Poor'))}, {TIER_TODO['Poor']}.",
+    ]
+    if data.previous_date:
+        k = _moves_by_kind(data.movements)
+        lines.append(
+            f"Since {data.previous_date:%d %B %Y}: {k['up']:,} moved up a tier, {k['down']:,} moved down, "
+            f"{k['new']:,} are new."
+        )
+    return '<div class="headline">' + "".join(f"<p>{line}</p>" for line in lines) + "</div>"
+
+
+def _net_change(data: DashboardData, tier: str) -> str:
+    if not data.previous_date:
+        return ""
+    net = sum(m.customers for m in data.movements if m.to_tier == tier) - sum(
+        m.customers for m in data.movements if m.from_tier == tier
+    )
+    if net == 0:
+        return f"<div>no change since {data.previous_date:%d %b}</div>"
+    arrow, css = ("▲", "up") if net > 0 else ("▼", "down")
+    return f'<div class="{css}">{arrow} {abs(net):,} since {data.previous_date:%d %b}</div>'
+
+
+def _cards(data: DashboardData, policy: Policy, money: charts.Format) -> str:
+    total = data.total_customers
+    revenue = sum(t.revenue_12m for t in data.tiers.values())
+    cards = []
+    for tier, t in data.tiers.items():
+        cards.append(
+            f'<div class="tier-{tier.lower()}"><div class="name">{tier} · {escape(policy.action(tier))}</div>'
+            f'<div class="action">{TIER_FIT[tier]}: {TIER_TODO[tier]}</div>'
+            f'<div class="big">{t.customers:,} <small>customers, {_pct(t.customers, total)} of all</small></div>'
+            f"<div>{money(t.revenue_12m)} revenue ({_pct(t.revenue_12m, revenue)})"
+            f"{f' · mean score {t.mean_score:.0f}' if t.mean_score is not None else ''}</div>"
+            f"{_net_change(data, tier)}</div>"
+        )
+    return f'<div class="cards">{"".join(cards)}</div>'
+
+
+def _split(data: DashboardData, money: charts.Format) -> str:
+    rows = [
+        ("Customers", {tier: t.customers for tier, t in data.tiers.items()}, lambda v: f"{v:,.0f} customers"),
+        ("Revenue, last 12 months", {tier: t.revenue_12m for tier, t in data.tiers.items()}, money),
+        (
+            "Support tickets, last 12 months",
+            {tier: t.tickets_12m for tier, t in data.tiers.items()},
+            lambda v: f"{v:,.0f} tickets",
+        ),
+    ]
+    return _section(
+        "Customers and revenue per tier",
+        "Each bar is 100%: compare a tier's share of customers with its share of revenue and of support tickets.",
+        charts.share_bars(rows),
+    )
+
+
+def _over_time(data: DashboardData) -> str:
+    points = data.ideal_over_time
+    how = "Ideal customers on each as-of date run: the number to grow."
+    if len(points) < 2:
+        how += " One run so far: the line grows with every nightly run."
+    return _section(
+        "Ideal customers over time", how, charts.line_chart(points, "Ideal customers", charts.COLORS["Ideal"])
+    )
+
+
+def _movements(data: DashboardData, money: charts.Format) -> str:
+    if not data.previous_date:
+        note = (
+            '<div class="empty-note" id="no-history">No history yet: tier movements show from the second as-of date '
+            "run on.</div>"
+        )
+        return _section("Tier movements since the last run", "Who moved up or down a tier.", note)
+    k = _moves_by_kind(data.movements)
+    summary = (
+        f'<p class="moves"><span class="up">▲ {k["up"]:,} moved up</span><span class="down">▼ {k["down"]:,} '
+        f'moved down</span><span class="new">+ {k["new"]:,} new</span><span class="left">&minus; {k["left"]:,} '
+        "left</span></p>"
+    )
+    cells = {
+        (m.from_tier or "New", m.to_tier or "Left"): (m.customers, m.revenue_12m) for m in data.movements
+    }
+    matrix = _section(
+        f"Tier movements since {data.previous_date:%d %B %Y}",
+        "Rows: the tier on the previous run; columns: the tier now. Green moved up, red down, grey stayed.",
+        summary + charts.movement_matrix(cells, money),
+    )
+    return f'<div class="row">{matrix}{_movers(data, money)}</div>'
+
+
+def _movers(data: DashboardData, money: charts.Format) -> str:
+    """The customers who changed tier, biggest revenue first, with the first reason for their tier now."""
+    moved = [row for row in data.customers if row.previous_tier not in (None, row.tier)]
+    moved.sort(key=lambda row: -row.revenue_12m)
+    items = []
+    for row in moved[:MOVERS]:
+        up = TIERS.index(row.tier) < TIERS.index(row.previous_tier)
+        items.append(
+            f'<li class="{"up" if up else "down"}"><b>{"▲" if up else "▼"} '
+            f"{escape(row.customer_name or row.customer_id)}</b> {row.previous_tier} → {row.tier} · "
+            f"{money(row.revenue_12m)}<br><small>{escape(row.reasons.split('; ')[0])}</small></li>"
+        )
+    content = (
+        f'<ul class="movers">{"".join(items)}</ul>'
+        if items
+        else '<div class="empty-note">Nobody changed tier.</div>'
+    )
+    return _section(
+        "Who moved",
+        f"{_count(len(moved), 'customer')} changed tier. The {min(len(moved), MOVERS)} with the most revenue, "
+        "with the first reason for the tier they are in now:",
+        content,
+    )
+
+
+_ECONOMICS = (
+    ("gross_margin", "Gross margin", "revenue-weighted; higher is better", lambda v: f"{100 * v:.0f}%"),
+    ("mean_payment_delay_days", "Days paid late", "mean per customer; lower is better", lambda v: f"{v:.1f}"),
+    (
+        "mean_discount_depth",
+        "Discount off list price",
+        "mean per customer; lower is better",
+        lambda v: f"{100 * v:.0f}%",
+    ),
+    ("tickets_per_order", "Support tickets per order", "lower is better", lambda v: f"{v:.2f}"),
+)
+
+
+def _economics(data: DashboardData) -> str:
+    panels = []
+    for field, title, note, fmt in _ECONOMICS:
+        values = {tier: getattr(t, field) for tier, t in data.tiers.items()}
+        panels.append(
+            f"<div><h3>{title}</h3><small>{note}</small>{charts.tier_bars(values, fmt, title)}</div>"
+        )
+    return _section(
+        "What a customer in each tier is worth",
+        "Margin, payment, discounts and support load per tier on the as-of date.",
+        f'<div class="panels four">{"".join(panels)}</div>',
+    )
+
+
+def _traits(data: DashboardData, policy: Policy) -> str:
+    rules = sorted(policy.traits.items(), key=lambda item: -item[1].weight)
+    panels = []
+    for trait, rule in rules:
+        stats = {tier: (d.customers, d.percentiles) for tier, d in data.distributions[trait].items()}
+        better = "higher" if rule.direction is Direction.higher_is_better else "lower"
+        chart = charts.box_plots(
+            trait, stats, rule.poor, rule.ideal, _trait_format(trait, policy.base_currency)
+        )
+        panels.append(
+            f"<div><h3>{escape(bi_label(trait))}</h3><small>weight {rule.weight:g} · {better} is better</small>"
+            f"{chart}</div>"
+        )
+    return _section(
+        "How the tiers differ, trait by trait",
+        "Box: the middle half of the tier's customers, white line: the median, whiskers: 10th to 90th percentile. "
+        "The shaded band runs from the policy's poor value (0 points, red) to its ideal value (100 points, green). "
+        "Heaviest weights first.",
+        f'<div class="panels traits">{"".join(panels)}</div>',
+    )
+
+
+def _table(data: DashboardData) -> str:
+    buttons = "".join(
+        f'<button type="button" data-tier-filter="{tier}">{tier} ({t.customers:,})</button>'
+        for tier, t in data.tiers.items()
+    )
+    moved = '<label><input type="checkbox" id="moved-only"> moved tier only</label>' if data.history else ""
+    change = '<th data-sort="change">Change</th>' if data.history else ""
+    shown = len(data.customers)
+    note = (
+        f" The table holds the best {shown:,} of {data.total_customers:,} customers; bi.customer_tiers holds all."
+        if shown < data.total_customers
+        else ""
+    )
+    header = (
+        '<tr><th data-sort="name">Customer</th><th data-sort="tier">Tier and action</th>'
+        f'<th data-sort="score">Score</th>{change}<th data-sort="revenue">Revenue 12m</th><th>Why</th></tr>'
+    )
+    content = (
+        '<div class="tools"><input type="search" id="customer-search" '
+        'placeholder="Search a name, an id or a reason, e.g. \'pays late\'" aria-label="Search customers">'
+        f'<button type="button" data-tier-filter="" class="active">All</button>{buttons}{moved}</div>'
+        f'<table id="customer-table"><thead>{header}</thead><tbody></tbody></table>'
+        '<div class="pager"><span id="table-count"></span><button type="button" id="page-prev">&lsaquo; Previous</button>'
+        '<button type="button" id="page-next">Next &rsaquo;</button></div>'
+    )
+    return _section(
+        "Find a customer",
+        "Every customer with tier, action, score and the reasons behind it. Click a column to sort." + note,
+        content,
+    )
+
+
+def _footer(data: DashboardData) -> str:
+    return (
+        f"<footer>Built by the Dagster asset <code>reports/tier_dashboard</code> for {data.as_of:%d %B %Y} from "
+        "<code>marts.customer_tiers</code>, <code>tier_summary</code>, <code>tier_history</code> and "
+        "<code>tier_movements</code>. Column meanings: <code>docs/outputs.md</code>. Why one customer has its "
+        "tier: <code>tiers explain CUSTOMER_ID</code>.</footer>"
+    )

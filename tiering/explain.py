@@ -1,0 +1,202 @@
+"""`tiers explain CUSTOMER_ID`: why one customer has its tier, item by item, in words a salesperson reads.
+
+Reads the customer's row from the published BI file (read-only) and recomputes each item's points with the
+scoring's own expressions, so the words match the reasons on the dashboard and in marts.customer_tiers.
+"""
+
+import sys
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from tiering.outputs import TIER_FIT, TIER_TODO, bi_label
+from tiering.policy import TIERS, Knockout, Policy, PolicyError, load_policy
+from tiering.reasons import describe_trait
+from tiering.scoring import _profile_items, score_rank, trait_points
+from tiering.settings import Settings
+from tiering.sql import sql_text
+
+
+class ExplainError(Exception):
+    """The customer cannot be explained; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Item:
+    name: str
+    weight: float
+    points: float | None  # None: no value, so not scored
+    words: str  # '+ pays on time: 0.0 days late on average'
+
+
+def explain_command(customer_id: str, settings: Settings) -> int:
+    """Print the explanation, or why there is none with exit code 1."""
+    try:
+        policy = load_policy(settings.policy_path)
+        print(explain_customer(settings.bi_db, customer_id.strip(), policy))
+    except (ExplainError, PolicyError) as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    return 0
+
+
+def explain_customer(bi_db: Path, customer_id: str, policy: Policy) -> str:
+    """The explanation of one customer's tier as printable text."""
+    frame = _read_customer(bi_db, customer_id)
+    row = frame.row(0, named=True)
+    items = _items(frame, policy)
+    path = _tier_path(row, policy)
+    return "\n".join(
+        [
+            f"{row['customer_name'] or '(no name)'} ({row['customer_id']}), as of {row['as_of_date']:%d %B %Y}",
+            "",
+            f"Tier {row['tier']} ({TIER_FIT[row['tier']]}), so action {row['action']}: {TIER_TODO[row['tier']]}.",
+            *textwrap.wrap(
+                f"Score {_score(row['score'])} of 100 under policy {policy.version}: each item earns 0 points at "
+                "the policy's poor value and 100 at its ideal value; the score is the weighted mean of the points "
+                "of the items that have a value.",
+                width=100,
+            ),
+            "",
+            "  points  weight  what we see, strongest first ('+' lifts the score, '-' pulls it down)",
+            *(_item_line(item) for item in items),
+            "",
+            "Knock-out rules (each caps the tier, whatever the score):",
+            *(_knockout_line(rule, frame, policy) for rule in policy.knockouts),
+            "",
+            "How the tier follows:",
+            *_tier_steps(row, path, policy),
+            *_disagreement(row, items, path),
+        ]
+    )
+
+
+def _read_customer(bi_db: Path, customer_id: str) -> pl.DataFrame:
+    """The customer's row of marts.customer_tiers, as a one-row frame with the table's types."""
+    if not bi_db.is_file():
+        raise ExplainError(
+            f"No BI file at {bi_db}: run `tiers run` first, or point TIERS_WAREHOUSE_DIR at it."
+        )
+    with duckdb.connect(str(bi_db), read_only=True) as con:
+        found = con.sql(sql_text("explain/customer"), params={"customer_id": customer_id}).pl()
+        if found.height:
+            return found
+        similar = con.execute(sql_text("explain/similar_customers"), {"text": customer_id}).fetchall()
+    hint = "; did you mean " + ", ".join(f"{i} ({n})" for i, n in similar) + "?" if similar else "."
+    raise ExplainError(f"No customer '{customer_id}' in marts.customer_tiers of {bi_db}{hint}")
+
+
+def _items(frame: pl.DataFrame, policy: Policy) -> list[Item]:
+    """Every scored trait and profile criterion with its weight, points and words; strongest pull first."""
+    specs = []
+    for trait, rule in policy.traits.items():
+        words = describe_trait(trait, pl.col(trait), policy.base_currency)
+        specs.append(
+            (
+                trait,
+                rule.weight,
+                trait_points(pl.col(trait), rule),
+                f"{rule.good}: " + words,
+                f"{rule.bad}: " + words,
+            )
+        )
+    specs += _profile_items(policy)
+    columns = {}
+    for i, (_, _, points, good, bad) in enumerate(specs):
+        columns |= {f"points{i}": points, f"good{i}": good, f"bad{i}": bad}
+    values = frame.select(**columns).row(0, named=True)
+    items = []
+    for i, (name, weight, *_) in enumerate(specs):
+        points = values[f"points{i}"]
+        words = (
+            None
+            if points is None
+            else f"+ {values[f'good{i}']}"
+            if points >= 50
+            else f"- {values[f'bad{i}']}"
+        )
+        items.append(Item(name, weight, points, words))
+    return sorted(items, key=lambda item: 1 if item.points is None else -abs(item.points - 50) * item.weight)
+
+
+def _item_line(item: Item) -> str:
+    if item.points is None:
+        return f"  {'-':>6}  {item.weight:>6g}  {bi_label(item.name).lower()}: no value, so not scored"
+    return f"  {item.points:>6.0f}  {item.weight:>6g}  {item.words}"
+
+
+def _knocked_out(rule: Knockout, value: float | None) -> bool:
+    if value is None:
+        return False
+    return value > rule.above if rule.above is not None else value < rule.below
+
+
+def _knockout_line(rule: Knockout, frame: pl.DataFrame, policy: Policy) -> str:
+    limit = f"above {rule.above:g}" if rule.above is not None else f"below {rule.below:g}"
+    words = frame.select(describe_trait(rule.trait, pl.col(rule.trait), policy.base_currency)).item()
+    applied = _knocked_out(rule, frame[rule.trait].item())
+    verdict = f"APPLIED, at most {rule.max_tier}" if applied else "did not apply"
+    return f"  - {rule.name} ({bi_label(rule.trait).lower()} {limit}): {words or 'no value'}; {verdict}."
+
+
+@dataclass(frozen=True)
+class TierPath:
+    plain: str  # by the cut-offs alone
+    by_score: str  # with the hysteresis margin around last run's tier
+    caps: list[Knockout]  # the knock-out rules that applied
+    tier: str  # after the knock-outs
+
+
+def _tier_path(row: dict, policy: Policy) -> TierPath:
+    by_score = _tier_by_score(row["score"], row.get("previous_tier"), policy)
+    caps = [rule for rule in policy.knockouts if _knocked_out(rule, row[rule.trait])]
+    tier = TIERS[max([TIERS.index(by_score), *(TIERS.index(rule.max_tier) for rule in caps)])]
+    return TierPath(_tier_by_score(row["score"], None, policy), by_score, caps, tier)
+
+
+def _tier_by_score(score: float | None, previous: str | None, policy: Policy) -> str:
+    frame = pl.DataFrame(
+        [{"score": score, "previous": previous}], schema={"score": pl.Float64, "previous": pl.String}
+    )
+    return TIERS[frame.select(score_rank(pl.col("score"), pl.col("previous"), policy)).item()]
+
+
+def _tier_steps(row: dict, path: TierPath, policy: Policy) -> list[str]:
+    """Score against the cut-offs, the hysteresis margin, the knock-outs and the action, as numbered steps."""
+    cut = policy.tiers
+    steps = [
+        f"Score {_score(row['score'])} against the cut-offs (Ideal from {cut.ideal:g}, Acceptable from "
+        f"{cut.acceptable:g}): {path.plain}."
+    ]
+    if path.by_score != path.plain:
+        steps.append(
+            f"Last run it was {row['previous_tier']}, and a score near a cut-off must cross it by "
+            f"{cut.hysteresis:g} points to change tier: {path.by_score}."
+        )
+    if path.caps:
+        steps.append(f"Knock-out ({', '.join(rule.name for rule in path.caps)}) caps the tier: {path.tier}.")
+    else:
+        steps.append(f"No knock-out rule applied: {path.tier}.")
+    steps.append(f"{path.tier} customers get the action {policy.action(path.tier)}: {TIER_TODO[path.tier]}.")
+    return [f"  {n}. {step}" for n, step in enumerate(steps, start=1)]
+
+
+def _disagreement(row: dict, items: list[Item], path: TierPath) -> list[str]:
+    """A warning when the policy file as it is now no longer gives the published score or tier."""
+    scored = [i for i in items if i.points is not None]
+    weight = sum(i.weight for i in scored)
+    score = round(sum(i.points * i.weight for i in scored) / weight, 1) if weight else None
+    if score == row["score"] and path.tier == row["tier"]:
+        return []
+    return [
+        "",
+        f"Note: the policy file as it is now gives score {_score(score)} and tier {path.tier}, but the run "
+        f"published {_score(row['score'])} and {row['tier']}: the policy has changed since the run.",
+    ]
+
+
+def _score(score: float | None) -> str:
+    return "n/a" if score is None else f"{score:.1f}"

@@ -1,0 +1,135 @@
+"""Column lineage: the upstream columns each column of the staging, traits, scoring and mart tables is made of.
+
+Read from the SQL files and the trait functions; a test checks every column named here exists and that the tier
+traces back to every raw feed. Columns are "schema.table.column"; tables are Dagster asset keys.
+"""
+
+from tiering.clv.traits import FORECAST_DOCS, RISING_DOC
+from tiering.policy import Policy
+
+Lineage = dict[str, tuple[str, ...]]
+
+
+def _same(table: str, columns: str) -> Lineage:
+    """Columns passed through unchanged (or just trimmed and cased) from `table`."""
+    return {column: (f"{table}.{column}",) for column in columns.split()}
+
+
+def _from(table: str, columns: str) -> tuple[str, ...]:
+    return tuple(f"{table}.{column}" for column in columns.split())
+
+
+_RATE = _from("staging.fx_rates", "rate_to_base") + _from("raw.orders", "currency")
+_LINE_AMOUNTS = "net_amount list_amount discount_amount cost_amount"
+_ORDERS = _from("staging.orders", "order_date status")  # completed orders dated in the window
+_INVOICES = _from("staging.invoices", "issued_date due_date amount") + _from(
+    "staging.payments", "invoice_id paid_date amount"
+)
+_TICKETS = _from("staging.tickets", "opened_at")
+
+TRAIT_SOURCES: Lineage = {
+    "revenue_12m": (*_ORDERS, "staging.orders.net_amount"),
+    "gross_margin": (*_ORDERS, *_from("staging.orders", "net_amount cost_amount")),
+    "discount_depth": (*_ORDERS, *_from("staging.orders", "discount_amount list_amount")),
+    "purchase_frequency": _ORDERS,
+    "recency_days": _ORDERS,
+    "tenure_days": _from("staging.customers", "signup_date"),
+    "growth_trend": (*_ORDERS, "staging.orders.net_amount"),
+    "payment_delay_days": _INVOICES,
+    "on_time_rate": _INVOICES,
+    "overdue_amount": _INVOICES,
+    "product_breadth": _from("staging.order_categories", "product_category order_date"),
+    "premium_share": (*_ORDERS, *_from("staging.orders", "premium_net_amount net_amount")),
+    "service_share": (*_ORDERS, *_from("staging.orders", "service_net_amount net_amount")),
+    "return_rate": _ORDERS,
+    "orders_12m": _ORDERS,
+    "tickets_12m": _TICKETS,
+    "tickets_per_order": (*_TICKETS, *_ORDERS),
+    "complaint_share": _from("staging.tickets", "opened_at category"),
+    "escalation_rate": _from("staging.tickets", "opened_at escalated"),
+}
+
+LINEAGE: dict[str, Lineage] = {
+    "staging.fx_rates": _same("raw.fx_rates", "currency rate_to_base"),
+    "staging.customers": _same("raw.customers", "customer_id name industry employees region signup_date"),
+    "staging.orders": {
+        **_same("raw.orders", "order_id customer_id order_date status currency"),
+        **{c: (f"raw.order_lines.{c}", *_RATE) for c in _LINE_AMOUNTS.split()},
+        "premium_net_amount": (*_from("raw.order_lines", "net_amount is_premium"), *_RATE),
+        "service_net_amount": (*_from("raw.order_lines", "net_amount is_service"), *_RATE),
+        "line_count": _from("raw.order_lines", "line_no"),
+    },
+    "staging.order_categories": {
+        "customer_id": _from("raw.orders", "customer_id status"),
+        "product_category": _from("raw.order_lines", "product_category"),
+        "order_date": _from("raw.orders", "order_date status"),
+    },
+    "staging.invoices": {
+        **_same("raw.invoices", "invoice_id customer_id order_id issued_date due_date"),
+        "amount": ("raw.invoices.amount", *_RATE),
+        "rate_to_base": _RATE,
+    },
+    "staging.payments": {
+        **_same("raw.payments", "payment_id invoice_id paid_date"),
+        "amount": ("raw.payments.amount", "staging.invoices.rate_to_base"),
+    },
+    "staging.tickets": _same(
+        "raw.support_tickets", "ticket_id customer_id opened_at closed_at priority category escalated"
+    ),
+    "marts.customer_traits": {
+        "customer_id": ("staging.customers.customer_id",),
+        **TRAIT_SOURCES,
+        **_same("forecast.customer_value", " ".join(FORECAST_DOCS)),
+        **{
+            flag: ("forecast.customer_value.expected_value_12m", *TRAIT_SOURCES["revenue_12m"])
+            for flag in RISING_DOC
+        },
+    },
+    "marts.tier_history": {
+        "customer_id": ("scoring.customer_scores.customer_id",),
+        **_same("scoring.customer_scores", "score tier action"),
+    },
+    "marts.customer_tiers": {
+        "customer_id": ("marts.customer_traits.customer_id",),
+        "customer_name": ("staging.customers.name",),
+        "as_of_date": ("marts.customer_traits.as_of_date",),
+        **_same("scoring.customer_scores", "score tier action reasons knockouts"),
+        "previous_tier": ("marts.tier_history.tier",),
+        "tier_changed": ("marts.tier_history.tier", "scoring.customer_scores.tier"),
+        "score_change": ("marts.tier_history.score", "scoring.customer_scores.score"),
+        **_same("staging.customers", "industry employees region"),
+        **_same("marts.customer_traits", " ".join([*TRAIT_SOURCES, *FORECAST_DOCS, *RISING_DOC])),
+    },
+    "marts.tier_summary": {
+        **_same("marts.tier_history", "as_of_date tier action"),
+        "customers": ("marts.tier_history.customer_id",),
+        "revenue_12m": ("marts.customer_traits.revenue_12m",),
+        "gross_margin": _from("marts.customer_traits", "gross_margin revenue_12m"),
+        "mean_payment_delay_days": ("marts.customer_traits.payment_delay_days",),
+        "tickets_per_order": _from("marts.customer_traits", "tickets_12m orders_12m"),
+        "mean_score": ("marts.tier_history.score",),
+    },
+    "marts.tier_movements": {
+        "as_of_date": ("marts.tier_history.as_of_date",),
+        "from_tier": ("marts.tier_history.tier",),
+        "to_tier": ("marts.tier_history.tier",),
+        "customers": ("marts.tier_history.customer_id",),
+        "revenue_12m": ("marts.customer_traits.revenue_12m",),
+    },
+}
+
+
+def scores_lineage(policy: Policy) -> Lineage:
+    """scoring.customer_scores: the score from the traits and profile fields the policy scores, the tier and
+    action also from its knock-out traits."""
+    scored = [f"marts.customer_traits.{trait}" for trait in policy.traits]
+    scored += [f"staging.customers.{field}" for field, rule in policy.profile if rule is not None]
+    capped = [*scored, *(f"marts.customer_traits.{k.trait}" for k in policy.knockouts)]
+    return {
+        **_same("marts.customer_traits", "customer_id as_of_date"),
+        "score": tuple(scored),
+        "tier": tuple(dict.fromkeys(capped)),
+        "action": tuple(dict.fromkeys(capped)),
+        "reasons": tuple(dict.fromkeys(capped)),
+        "knockouts": tuple(f"marts.customer_traits.{k.trait}" for k in policy.knockouts),
+    }

@@ -1,0 +1,117 @@
+"""Whole-file problems of a landing file, each reported with the file's path and what is wrong with it."""
+
+import csv
+import difflib
+from pathlib import Path
+
+import duckdb
+
+from tiering.feeds import Feed
+
+PARQUET_MAGIC = b"PAR1"
+SIGNATURES = {
+    b"PK\x03\x04": "a ZIP archive (an Excel workbook?)",
+    b"\x1f\x8b": "gzip-compressed",
+    b"\xff\xfe": "UTF-16 text",
+    b"\xfe\xff": "UTF-16 text",
+    PARQUET_MAGIC: "a Parquet file",
+}
+DELIMITERS = {";": "semicolon", "\t": "tab", "|": "pipe"}
+
+
+class IngestError(Exception):
+    """A whole file or feed cannot be loaded; the message names the file and the problem."""
+
+
+def check_file(feed: str, path: Path) -> None:
+    """Refuse a file that is empty, or whose bytes are not the format its name says."""
+    size = path.stat().st_size
+    if size == 0:
+        raise IngestError(f"feed '{feed}': {path} is empty (0 bytes)")
+    with path.open("rb") as handle:
+        head = handle.read(4)
+        handle.seek(max(size - 4, 0))
+        tail = handle.read(4)
+    if path.suffix.lower() == ".parquet":
+        if head != PARQUET_MAGIC:
+            kind = _signature(head) or ("CSV text" if _is_text(head) else "not a Parquet file")
+            raise IngestError(f"feed '{feed}': {path} is named .parquet but is {kind}")
+        if tail != PARQUET_MAGIC:
+            raise IngestError(f"feed '{feed}': {path} is truncated: a Parquet file ends with PAR1")
+        return
+    kind = _signature(head)
+    if kind:
+        raise IngestError(f"feed '{feed}': {path} is named .csv but is {kind}; expected UTF-8 CSV text")
+
+
+def _signature(head: bytes) -> str | None:
+    return next((kind for signature, kind in SIGNATURES.items() if head.startswith(signature)), None)
+
+
+def _is_text(head: bytes) -> bool:
+    return all(32 <= b < 127 or b in b"\r\n\t" for b in head)
+
+
+def check_columns(feed: Feed, path: Path, present: list[str]) -> list[str]:
+    """Refuse a file lacking a contract column (naming a likely rename or wrong delimiter); return warnings
+    for unknown extra columns, which are ignored."""
+    found = {name.lower(): name for name in present}
+    missing = [c for c in feed.column_names if c not in found]
+    extra = [name for key, name in found.items() if key not in feed.column_names]
+    if missing:
+        hints = _delimiter_hint(present) or _rename_hints(missing, extra)
+        raise IngestError(
+            f"feed '{feed.name}': {path} lacks column(s) {', '.join(missing)}; "
+            f"expected {', '.join(feed.column_names)}, found {', '.join(present)}"
+            + (f" ({hints})" if hints else "")
+        )
+    return [f"{path}: ignored unknown column(s) {', '.join(extra)}"] if extra else []
+
+
+def _delimiter_hint(present: list[str]) -> str | None:
+    if len(present) != 1:
+        return None
+    for delimiter, name in DELIMITERS.items():
+        if delimiter in present[0]:
+            return f"the file is {name}-delimited; expected comma-separated values"
+    return None
+
+
+def _rename_hints(missing: list[str], extra: list[str]) -> str | None:
+    pairs = []
+    for column in missing:
+        close = difflib.get_close_matches(column, extra, n=1, cutoff=0.5)
+        if close:
+            pairs.append(f"was {column} renamed to {close[0]}?")
+        elif len(missing) == len(extra) == 1:
+            pairs.append(f"was {column} renamed to {extra[0]}?")
+    return "; ".join(pairs) or None
+
+
+def duckdb_error_message(exc: duckdb.Error, path: Path) -> str:
+    """DuckDB's reading error in words that say what to fix, without a traceback."""
+    text = str(exc)
+    if "Invalid unicode" in text or "UTF-8" in text:
+        return "is not UTF-8 encoded; export it as UTF-8"
+    if path.suffix.lower() == ".csv":
+        return _csv_problem(path) or text.strip().splitlines()[0]
+    if "Footer" in text or "magic bytes" in text or "parquet" in text.lower():
+        return "is not a readable Parquet file: it is damaged or truncated"
+    return text.strip().splitlines()[0]
+
+
+def _csv_problem(path: Path) -> str | None:
+    """The first line whose field count differs from the header's, or a quote left open."""
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        rows = csv.reader(handle, strict=True)
+        try:
+            width = len(next(rows))
+            for row in rows:
+                if len(row) != width:
+                    return (
+                        f"line {rows.line_num} has {len(row)} field(s) where the header has {width}: the file "
+                        "is truncated, or a value holds an unquoted comma"
+                    )
+        except csv.Error as exc:
+            return f"line {rows.line_num}: {exc}: the file is truncated or badly quoted"
+    return None

@@ -1,0 +1,168 @@
+"""The expectation suites of the raw feeds and the marts, as plain data (Great Expectations is not imported here).
+
+Blocking expectations guard what would corrupt the tiers (keys, references, amounts, impossible dates, tier,
+action and score); the others warn (categories, dates after the as-of date, amounts that do not add up).
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from tiering.feeds import Feed
+from tiering.quality.rules import CATEGORIES, DATE_ORDER, EVENT_DATES, FOREIGN_KEYS, NON_NEGATIVE, TIERS
+from tiering.sql import sql_text
+
+BATCH = "{batch}"  # left for Great Expectations to fill in with the table under validation
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """One Great Expectations expectation: its class name in great_expectations.expectations and arguments."""
+
+    label: str
+    kind: str
+    kwargs: dict = field(default_factory=dict)
+    blocking: bool = True
+
+
+def raw_suite(feed: Feed, as_of: date) -> list[Expectation]:
+    """Keys, required values, references, amounts and dates of raw.<feed>."""
+    return [
+        *_key_expectations(feed.key),
+        *(_not_null(c.name) for c in feed.columns if c.required and c.name not in feed.key),
+        *(
+            _orphans(fk.column, f"raw.{fk.parent}", fk.parent_column)
+            for fk in FOREIGN_KEYS.get(feed.name, ())
+        ),
+        *(_between(c, "non-negative", min_value=0) for c in NON_NEGATIVE.get(feed.name, ())),
+        *(_date_order(earlier, later) for earlier, later in DATE_ORDER.get(feed.name, ())),
+        *_feed_specific(feed),
+        *(_in_set(c, values) for c, values in CATEGORIES.get(feed.name, {}).items()),
+        *(_not_after(feed, c, as_of) for c in EVENT_DATES.get(feed.name, ())),
+    ]
+
+
+def traits_suite(as_of: date) -> list[Expectation]:
+    """One row per customer known on the as-of date, for that date."""
+    return [*_key_expectations(("customer_id",)), *_one_row_per_customer(), _as_of_date(as_of)]
+
+
+def tiers_suite(as_of: date, actions: dict[str, str]) -> list[Expectation]:
+    """One row per customer with a tier, its action under the policy, and a score within 0-100."""
+    return [
+        *traits_suite(as_of),
+        _in_set("tier", TIERS, blocking=True),
+        _in_set("action", tuple(actions.values()), blocking=True),
+        Expectation(
+            "tier and action pair as in the policy",
+            "ExpectColumnPairValuesToBeInSet",
+            {"column_A": "tier", "column_B": "action", "value_pairs_set": [list(p) for p in actions.items()]},
+        ),
+        _not_null("score"),
+        _between("score", "within 0-100", min_value=0, max_value=100),
+        Expectation("reasons given", "ExpectColumnValuesToNotBeNull", {"column": "reasons"}, blocking=False),
+    ]
+
+
+def summary_suite() -> list[Expectation]:
+    """One row per as-of date and tier (the summary keeps every date)."""
+    return [
+        _in_set("tier", TIERS, blocking=True),
+        *_key_expectations(("as_of_date", "tier")),
+        _between("customers", "non-negative", min_value=0),
+    ]
+
+
+def _query(name: str, **identifiers: str) -> str:
+    """The unexpected-rows query of sql/quality/<name>.sql without its comments, identifiers filled in."""
+    text = "\n".join(line for line in sql_text(f"quality/{name}").splitlines() if not line.startswith("--"))
+    return text.format(batch=BATCH, **identifiers)
+
+
+def _key_expectations(key: tuple[str, ...]) -> list[Expectation]:
+    query = _query(
+        "duplicate_keys",
+        key_columns=", ".join(key),
+        key_not_null=" AND ".join(f"{k} IS NOT NULL" for k in key),
+    )
+    return [
+        *(_not_null(k) for k in key),
+        Expectation(
+            f"({', '.join(key)}) unique", "UnexpectedRowsExpectation", {"unexpected_rows_query": query}
+        ),
+    ]
+
+
+def _not_null(column: str) -> Expectation:
+    return Expectation(f"{column} not null", "ExpectColumnValuesToNotBeNull", {"column": column})
+
+
+def _between(column: str, words: str, **bounds) -> Expectation:
+    return Expectation(f"{column} {words}", "ExpectColumnValuesToBeBetween", {"column": column, **bounds})
+
+
+def _in_set(column: str, values: tuple[str, ...], blocking: bool = False) -> Expectation:
+    return Expectation(
+        f"{column} in {', '.join(values)}",
+        "ExpectColumnValuesToBeInSet",
+        {"column": column, "value_set": list(values)},
+        blocking=blocking,
+    )
+
+
+def _orphans(column: str, parent: str, parent_column: str) -> Expectation:
+    query = _query("orphans", column=column, parent=parent, parent_column=parent_column)
+    return Expectation(
+        f"{column} found in {parent}", "UnexpectedRowsExpectation", {"unexpected_rows_query": query}
+    )
+
+
+def _date_order(earlier: str, later: str) -> Expectation:
+    query = _query("date_order", earlier=earlier, later=later)
+    return Expectation(
+        f"{later} not before {earlier}", "UnexpectedRowsExpectation", {"unexpected_rows_query": query}
+    )
+
+
+def _feed_specific(feed: Feed) -> list[Expectation]:
+    if feed.name == "fx_rates":
+        return [_between("rate_to_base", "positive", min_value=0, strict_min=True)]
+    if feed.name == "order_lines":
+        query = _query("net_amounts")
+        label = "net_amount = list_amount - discount_amount within a cent"
+        return [
+            Expectation(label, "UnexpectedRowsExpectation", {"unexpected_rows_query": query}, blocking=False)
+        ]
+    return []
+
+
+def _not_after(feed: Feed, column: str, as_of: date) -> Expectation:
+    """Dates of events not after the as-of date (timestamps: not after its last second)."""
+    timestamp = next(c.sql_type for c in feed.columns if c.name == column) == "TIMESTAMP"
+    limit = datetime.combine(as_of, time.max).replace(microsecond=0) if timestamp else as_of
+    return Expectation(
+        f"{column} not after the as-of date {as_of}",
+        "ExpectColumnValuesToBeBetween",
+        {"column": column, "max_value": limit.isoformat(sep=" ") if timestamp else limit.isoformat()},
+        blocking=False,
+    )
+
+
+def _one_row_per_customer() -> list[Expectation]:
+    return [
+        Expectation(
+            "every customer known on the as-of date has a row",
+            "UnexpectedRowsExpectation",
+            {"unexpected_rows_query": _query("missing_customers")},
+        ),
+        Expectation(
+            "no row for an unknown customer",
+            "UnexpectedRowsExpectation",
+            {"unexpected_rows_query": _query("unknown_customers")},
+        ),
+    ]
+
+
+def _as_of_date(as_of: date) -> Expectation:
+    return _between(
+        "as_of_date", f"is the as-of date {as_of}", min_value=as_of.isoformat(), max_value=as_of.isoformat()
+    )
