@@ -6,7 +6,10 @@ date, amounts that do not add up) only warns. Great Expectations is imported ins
 definitions load.
 """
 
+import importlib
+import threading
 from datetime import date
+from functools import cache
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
@@ -14,14 +17,22 @@ from dagster_duckdb import DuckDBResource
 from pipelines.resources import TiersConfig
 from tiering.feeds import FEEDS
 from tiering.quality.rules import TIERS
-from tiering.quality.suites import Expectation, raw_suite, summary_suite, tiers_suite, traits_suite
+from tiering.quality.suites import (
+    Expectation,
+    raw_rows,
+    raw_suite,
+    summary_suite,
+    tiers_suite,
+    traits_suite,
+)
 
 # the run's as-of partition: a scheduled run carries the first, a run of one partition the second
 PARTITION_TAGS = ("dagster/partition", "dagster/asset_partition_range_end")
 
 
-def gx_checks(table: str, suite, description: str) -> dg.AssetChecksDefinition:
-    """The blocking and warning checks of one table; `suite(as_of, tiers)` gives its expectations."""
+def gx_checks(table: str, suite, description: str, rows=None) -> dg.AssetChecksDefinition:
+    """The blocking and warning checks of one table; `suite(as_of, tiers)` gives its expectations and
+    `rows(con)` the query of the rows to validate (None: all)."""
     key = dg.AssetKey(table.split("."))
     specs = [
         dg.AssetCheckSpec("gx_blocking", asset=key, blocking=True, description=f"{description} (blocking)"),
@@ -36,11 +47,18 @@ def gx_checks(table: str, suite, description: str) -> dg.AssetChecksDefinition:
 
         expectations = suite(_as_of(context), tiers)
         with duckdb.get_connection() as con:
-            outcomes = validate(con, table, expectations)
+            outcomes = validate(con, table, expectations, rows(con) if rows else None)
         for name, blocking in (("gx_blocking", True), ("gx_warn", False)):
             yield _result(key, name, table, [o for o in outcomes if o.expectation.blocking == blocking])
 
     return _checks
+
+
+@cache
+def start_importing_great_expectations() -> None:
+    """Import GX (seconds of Python) in the background, once, while DuckDB loads the raw feeds; a check that
+    needs it before then waits for the import to finish."""
+    threading.Thread(target=importlib.import_module, args=("tiering.quality.gx",), daemon=True).start()
 
 
 def _as_of(context: dg.AssetCheckExecutionContext) -> date:
@@ -97,7 +115,15 @@ def _tiers_suite(as_of: date, tiers: TiersConfig) -> list[Expectation]:
 
 
 quality_checks = [
-    *(gx_checks(f"raw.{name}", _raw(name), f"Great Expectations suite of raw.{name}") for name in FEEDS),
+    *(
+        gx_checks(
+            f"raw.{name}",
+            _raw(name),
+            f"The rows of the last load of raw.{name}",
+            lambda con, feed=FEEDS[name]: raw_rows(con, feed),
+        )
+        for name in FEEDS
+    ),
     gx_checks("marts.customer_traits", lambda as_of, _: traits_suite(as_of), "One row per known customer"),
     gx_checks("marts.customer_tiers", _tiers_suite, "Keys, tiers, actions and scores of the customer tiers"),
     gx_checks("marts.tier_summary", lambda *_: summary_suite(), "One row per as-of date and tier"),

@@ -7,6 +7,7 @@ orphans are quarantined at load time and nothing unknown reaches staging.
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from assets.checks import start_importing_great_expectations
 from assets.metadata import table_metadata
 from pipelines.resources import TiersConfig
 from tiering.feeds import FEEDS, Feed
@@ -42,6 +43,7 @@ def raw_feed_asset(feed: Feed) -> dg.AssetsDefinition:
     def _raw(
         context: dg.AssetExecutionContext, tiers: TiersConfig, ingest: IngestConfig, duckdb: DuckDBResource
     ) -> dg.MaterializeResult:
+        start_importing_great_expectations()
         options = LoadOptions(
             run_id=context.run.run_id,
             max_rejected_share=ingest.max_rejected_share,

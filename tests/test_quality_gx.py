@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from tiering.feeds import FEEDS
-from tiering.quality.suites import raw_suite, tiers_suite
+from tiering.quality.suites import raw_rows, raw_suite, tiers_suite
 from tiering.settings import REPO_ROOT
 
 AS_OF = date(2026, 6, 30)
@@ -27,7 +27,13 @@ def gx():
 @pytest.fixture
 def con():
     with duckdb.connect() as connection:
-        connection.execute("CREATE SCHEMA raw; CREATE SCHEMA staging; CREATE SCHEMA marts")
+        connection.execute(
+            "CREATE SCHEMA raw; CREATE SCHEMA staging; CREATE SCHEMA marts; CREATE SCHEMA quality"
+        )
+        connection.execute(
+            "CREATE TABLE quality.loaded_files AS SELECT 'orders' AS feed, 'a.csv' AS source_file, "
+            "'run 1' AS run_id, TIMESTAMP '2026-06-01' AS loaded_at"
+        )
         connection.execute(
             "CREATE TABLE raw.customers AS SELECT * FROM (VALUES ('C1'), ('C2')) AS v(customer_id)"
         )
@@ -37,11 +43,11 @@ def con():
         )
         connection.execute(
             """CREATE TABLE raw.orders AS SELECT * FROM (VALUES
-                ('O1', 'C1', DATE '2026-01-05', 'completed', 'USD'),
-                ('O1', 'C1', DATE '2026-01-06', 'completed', 'USD'),
-                ('O2', 'C9', DATE '2026-01-07', 'pending', 'USD'),
-                ('O3', 'C2', DATE '2026-08-01', 'returned', 'USD')
-            ) AS v(order_id, customer_id, order_date, status, currency)"""
+                ('O1', 'C1', DATE '2026-01-05', 'completed', 'USD', 'a.csv'),
+                ('O1', 'C1', DATE '2026-01-06', 'completed', 'USD', 'a.csv'),
+                ('O2', 'C9', DATE '2026-01-07', 'pending', 'USD', 'a.csv'),
+                ('O3', 'C2', DATE '2026-08-01', 'returned', 'USD', 'a.csv')
+            ) AS v(order_id, customer_id, order_date, status, currency, _source_file)"""
         )
         yield connection
 
@@ -79,6 +85,24 @@ def test_gx_on_duckdb_reports_failing_counts_and_values(gx, con):
     assert outcomes["customer_id not null"].success and outcomes["order_date not null"].success
     assert {o.expectation.blocking for o in (unique, orphans)} == {True}
     assert {o.expectation.blocking for o in (status, future)} == {False}
+
+
+def test_raw_checks_validate_the_last_load_against_the_whole_table(gx, con):
+    con.execute(
+        "INSERT INTO quality.loaded_files VALUES ('orders', 'b.csv', 'run 2', TIMESTAMP '2026-06-02')"
+    )
+    con.execute("INSERT INTO raw.orders VALUES ('O3', 'C1', DATE '2026-06-01', 'completed', 'USD', 'b.csv')")
+    con.execute("INSERT INTO raw.orders VALUES ('O4', 'C2', DATE '2026-06-01', 'completed', 'USD', 'b.csv')")
+    suite = raw_suite(FEEDS["orders"], AS_OF)
+    assert raw_rows(con, FEEDS["customers"]) is None  # one load only: the whole table, without a copy
+    outcomes = _by_label(gx.validate(con, "raw.orders", suite, raw_rows(con, FEEDS["orders"])))
+    unique = outcomes["(order_id) unique"]
+    assert (unique.failing, unique.examples) == (
+        1,
+        [{"order_id": "O3", "rows": 2}],
+    )  # O1 was checked by run 1
+    assert outcomes["customer_id found in raw.customers"].success  # C9 came with run 1
+    assert outcomes["status in completed, cancelled, returned"].success
 
 
 def test_without_a_persisted_connection_gx_gets_no_results_from_duckdb(gx, con, monkeypatch):

@@ -17,6 +17,7 @@ import duckdb
 import great_expectations as gx
 import great_expectations.expectations as gxe
 from duckdb_engine import ConnectionWrapper
+from great_expectations.data_context.types.base import ProgressBarsConfig
 
 from tiering.quality.suites import Expectation
 
@@ -36,10 +37,12 @@ class Outcome:
     error: str | None = None
 
 
-def validate(con: duckdb.DuckDBPyConnection, table: str, suite: list[Expectation]) -> list[Outcome]:
-    """Validate schema.table against the expectations, in order. Queries of unexpected rows are counted
-    first; only those that fail run again to fetch a few of the rows."""
-    with _batch(con, table) as batch:
+def validate(
+    con: duckdb.DuckDBPyConnection, table: str, suite: list[Expectation], rows: str | None = None
+) -> list[Outcome]:
+    """Validate schema.table, or the rows the query `rows` selects from it, against the expectations, in order.
+    Queries of unexpected rows are counted first; only those that fail run again to fetch a few rows."""
+    with _batch(con, table, rows) as batch:
         outcomes = [_outcome(e, r) for e, r in zip(suite, _run(batch, suite, examples=False), strict=True)]
         failed = [o for o in outcomes if o.expectation.kind == ROWS_QUERY and not o.success and not o.error]
         if failed:
@@ -51,20 +54,26 @@ def validate(con: duckdb.DuckDBPyConnection, table: str, suite: list[Expectation
 
 @cache
 def _context():
-    return gx.get_context(mode="ephemeral")
+    context = gx.get_context(mode="ephemeral")
+    # No progress bars: they would fill the output of `tiers run` and the run logs.
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    return context
 
 
 @contextmanager
-def _batch(con: duckdb.DuckDBPyConnection, table: str) -> Iterator:
-    """A GX batch of the whole table, on one persisted connection over a cursor of `con`."""
+def _batch(con: duckdb.DuckDBPyConnection, table: str, rows: str | None) -> Iterator:
+    """A GX batch on one persisted connection over a cursor of `con`: the whole table, or the selected rows
+    copied once into a temporary table (every metric would otherwise select them again)."""
     cursor = con.cursor()
+    if rows:
+        cursor.execute(f"CREATE TEMP TABLE gx_rows AS {rows}").fetchall()
     name = f"work_{next(_names)}"
     source = _context().data_sources.add_sql(
         name, connection_string="duckdb:///:memory:", kwargs={"creator": lambda: ConnectionWrapper(cursor)}
     )
     try:
         with _persisted_connection(source.get_execution_engine()):
-            asset = source.add_query_asset(table, query=f"SELECT * FROM {table}")
+            asset = source.add_query_asset(table, query=f"SELECT * FROM {'gx_rows' if rows else table}")
             yield asset.add_batch_definition_whole_table("whole table").get_batch()
     finally:
         _context().data_sources.delete(name)

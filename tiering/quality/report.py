@@ -12,17 +12,24 @@ def rejections_report(work_db: Path, run_id: str | None = None) -> str:
     if not work_db.is_file():
         return f"No run has loaded data yet: {work_db} does not exist."
     with duckdb.connect(str(work_db), read_only=True) as con:
-        run = con.execute(sql_text("quality/last_run"), {"run_id": run_id}).fetchone()
+        try:
+            run = con.execute(sql_text("quality/last_run"), {"run_id": run_id}).fetchone()
+        except duckdb.CatalogException:
+            run = None
         if run is None:
             return "No load is recorded in quality.load_audit" + (f" for run {run_id}." if run_id else ".")
         audit = con.execute(sql_text("quality/run_audit"), {"run_id": run[0]}).fetchall()
         rejections = con.execute(sql_text("quality/run_rejections"), {"run_id": run[0]}).fetchall()
+    return _format(run, audit, rejections)
+
+
+def _format(run: tuple, audit: list[tuple], rejections: list[tuple]) -> str:
     lines = [
         f"Run {run[0]}, loaded {run[1]:%Y-%m-%d %H:%M:%S}",
         "",
         "Feed             status     files   read   loaded  rejected  held back",
     ]
-    for feed, status, files, _, _, read, loaded, rejected, held, message in audit:
+    for feed, status, files, read, loaded, rejected, held, message in audit:
         lines.append(f"{feed:<16} {status:<9} {files:>5} {read:>7,} {loaded:>8,} {rejected:>9,} {held:>10,}")
         lines += [f"    {note}" for note in (message or "").splitlines()]
     lines += ["", "Rejected rows by feed and reason:" if rejections else "No row was rejected."]

@@ -7,6 +7,8 @@ action and score); the others warn (categories, dates after the as-of date, amou
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
+import duckdb
+
 from tiering.feeds import Feed
 from tiering.quality.rules import CATEGORIES, DATE_ORDER, EVENT_DATES, FOREIGN_KEYS, NON_NEGATIVE, TIERS
 from tiering.sql import sql_text
@@ -25,9 +27,9 @@ class Expectation:
 
 
 def raw_suite(feed: Feed, as_of: date) -> list[Expectation]:
-    """Keys, required values, references, amounts and dates of raw.<feed>."""
+    """Keys, required values, references, amounts and dates of the rows of raw.<feed> (see raw_batch_query)."""
     return [
-        *_key_expectations(feed.key),
+        *_key_expectations(feed.key, raw_feed=feed.name),
         *(_not_null(c.name) for c in feed.columns if c.required and c.name not in feed.key),
         *(
             _orphans(fk.column, f"raw.{fk.parent}", fk.parent_column)
@@ -78,9 +80,19 @@ def _query(name: str, **identifiers: str) -> str:
     return text.format(batch=BATCH, **identifiers)
 
 
-def _key_expectations(key: tuple[str, ...]) -> list[Expectation]:
+def raw_rows(con: duckdb.DuckDBPyConnection, feed: Feed) -> str | None:
+    """The query of the rows of raw.<feed> that its checks validate, those of its last load; None (the whole
+    table, without a copy) when the table holds that load only."""
+    if con.execute(sql_text("quality/earlier_loads"), {"feed": feed.name}).fetchone()[0]:
+        return _query("raw_batch", feed=feed.name)
+    return None
+
+
+def _key_expectations(key: tuple[str, ...], raw_feed: str | None = None) -> list[Expectation]:
+    """Key columns not null and unique: in the table, or for a raw feed's rows, in the whole raw table."""
     query = _query(
-        "duplicate_keys",
+        "duplicate_raw_keys" if raw_feed else "duplicate_keys",
+        feed=raw_feed or "",
         key_columns=", ".join(key),
         key_not_null=" AND ".join(f"{k} IS NOT NULL" for k in key),
     )
