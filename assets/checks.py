@@ -31,8 +31,8 @@ PARTITION_TAGS = ("dagster/partition", "dagster/asset_partition_range_end")
 
 
 def gx_checks(table: str, suite, description: str, rows=None) -> dg.AssetChecksDefinition:
-    """The blocking and warning checks of one table; `suite(as_of, tiers)` gives its expectations and
-    `rows(con)` the query of the rows to validate (None: all)."""
+    """The blocking and warning checks of one table: `rows(con, run_id)` gives the query of the rows to validate
+    (None, or no `rows`: all of them) and `suite(as_of, tiers, whole_table)` the expectations."""
     key = dg.AssetKey(table.split("."))
     specs = [
         dg.AssetCheckSpec("gx_blocking", asset=key, blocking=True, description=f"{description} (blocking)"),
@@ -45,9 +45,9 @@ def gx_checks(table: str, suite, description: str, rows=None) -> dg.AssetChecksD
     def _checks(context: dg.AssetCheckExecutionContext, tiers: TiersConfig, duckdb: DuckDBResource):
         from tiering.quality.gx import validate
 
-        expectations = suite(_as_of(context), tiers)
         with duckdb.get_connection() as con:
-            outcomes = validate(con, table, expectations, rows(con) if rows else None)
+            selected = rows(con, context.run.run_id) if rows else None
+            outcomes = validate(con, table, suite(_as_of(context), tiers, selected is None), selected)
         for name, blocking in (("gx_blocking", True), ("gx_warn", False)):
             yield _result(key, name, table, [o for o in outcomes if o.expectation.blocking == blocking])
 
@@ -106,10 +106,10 @@ def _table(outcomes: list) -> str:
 
 
 def _raw(feed_name: str):
-    return lambda as_of, tiers: raw_suite(FEEDS[feed_name], as_of)
+    return lambda as_of, tiers, whole_table: raw_suite(FEEDS[feed_name], as_of, whole_table)
 
 
-def _tiers_suite(as_of: date, tiers: TiersConfig) -> list[Expectation]:
+def _tiers_suite(as_of: date, tiers: TiersConfig, _: bool) -> list[Expectation]:
     policy = tiers.policy()
     return tiers_suite(as_of, {tier: policy.action(tier) for tier in TIERS})
 
@@ -119,12 +119,12 @@ quality_checks = [
         gx_checks(
             f"raw.{name}",
             _raw(name),
-            f"The rows of the last load of raw.{name}",
-            lambda con, feed=FEEDS[name]: raw_rows(con, feed),
+            f"The rows of raw.{name} loaded by the run",
+            lambda con, run_id, feed=FEEDS[name]: raw_rows(con, feed, run_id),
         )
         for name in FEEDS
     ),
-    gx_checks("marts.customer_traits", lambda as_of, _: traits_suite(as_of), "One row per known customer"),
+    gx_checks("marts.customer_traits", lambda as_of, *_: traits_suite(as_of), "One row per known customer"),
     gx_checks("marts.customer_tiers", _tiers_suite, "Keys, tiers, actions and scores of the customer tiers"),
     gx_checks("marts.tier_summary", lambda *_: summary_suite(), "One row per as-of date and tier"),
 ]

@@ -87,15 +87,15 @@ def test_gx_on_duckdb_reports_failing_counts_and_values(gx, con):
     assert {o.expectation.blocking for o in (status, future)} == {False}
 
 
-def test_raw_checks_validate_the_last_load_against_the_whole_table(gx, con):
+def test_raw_checks_validate_the_rows_of_their_run_against_the_whole_table(gx, con):
+    assert raw_rows(con, FEEDS["orders"], "run 1") is None  # run 1 loaded every file: the table as it is
     con.execute(
         "INSERT INTO quality.loaded_files VALUES ('orders', 'b.csv', 'run 2', TIMESTAMP '2026-06-02')"
     )
     con.execute("INSERT INTO raw.orders VALUES ('O3', 'C1', DATE '2026-06-01', 'completed', 'USD', 'b.csv')")
     con.execute("INSERT INTO raw.orders VALUES ('O4', 'C2', DATE '2026-06-01', 'completed', 'USD', 'b.csv')")
-    suite = raw_suite(FEEDS["orders"], AS_OF)
-    assert raw_rows(con, FEEDS["customers"]) is None  # one load only: the whole table, without a copy
-    outcomes = _by_label(gx.validate(con, "raw.orders", suite, raw_rows(con, FEEDS["orders"])))
+    suite = raw_suite(FEEDS["orders"], AS_OF, whole_table=False)
+    outcomes = _by_label(gx.validate(con, "raw.orders", suite, raw_rows(con, FEEDS["orders"], "run 2")))
     unique = outcomes["(order_id) unique"]
     assert (unique.failing, unique.examples) == (
         1,

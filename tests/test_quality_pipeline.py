@@ -5,10 +5,9 @@ import hashlib
 import shutil
 from pathlib import Path
 
-import duckdb
 import pytest
 
-from tiering import cli
+from tiering import cli, ingest
 
 FEEDS = {
     "customers": "customer_id,name,industry,employees,region,signup_date\n"
@@ -81,15 +80,18 @@ def test_a_soft_problem_warns_with_its_values_and_the_run_publishes(first_run):
     assert {k[0] for k in checks} >= {"raw/order_lines", "marts/customer_tiers", "marts/tier_summary"}
 
 
-def test_a_blocking_failure_stops_the_run_before_publishing(tiny, pipeline):
+def test_a_blocking_failure_stops_the_run_before_publishing(tiny, pipeline, monkeypatch):
     published = _digest(tiny.bi_db)
-    with duckdb.connect(str(tiny.work_db)) as con:  # corruption that got past the ingest somehow
-        con.execute("INSERT INTO raw.orders SELECT * FROM raw.orders WHERE order_id = 'O11'")
+    monkeypatch.setattr(ingest, "FOREIGN_KEYS", {})  # an ingest that lets orphans through
+    late = "order_id,customer_id,order_date,status,currency\nO71,C9,2026-06-20,completed,USD\n"
+    (tiny.landing_dir / "orders" / "orders_late.csv").write_text(late)
     result = pipeline.run(tiny)
     assert not result.success
     blocking = _checks(result)[("raw/orders", "gx_blocking")]
     assert not blocking.passed and blocking.severity.value == "ERROR"
-    assert "(order_id) unique: 1 failing, e.g. [{'order_id': 'O11', 'rows': 2}]" in blocking.description
+    assert (
+        "customer_id found in raw.customers: 1 failing, e.g. [{'customer_id': 'C9'}]" in blocking.description
+    )
     assert not {"staging/orders", "marts/customer_tiers", "bi/tiers_duckdb"} & _materialised(result)
     assert _digest(tiny.bi_db) == published
 

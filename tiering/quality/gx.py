@@ -38,7 +38,10 @@ class Outcome:
 
 
 def validate(
-    con: duckdb.DuckDBPyConnection, table: str, suite: list[Expectation], rows: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    suite: list[Expectation],
+    rows: tuple[str, dict] | None = None,
 ) -> list[Outcome]:
     """Validate schema.table, or the rows the query `rows` selects from it, against the expectations, in order.
     Queries of unexpected rows are counted first; only those that fail run again to fetch a few rows."""
@@ -61,12 +64,13 @@ def _context():
 
 
 @contextmanager
-def _batch(con: duckdb.DuckDBPyConnection, table: str, rows: str | None) -> Iterator:
+def _batch(con: duckdb.DuckDBPyConnection, table: str, rows: tuple[str, dict] | None) -> Iterator:
     """A GX batch on one persisted connection over a cursor of `con`: the whole table, or the selected rows
     copied once into a temporary table (every metric would otherwise select them again)."""
     cursor = con.cursor()
     if rows:
-        cursor.execute(f"CREATE TEMP TABLE gx_rows AS {rows}").fetchall()
+        query, params = rows
+        cursor.execute(f"CREATE TEMP TABLE gx_rows AS {query}", params).fetchall()
     name = f"work_{next(_names)}"
     source = _context().data_sources.add_sql(
         name, connection_string="duckdb:///:memory:", kwargs={"creator": lambda: ConnectionWrapper(cursor)}

@@ -26,10 +26,11 @@ class Expectation:
     blocking: bool = True
 
 
-def raw_suite(feed: Feed, as_of: date) -> list[Expectation]:
-    """Keys, required values, references, amounts and dates of the rows of raw.<feed> (see raw_batch_query)."""
+def raw_suite(feed: Feed, as_of: date, whole_table: bool = True) -> list[Expectation]:
+    """Keys, required values, references, amounts and dates of raw.<feed>, or of some of its rows (raw_rows):
+    their keys are then also checked against the other rows."""
     return [
-        *_key_expectations(feed.key, raw_feed=feed.name),
+        *_key_expectations(feed.key, raw_feed=None if whole_table else feed.name),
         *(_not_null(c.name) for c in feed.columns if c.required and c.name not in feed.key),
         *(
             _orphans(fk.column, f"raw.{fk.parent}", fk.parent_column)
@@ -80,12 +81,14 @@ def _query(name: str, **identifiers: str) -> str:
     return text.format(batch=BATCH, **identifiers)
 
 
-def raw_rows(con: duckdb.DuckDBPyConnection, feed: Feed) -> str | None:
-    """The query of the rows of raw.<feed> that its checks validate, those of its last load; None (the whole
-    table, without a copy) when the table holds that load only."""
-    if con.execute(sql_text("quality/earlier_loads"), {"feed": feed.name}).fetchone()[0]:
-        return _query("raw_batch", feed=feed.name)
-    return None
+def raw_rows(con: duckdb.DuckDBPyConnection, feed: Feed, run_id: str) -> tuple[str, dict] | None:
+    """The query (and its parameters) of the rows of raw.<feed> its checks validate: those the run loaded
+    (none when it loaded no file); None when the run loaded the whole table, which is then read as it is."""
+    params = {"feed": feed.name, "run_id": run_id}
+    this_run, all_runs = con.execute(sql_text("quality/run_loads"), params).fetchone()
+    if this_run and this_run == all_runs:
+        return None
+    return _query("raw_batch", feed=feed.name), params
 
 
 def _key_expectations(key: tuple[str, ...], raw_feed: str | None = None) -> list[Expectation]:
