@@ -6,19 +6,19 @@ date, amounts that do not add up) only warns. Great Expectations is imported ins
 definitions load.
 """
 
-import importlib
-import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import date
-from functools import cache
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from pipelines.resources import TiersConfig
-from tiering.feeds import FEEDS
+from tiering.feeds import FEEDS, Feed
 from tiering.quality.rules import TIERS
 from tiering.quality.suites import (
     Expectation,
+    files_loaded_by_run,
     raw_rows,
     raw_suite,
     summary_suite,
@@ -30,35 +30,62 @@ from tiering.quality.suites import (
 PARTITION_TAGS = ("dagster/partition", "dagster/asset_partition_range_end")
 
 
-def gx_checks(table: str, suite, description: str, rows=None) -> dg.AssetChecksDefinition:
-    """The blocking and warning checks of one table: `rows(con, run_id)` gives the query of the rows to validate
-    (None, or no `rows`: all of them) and `suite(as_of, tiers, whole_table)` the expectations."""
-    key = dg.AssetKey(table.split("."))
+@dataclass(frozen=True)
+class Checked:
+    """One table under check: `suite(as_of, tiers, whole_table)` gives its expectations, `rows(con, run_id)`
+    the query of the rows to validate (None, or no `rows`: all of them) and `skip(con, run_id)` why there is
+    nothing to validate (None: there is)."""
+
+    table: str
+    suite: Callable
+    description: str
+    rows: Callable | None = None
+    skip: Callable | None = None
+
+    @property
+    def key(self) -> dg.AssetKey:
+        return dg.AssetKey(self.table.split("."))
+
+
+def gx_checks(name: str, checked: list[Checked]) -> dg.AssetChecksDefinition:
+    """The blocking and warning checks of the tables, in one step: `gx_blocking` failing on a table stops the
+    assets downstream of it."""
     specs = [
-        dg.AssetCheckSpec("gx_blocking", asset=key, blocking=True, description=f"{description} (blocking)"),
-        dg.AssetCheckSpec("gx_warn", asset=key, blocking=False, description=f"{description} (warnings)"),
+        spec
+        for c in checked
+        for spec in (
+            dg.AssetCheckSpec(
+                "gx_blocking", asset=c.key, blocking=True, description=f"{c.description} (blocking)"
+            ),
+            dg.AssetCheckSpec(
+                "gx_warn", asset=c.key, blocking=False, description=f"{c.description} (warnings)"
+            ),
+        )
     ]
 
-    @dg.multi_asset_check(
-        specs=specs, name=f"gx_{table.replace('.', '_')}", compute_kind="great_expectations"
-    )
+    @dg.multi_asset_check(specs=specs, name=name, compute_kind="great_expectations")
     def _checks(context: dg.AssetCheckExecutionContext, tiers: TiersConfig, duckdb: DuckDBResource):
-        from tiering.quality.gx import validate
-
         with duckdb.get_connection() as con:
-            selected = rows(con, context.run.run_id) if rows else None
-            outcomes = validate(con, table, suite(_as_of(context), tiers, selected is None), selected)
-        for name, blocking in (("gx_blocking", True), ("gx_warn", False)):
-            yield _result(key, name, table, [o for o in outcomes if o.expectation.blocking == blocking])
+            for c in checked:
+                yield from _check_table(c, con, context.run.run_id, _as_of(context), tiers)
 
     return _checks
 
 
-@cache
-def start_importing_great_expectations() -> None:
-    """Import GX (seconds of Python) in the background, once, while DuckDB loads the raw feeds; a check that
-    needs it before then waits for the import to finish."""
-    threading.Thread(target=importlib.import_module, args=("tiering.quality.gx",), daemon=True).start()
+def _check_table(
+    c: Checked, con, run_id: str, as_of: date, tiers: TiersConfig
+) -> Iterator[dg.AssetCheckResult]:
+    """The two results of one table; Great Expectations is imported only when there are rows to validate."""
+    skipped = c.skip(con, run_id) if c.skip else None
+    if skipped:
+        yield from (_nothing_to_validate(c, check, skipped) for check in ("gx_blocking", "gx_warn"))
+        return
+    from tiering.quality.gx import validate
+
+    selected = c.rows(con, run_id) if c.rows else None
+    outcomes = validate(con, c.table, c.suite(as_of, tiers, selected is None), selected)
+    for check, blocking in (("gx_blocking", True), ("gx_warn", False)):
+        yield _result(c.key, check, c.table, [o for o in outcomes if o.expectation.blocking == blocking])
 
 
 def _as_of(context: dg.AssetCheckExecutionContext) -> date:
@@ -86,6 +113,17 @@ def _result(key: dg.AssetKey, name: str, table: str, outcomes: list) -> dg.Asset
     )
 
 
+def _nothing_to_validate(c: Checked, name: str, reason: str) -> dg.AssetCheckResult:
+    return dg.AssetCheckResult(
+        asset_key=c.key,
+        check_name=name,
+        passed=True,
+        severity=dg.AssetCheckSeverity.ERROR if name == "gx_blocking" else dg.AssetCheckSeverity.WARN,
+        description=f"{c.table}: nothing to validate, {reason}",
+        metadata={"expectations": 0, "expectations_failed": 0, "failing_rows": 0},
+    )
+
+
 def _summary(outcome) -> str:
     if outcome.error:
         return f"{outcome.expectation.label}: could not be evaluated ({outcome.error})"
@@ -105,8 +143,21 @@ def _table(outcomes: list) -> str:
     return "\n".join(lines)
 
 
-def _raw(feed_name: str):
-    return lambda as_of, tiers, whole_table: raw_suite(FEEDS[feed_name], as_of, whole_table)
+def _raw(feed: Feed) -> Checked:
+    """The rows of raw.<feed> that the run loaded; nothing on a night without new files."""
+
+    def skip(con, run_id: str) -> str | None:
+        if files_loaded_by_run(con, feed, run_id):
+            return None
+        return "the run loaded no new file (earlier loads were validated by their own runs)"
+
+    return Checked(
+        f"raw.{feed.name}",
+        lambda as_of, tiers, whole_table: raw_suite(feed, as_of, whole_table),
+        f"The rows of raw.{feed.name} loaded by the run",
+        rows=lambda con, run_id: raw_rows(con, feed, run_id),
+        skip=skip,
+    )
 
 
 def _tiers_suite(as_of: date, tiers: TiersConfig, _: bool) -> list[Expectation]:
@@ -115,16 +166,22 @@ def _tiers_suite(as_of: date, tiers: TiersConfig, _: bool) -> list[Expectation]:
 
 
 quality_checks = [
-    *(
-        gx_checks(
-            f"raw.{name}",
-            _raw(name),
-            f"The rows of raw.{name} loaded by the run",
-            lambda con, run_id, feed=FEEDS[name]: raw_rows(con, feed, run_id),
-        )
-        for name in FEEDS
+    gx_checks("gx_raw_feeds", [_raw(feed) for feed in FEEDS.values()]),
+    gx_checks(
+        "gx_customer_traits",
+        [
+            Checked(
+                "marts.customer_traits", lambda as_of, *_: traits_suite(as_of), "One row per known customer"
+            )
+        ],
     ),
-    gx_checks("marts.customer_traits", lambda as_of, *_: traits_suite(as_of), "One row per known customer"),
-    gx_checks("marts.customer_tiers", _tiers_suite, "Keys, tiers, actions and scores of the customer tiers"),
-    gx_checks("marts.tier_summary", lambda *_: summary_suite(), "One row per as-of date and tier"),
+    gx_checks(
+        "gx_marts",
+        [
+            Checked(
+                "marts.customer_tiers", _tiers_suite, "Keys, tiers, actions and scores of the customer tiers"
+            ),
+            Checked("marts.tier_summary", lambda *_: summary_suite(), "One row per as-of date and tier"),
+        ],
+    ),
 ]

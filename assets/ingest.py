@@ -1,13 +1,14 @@
 """Raw feed assets: each landing folder's new files loaded once into raw.<feed>, unusable rows quarantined.
 
-A feed that refers to another (orders to customers, lines to orders, ...) is loaded after it, so that its
-orphans are quarantined at load time and nothing unknown reaches staging.
+The feeds load in one step (one Dagster step costs bookkeeping, not work), parents first: a feed that refers to
+another (orders to customers, lines to orders, ...) is loaded after it, so that its orphans are quarantined at
+load time and nothing unknown reaches staging. A feed that fails keeps the feeds that need it from loading;
+the others still load, then the step fails naming every failure.
 """
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from assets.checks import start_importing_great_expectations
 from assets.metadata import table_metadata
 from pipelines.resources import TiersConfig
 from tiering.feeds import FEEDS, Feed
@@ -27,12 +28,24 @@ class IngestConfig(dg.ConfigurableResource):
         return cls(max_rejected_share=settings.max_rejected_share, full_reload=settings.full_reload)
 
 
-def raw_feed_asset(feed: Feed) -> dg.AssetsDefinition:
-    parents = sorted({fk.parent for fk in FOREIGN_KEYS.get(feed.name, ())})
+def _parents(feed: Feed) -> list[str]:
+    return sorted({fk.parent for fk in FOREIGN_KEYS.get(feed.name, ())})
 
-    @dg.asset(
+
+def _load_order() -> list[Feed]:
+    """Every feed after the feeds it refers to."""
+    ordered: list[Feed] = []
+    while len(ordered) < len(FEEDS):
+        ordered += [
+            f for f in FEEDS.values() if f not in ordered and all(FEEDS[p] in ordered for p in _parents(f))
+        ]
+    return ordered
+
+
+RAW_SPECS = [
+    dg.AssetSpec(
         key=["raw", feed.name],
-        deps=[dg.AssetKey(["raw", parent]) for parent in parents],
+        deps=[dg.AssetKey(["raw", parent]) for parent in _parents(feed)],
         group_name="ingest",
         kinds={"duckdb", "csv", "parquet"},
         description=f"{feed.description} New files of the landing folder `{feed.name}/` are loaded once "
@@ -40,33 +53,57 @@ def raw_feed_asset(feed: Feed) -> dg.AssetsDefinition:
         "orphans) are kept in quality.rejected_rows with the reason.",
         owners=["team:data-engineering"],
     )
-    def _raw(
-        context: dg.AssetExecutionContext, tiers: TiersConfig, ingest: IngestConfig, duckdb: DuckDBResource
-    ) -> dg.MaterializeResult:
-        start_importing_great_expectations()
-        options = LoadOptions(
-            run_id=context.run.run_id,
-            max_rejected_share=ingest.max_rejected_share,
-            full_reload=ingest.full_reload,
-        )
-        try:
-            files = feed_files(tiers.landing, feed)
-            with duckdb.get_connection() as con:
-                load = load_feed(con, feed, files, options)
-                metadata = table_metadata(con, f"raw.{feed.name}", **_load_metadata(load))
-        except IngestError as exc:
-            raise dg.Failure(description=str(exc)) from None
-        for warning in (*load.changed, *load.warnings):
-            context.log.warning(warning)
-        if load.status == "refused":
-            raise dg.Failure(description=load.message, metadata=_load_metadata(load))
-        if load.rows_rejected:
-            context.log.warning(
-                f"{feed.name}: {load.rows_rejected} row(s) quarantined in quality.rejected_rows"
-            )
-        return dg.MaterializeResult(metadata=metadata)
+    for feed in _load_order()
+]
 
-    return _raw
+
+@dg.multi_asset(specs=RAW_SPECS, name="raw_feeds", can_subset=True)
+def raw_feeds(
+    context: dg.AssetExecutionContext, tiers: TiersConfig, ingest: IngestConfig, duckdb: DuckDBResource
+):
+    options = LoadOptions(
+        run_id=context.run.run_id,
+        max_rejected_share=ingest.max_rejected_share,
+        full_reload=ingest.full_reload,
+    )
+    failed: dict[str, str] = {}
+    for feed in _load_order():
+        key = dg.AssetKey(["raw", feed.name])
+        if key not in context.selected_asset_keys:
+            continue
+        blocked = [p for p in _parents(feed) if p in failed]
+        if blocked:
+            failed[feed.name] = (
+                f"feed '{feed.name}' not loaded: it refers to {', '.join(blocked)}, which failed"
+            )
+            continue
+        try:
+            yield _load(context, feed, tiers, options, duckdb)
+        except dg.Failure as exc:
+            failed[feed.name] = exc.description
+            context.log.error(exc.description)
+    if failed:
+        raise dg.Failure(description="\n".join(failed.values()))
+
+
+def _load(
+    context: dg.AssetExecutionContext, feed: Feed, tiers: TiersConfig, options: LoadOptions, duckdb
+) -> dg.MaterializeResult:
+    """Load one feed's new files; a failure or a refusal is a dg.Failure naming the feed and the problem."""
+    try:
+        files = feed_files(tiers.landing, feed)
+        with duckdb.get_connection() as con:
+            load = load_feed(con, feed, files, options)
+            metadata = table_metadata(con, f"raw.{feed.name}", **_load_metadata(load))
+    except IngestError as exc:
+        raise dg.Failure(description=str(exc)) from None
+    for warning in (*load.changed, *load.warnings):
+        context.log.warning(warning)
+    if load.status == "refused":
+        raise dg.Failure(description=load.message)
+    if load.rows_rejected:
+        context.log.warning(f"{feed.name}: {load.rows_rejected} row(s) quarantined in quality.rejected_rows")
+    return dg.MaterializeResult(asset_key=["raw", feed.name], metadata=metadata)
 
 
 def _load_metadata(load: FeedLoad) -> dict:
@@ -84,6 +121,3 @@ def _load_metadata(load: FeedLoad) -> dict:
         ),
         "run_id": load.run_id,
     }
-
-
-raw_assets = [raw_feed_asset(feed) for feed in FEEDS.values()]

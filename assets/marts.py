@@ -1,13 +1,17 @@
 """Mart assets and their publication to the BI file (tiers.duckdb)."""
 
+from datetime import timedelta
+
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from assets.partitions import as_of_partitions, one_pass
-from assets.sql_table import as_of_table_asset
+from assets.metadata import table_metadata
+from assets.partitions import as_of_partitions, one_pass, run_dates
 from pipelines.resources import TiersConfig
 from tiering.bi_layer import bi_layer_statements
 from tiering.publish import publish_tables
+from tiering.sql import run_sql
+from tiering.warehouse import set_run_window
 
 PUBLISHED = (
     "marts.customer_tiers",
@@ -17,27 +21,64 @@ PUBLISHED = (
     "marts.tier_movements",
 )
 
-tier_history = as_of_table_asset(
-    "marts.tier_history",
-    ["scoring.customer_scores"],
-    "Every customer's score, tier and action on every as-of date run (the run's dates replaced).",
+# A mart not refreshed for more than a night and a bit shows as stale in the UI.
+NIGHTLY_FRESHNESS = dg.FreshnessPolicy.time_window(
+    fail_window=timedelta(hours=30), warn_window=timedelta(hours=26)
 )
-customer_tiers = as_of_table_asset(
-    "marts.customer_tiers",
-    ["marts.customer_traits", "scoring.customer_scores", "marts.tier_history", "staging.customers"],
-    "One row per customer on the run's last as-of date: name, score, tier, action, reasons, previous tier, "
-    "score change and every trait.",
+
+# Built in this order by sql/marts/<name>.sql: (name, deps, description).
+_MARTS = (
+    (
+        "tier_history",
+        ["scoring.customer_scores"],
+        "Every customer's score, tier and action on every as-of date run (the run's dates replaced).",
+    ),
+    (
+        "customer_tiers",
+        ["marts.customer_traits", "scoring.customer_scores", "marts.tier_history", "staging.customers"],
+        "One row per customer on the run's last as-of date: name, score, tier, action, reasons, previous "
+        "tier, score change and every trait.",
+    ),
+    (
+        "tier_movements",
+        ["marts.tier_history", "marts.customer_traits"],
+        "Per as-of date: customers and revenue by the tier they came from and the tier they moved to.",
+    ),
+    (
+        "tier_summary",
+        ["marts.tier_history", "marts.customer_traits"],
+        "Per as-of date and tier: customers, revenue, gross margin, mean payment delay, tickets per order.",
+    ),
 )
-tier_movements = as_of_table_asset(
-    "marts.tier_movements",
-    ["marts.tier_history", "marts.customer_traits"],
-    "Per as-of date: customers and revenue by the tier they came from and the tier they moved to.",
-)
-tier_summary = as_of_table_asset(
-    "marts.tier_summary",
-    ["marts.tier_history", "marts.customer_traits"],
-    "Per as-of date and tier: customers, revenue, gross margin, mean payment delay, tickets per order.",
-)
+
+MART_SPECS = [
+    dg.AssetSpec(
+        key=["marts", name],
+        deps=[dg.AssetKey(d.split(".")) for d in deps],
+        partitions_def=as_of_partitions,
+        freshness_policy=NIGHTLY_FRESHNESS,
+        group_name="marts",
+        kinds={"duckdb", "sql"},
+        description=f"{description} Built by sql/marts/{name}.sql.",
+        owners=["team:data-engineering"],
+    )
+    for name, deps, description in _MARTS
+]
+
+
+@dg.multi_asset(specs=MART_SPECS, name="mart_tables", can_subset=True, backfill_policy=one_pass)
+def mart_tables(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
+    """The marts for the run's as-of dates, each replacing the slices of those dates, in one step."""
+    dates = run_dates(context)
+    with duckdb.get_connection() as con:
+        run_sql(con, "marts/create_history_tables")
+        set_run_window(con, dates[0], dates[-1])
+        for name, _, _ in _MARTS:
+            if dg.AssetKey(["marts", name]) in context.selected_asset_keys:
+                run_sql(con, f"marts/{name}")
+                yield dg.MaterializeResult(
+                    asset_key=["marts", name], metadata=table_metadata(con, f"marts.{name}")
+                )
 
 
 @dg.asset(
@@ -65,4 +106,4 @@ def published_tiers_file(tiers: TiersConfig, duckdb: DuckDBResource) -> dg.Mater
     )
 
 
-mart_assets = [tier_history, customer_tiers, tier_movements, tier_summary, published_tiers_file]
+mart_assets = [mart_tables, published_tiers_file]

@@ -1,11 +1,11 @@
 """Per-step times of a finished Dagster run, read from the instance's event log, and their stages.
 
 Stages (the names the benchmark reports):
-- ingest:  raw__*                        loading the landing files into the typed raw tables
-- checks:  every asset-check step        (key checks, data-quality suites)
-- traits:  staging__*, forecast__*, marts__customer_traits   from raw tables to one row of traits per customer
+- ingest:  raw_feeds                     loading the landing files into the typed raw tables
+- checks:  every asset-check step        (the Great Expectations suites, gx_*)
+- traits:  staging_tables, forecast__*, marts__customer_traits   from raw tables to one row of traits per customer
 - scoring: scoring__*
-- marts:   marts__* (other than customer_traits)
+- marts:   mart_tables
 - publish: bi__*, reports__*             the BI file, the Parquet exports and the dashboard
 A step matching none of them is reported under `other`, so nothing is silently dropped.
 """
@@ -16,11 +16,11 @@ from pathlib import Path
 
 STAGES = ("ingest", "checks", "traits", "scoring", "marts", "publish")
 STAGE_PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("ingest", ("raw__*",)),
-    ("traits", ("staging__*", "forecast__*", "marts__customer_traits", "traits__*")),
+    ("ingest", ("raw_feeds",)),
+    ("traits", ("staging_tables", "forecast__*", "marts__customer_traits")),
     ("scoring", ("scoring__*",)),
-    ("marts", ("marts__*",)),
-    ("publish", ("bi__*", "reports__*", "publish__*", "exports__*")),
+    ("marts", ("mart_tables",)),
+    ("publish", ("bi__*", "reports__*")),
 )
 
 

@@ -4,11 +4,11 @@ import dagster as dg
 
 from assets.checks import quality_checks
 from assets.forecast import customer_value
-from assets.ingest import IngestConfig, raw_assets
+from assets.ingest import IngestConfig, raw_feeds
 from assets.marts import mart_assets
 from assets.reports import tier_dashboard
 from assets.scoring import customer_scores
-from assets.staging import staging_assets
+from assets.staging import staging_tables
 from assets.traits import customer_traits
 from pipelines.jobs import nightly_job, nightly_schedule
 from pipelines.resources import build_resources
@@ -18,8 +18,8 @@ from tiering.settings import Settings
 def build_definitions(settings: Settings) -> dg.Definitions:
     return dg.Definitions(
         assets=[
-            *raw_assets,
-            *staging_assets,
+            raw_feeds,
+            staging_tables,
             customer_value,
             customer_traits,
             customer_scores,

@@ -106,7 +106,7 @@ def test_a_feed_over_the_rejection_limit_stops_the_run_and_the_rejections_comman
     result = pipeline.run(tiny)
     assert not result.success
     failure = next(e for e in result.all_events if e.event_type_value == "STEP_FAILURE")
-    assert failure.step_key == "raw__orders"
+    assert failure.step_key == "raw_feeds"
     assert "feed 'orders': 2 of 3 rows read (66.7%) cannot be used, more than the allowed 5.0%" in (
         failure.step_failure_data.error.message
     )

@@ -1,6 +1,7 @@
 """The `tiers` command: generate demo data, run the nightly job, print what it did."""
 
 import argparse
+import logging
 import os
 import sys
 import time
@@ -225,5 +226,16 @@ def _print_summary(settings: Settings, as_of: date, elapsed: float) -> None:
     print(f"  open the UI   DAGSTER_HOME=$PWD dagster dev   (from {REPO_ROOT})")
 
 
+def entry() -> None:
+    """The `tiers` script: main(), then exit at once. Tearing down the interpreter after a run (dagster, Great
+    Expectations and DuckDB objects) takes seconds and prints DuckDB's leak warnings; every file is closed by
+    then, so only the output is flushed."""
+    code = main()
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

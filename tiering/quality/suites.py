@@ -81,6 +81,12 @@ def _query(name: str, **identifiers: str) -> str:
     return text.format(batch=BATCH, **identifiers)
 
 
+def files_loaded_by_run(con: duckdb.DuckDBPyConnection, feed: Feed, run_id: str) -> int:
+    """How many files of the feed the run loaded (none on a night without new files)."""
+    params = {"feed": feed.name, "run_id": run_id}
+    return con.execute(sql_text("quality/run_loads"), params).fetchone()[0]
+
+
 def raw_rows(con: duckdb.DuckDBPyConnection, feed: Feed, run_id: str) -> tuple[str, dict] | None:
     """The query (and its parameters) of the rows of raw.<feed> its checks validate: those the run loaded
     (none when it loaded no file); None when the run loaded the whole table, which is then read as it is."""
