@@ -9,7 +9,7 @@ from dagster_duckdb import DuckDBResource
 from assets.metadata import table_metadata
 from assets.partitions import as_of_partitions, one_pass, run_dates
 from tiering.clv.data import purchase_days
-from tiering.clv.nightly import DEFAULT_SAMPLE, NightlyForecast, holdout_chart, nightly_forecast
+from tiering.clv.nightly import DEFAULT_SAMPLE, NightlyForecast, holdout_chart, nightly_forecasts
 from tiering.warehouse import write_table
 
 COMPLETED_ORDERS = """
@@ -26,8 +26,9 @@ FROM staging.orders WHERE status = 'completed' AND order_date <= $as_of
     group_name="traits",
     kinds={"scipy", "duckdb"},
     description="Per as-of date and customer with a completed order up to it: p_alive (BG/NBD), expected "
-    "purchases and expected value (x Gamma-Gamma spend) in the next 12 months. Fitted for each date on a seeded "
-    f"sample of at most TIERS_CLV_SAMPLE customers (default {DEFAULT_SAMPLE:,}); null when the fit fails.",
+    "purchases and expected value (x Gamma-Gamma spend) in the next 12 months. Fitted as of the first day of "
+    "each date's month (once per month of a backfill) on a seeded sample of at most TIERS_CLV_SAMPLE customers "
+    f"(default {DEFAULT_SAMPLE:,}); null when the fit fails.",
     owners=["team:data-engineering"],
 )
 def customer_value(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
@@ -35,7 +36,7 @@ def customer_value(context: dg.AssetExecutionContext, duckdb: DuckDBResource) ->
     sample_size = _sample_size()
     with duckdb.get_connection() as con:
         days = purchase_days(con.sql(COMPLETED_ORDERS, params={"as_of": dates[-1]}).pl().lazy()).collect()
-        forecasts = [nightly_forecast(days, day, sample_size, backtest=day == dates[-1]) for day in dates]
+        forecasts = nightly_forecasts(days, dates, sample_size)
         for day, forecast in zip(dates, forecasts, strict=True):
             for warning in forecast.warnings:
                 context.log.warning(f"customer value forecast as of {day}: {warning}")
@@ -64,7 +65,7 @@ def _fit_metadata(forecast: NightlyForecast) -> dict:
     }
     metadata |= {
         key: diagnostics[key]
-        for key in ("fitted_customers", "repeat_buyers", "fit_seconds")
+        for key in ("fitted_as_of", "fitted_customers", "repeat_buyers", "fit_seconds")
         if key in diagnostics
     }
     for model in ("bgnbd", "gamma_gamma"):

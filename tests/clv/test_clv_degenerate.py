@@ -2,7 +2,7 @@
 
 import subprocess
 import sys
-from datetime import date
+from datetime import date, timedelta
 
 import polars as pl
 import pytest
@@ -11,7 +11,7 @@ from synthetic import purchase_log
 from tiering.clv.data import ClvError, purchase_days, summarise
 from tiering.clv.forecast import Models, predict
 from tiering.clv.mle import Fit
-from tiering.clv.nightly import nightly_forecast
+from tiering.clv.nightly import nightly_forecast, nightly_forecasts
 from tiering.clv.report import clv_fit, read_transactions
 
 END = date(2025, 3, 31)
@@ -135,3 +135,20 @@ def test_a_fit_that_did_not_converge_forecasts_nothing():
     summary = summarise(purchase_days(purchase_log(50, seed=6).lazy()), END, 7.0)
     values = predict(summary, Models(stuck, None, ()), 52.0)
     assert values.height == summary.height and values.null_count().row(0)[1:] == (summary.height,) * 3
+
+
+def test_a_backfill_fits_once_per_month_and_each_date_as_a_single_run_would():
+    log = purchase_days(
+        pl.DataFrame(
+            {
+                "customer_id": [f"c{i % 40}" for i in range(400)],
+                "date": [date(2025, 1, 1) + timedelta(days=(i * 7) % 540) for i in range(400)],
+                "amount": [10.0 + i % 13 for i in range(400)],
+            }
+        ).lazy()
+    ).collect()
+    dates = [date(2026, 5, 30), date(2026, 5, 31), date(2026, 6, 1), date(2026, 6, 2)]
+    backfill = nightly_forecasts(log, dates, sample_size=100)
+    assert [f.diagnostics["fitted_as_of"] for f in backfill] == ["2026-05-01"] * 2 + ["2026-06-01"] * 2
+    single = nightly_forecast(log, dates[1], sample_size=100, backtest=False)
+    assert single.values.equals(backfill[1].values)

@@ -28,9 +28,10 @@ def test_the_forecast_asset_records_the_fit_and_its_back_test(s_run):
     bgnbd = metadata["bgnbd"].value
     assert set(bgnbd) >= {"r", "alpha", "a", "b", "log_likelihood", "converged"} and bgnbd["converged"]
     assert set(metadata["gamma_gamma"].value) >= {"p", "q", "gamma", "log_likelihood"}
-    assert (
-        metadata["fitted_customers"].value == metadata["dagster/row_count"].value
-    )  # S: below the sample size
+    assert metadata["fitted_as_of"].value == "2026-06-01"  # the first day of the as-of date's month
+    # S is below the sample size: every customer with a purchase by the fit date, fewer than those forecast
+    assert 0.95 * metadata["dagster/row_count"].value < metadata["fitted_customers"].value
+    assert metadata["fitted_customers"].value <= metadata["dagster/row_count"].value
     assert metadata["customers_forecast"].value == metadata["dagster/row_count"].value
     assert "| repeats | customers | actual | predicted |" in metadata["backtest_chart"].value
     assert metadata["backtest_predicted_purchases"].value > 0

@@ -30,34 +30,79 @@ class NightlyForecast:
     warnings: list[str] = field(default_factory=list)
 
 
+def fit_date(as_of: date) -> date:
+    """The day the models serving `as_of` are fitted as of: the first of its month. Every run that covers a
+    date fits the same models for it, so re-running a date alone or inside a backfill gives the same rows,
+    and a backfill fits once per month instead of once per date."""
+    return as_of.replace(day=1)
+
+
+def nightly_forecasts(days: pl.DataFrame, dates: list[date], sample_size: int) -> list[NightlyForecast]:
+    """nightly_forecast for each of the dates (oldest first), fitting once per fit_date; the last date also
+    gets the back-test."""
+    fits: dict[date, _Fit] = {}
+    forecasts = []
+    for as_of in dates:
+        fitted_on = fit_date(as_of)
+        if fitted_on not in fits:
+            fits[fitted_on] = _fit(days, fitted_on, sample_size)
+        forecasts.append(_forecast(days, as_of, fits[fitted_on], backtest=as_of == dates[-1]))
+    return forecasts
+
+
 def nightly_forecast(
     days: pl.DataFrame, as_of: date, sample_size: int, backtest: bool = True
 ) -> NightlyForecast:
     """Forecast the 12 months after `as_of` for every customer, from purchase days (see data.purchase_days);
-    the models are fitted on at most `sample_size` customers drawn with a fixed seed.
+    the models are fitted as of fit_date(as_of) on at most `sample_size` customers drawn with a fixed seed.
 
     Values: customer_id, as_of_date and the FORECAST_COLUMNS, null (with warnings saying why) when the models
     cannot be fitted or their fit is not trusted. `backtest` adds the same fit made a year earlier, checked.
     """
-    days = days.filter(pl.col("date") <= as_of)
-    summary = summarise(days.lazy(), as_of, UNIT_DAYS)
-    sample = sample_customers(summary["customer_id"], sample_size).implode()
-    fitted = summary.filter(pl.col("customer_id").is_in(sample))
-    out = NightlyForecast(values=_values(summary, None, as_of), diagnostics={"customers": summary.height})
+    return _forecast(days, as_of, _fit(days, fit_date(as_of), sample_size), backtest)
+
+
+@dataclass
+class _Fit:
+    """The models fitted as of one day (None when they cannot be), on `sample`, with diagnostics and warnings."""
+
+    models: Models | None
+    sample: pl.Series
+    diagnostics: dict
+    warnings: list[str]
+
+
+def _fit(days: pl.DataFrame, fitted_on: date, sample_size: int) -> _Fit:
+    summary = summarise(days.lazy(), fitted_on, UNIT_DAYS)
+    sample = sample_customers(summary["customer_id"], sample_size)
+    fitted = summary.filter(pl.col("customer_id").is_in(sample.implode()))
     started = time.perf_counter()
     try:
         models = fit_models(fitted)
     except ClvError as exc:
-        out.warnings.append(f"no forecast: {exc}")
+        return _Fit(None, sample, {"fitted_as_of": str(fitted_on)}, [f"no forecast: {exc}"])
+    diagnostics = {"fitted_as_of": str(fitted_on)} | _fit_diagnostics(
+        models, fitted, time.perf_counter() - started
+    )
+    return _Fit(models, sample, diagnostics, list(models.warnings) + _empty_forecast_warnings(models))
+
+
+def _forecast(days: pl.DataFrame, as_of: date, fit: _Fit, backtest: bool) -> NightlyForecast:
+    days = days.filter(pl.col("date") <= as_of)
+    summary = summarise(days.lazy(), as_of, UNIT_DAYS)
+    out = NightlyForecast(
+        values=_values(summary, fit.models, as_of),
+        diagnostics={"customers": summary.height} | fit.diagnostics,
+        warnings=list(fit.warnings),
+    )
+    if fit.models is None:
         return out
-    out.diagnostics |= _fit_diagnostics(models, fitted, time.perf_counter() - started)
-    out.warnings += list(models.warnings) + _empty_forecast_warnings(models)
-    out.values = _values(summary, models, as_of)
     unforecast = out.values["expected_purchases_12m"].null_count()
-    if models.purchase_params is not None and unforecast:
+    if fit.models.purchase_params is not None and unforecast:
         out.warnings.append(f"{unforecast} customer(s) left without a forecast: it was not a finite number")
     if backtest:
-        out.diagnostics["backtest"] = _backtest(days.filter(pl.col("customer_id").is_in(sample)), as_of)
+        sampled = days.filter(pl.col("customer_id").is_in(fit.sample.implode()))
+        out.diagnostics["backtest"] = _backtest(sampled, as_of)
     return out
 
 
