@@ -1,14 +1,35 @@
-"""Moving frames between DuckDB and Polars through Arrow, fetched fully (DuckDB 2.0 blocks on open results)."""
+"""Moving frames between DuckDB and Polars through Arrow, fetched fully (DuckDB 2.0 blocks on open results).
 
+Large steps work on one customer part at a time: the customers whose hash(customer_id) % parts = part, a split
+stable across runs and tables. Queries filter on `hash(customer_id) % $parts::UBIGINT = $part::UBIGINT`
+(uncast, the parameters make DuckDB's comparison several times slower).
+"""
+
+import re
 from datetime import date
 
 import duckdb
 import polars as pl
 
+from tiering.sql import sql_text
+
 
 def read_table(con: duckdb.DuckDBPyConnection, table: str) -> pl.LazyFrame:
     """The whole table as a Polars LazyFrame."""
     return con.sql(f"SELECT * FROM {table}").pl().lazy()
+
+
+def read_sql(con: duckdb.DuckDBPyConnection, name: str, params: dict) -> pl.DataFrame:
+    """The result of the query in sql/<name>.sql, binding those of `params` it uses."""
+    text = sql_text(name)
+    used = set(re.findall(r"\$(\w+)", text))
+    return con.sql(text, params={key: value for key, value in params.items() if key in used}).pl()
+
+
+def customer_parts(con: duckdb.DuckDBPyConnection, table: str, rows_per_part: int) -> int:
+    """How many customer parts split `table` into parts of about `rows_per_part` rows (at least 1)."""
+    [(rows,)] = con.execute(f"SELECT count(*) FROM {table}").fetchall()
+    return max(1, -(-rows // rows_per_part))
 
 
 def write_table(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
@@ -18,6 +39,15 @@ def write_table(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame)
     con.register("_frame", frame)
     try:
         con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM _frame")
+    finally:
+        con.unregister("_frame")
+
+
+def append_table(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
+    """Add the frame's rows to schema.table, matching columns by name."""
+    con.register("_frame", frame)
+    try:
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _frame")
     finally:
         con.unregister("_frame")
 
