@@ -4,11 +4,13 @@ import time
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+import duckdb
 import numpy as np
 import polars as pl
 
-from tiering.clv.data import TIME_UNITS, ClvError, summarise
+from tiering.clv.data import TIME_UNITS, ClvError, purchase_days, summarise
 from tiering.clv.forecast import Models, fit_models, holdout_comparison, predict
+from tiering.warehouse import append_table, customer_parts, read_sql, write_table
 
 DEFAULT_SAMPLE = 20_000
 SEED = 20050101
@@ -39,8 +41,52 @@ def nightly_forecast(
     Values: customer_id, as_of_date and the FORECAST_COLUMNS, null (with warnings saying why) when the models
     cannot be fitted or their fit is not trusted. `backtest` adds the same fit made a year earlier, checked.
     """
-    days = days.filter(pl.col("date") <= as_of)
-    summary = summarise(days.lazy(), as_of, UNIT_DAYS)
+    days = days.lazy().filter(pl.col("date") <= as_of)
+    earlier = backtest_summary(days, as_of) if backtest else None
+    return forecast_summary(summarise(days, as_of, UNIT_DAYS), as_of, sample_size, earlier)
+
+
+def write_forecasts(
+    con: duckdb.DuckDBPyConnection, dates: list[date], sample_size: int, orders_per_part: int
+) -> list[NightlyForecast]:
+    """nightly_forecast for each date (back-tested on the last), from staging.orders read one customer part at
+    a time (see tiering.warehouse) down to per-customer summaries, written to forecast.customer_value."""
+    parts = customer_parts(con, "staging.orders", orders_per_part)
+    summaries: dict[date, list[pl.DataFrame]] = {day: [] for day in dates}
+    earlier = []
+    for part in range(parts):
+        params = {"parts": parts, "part": part, "last_date": dates[-1]}
+        days = purchase_days(read_sql(con, "forecast/completed_orders", params).lazy()).collect().lazy()
+        for day in dates:
+            summaries[day].append(summarise(days, day, UNIT_DAYS))
+        earlier.append(backtest_summary(days, dates[-1]))
+    forecasts = []
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for day in dates:
+            summary = pl.concat(summaries.pop(day)).sort("customer_id")
+            last = day == dates[-1]
+            backtest = pl.concat(earlier).sort("customer_id") if last else None
+            forecasts.append(forecast_summary(summary, day, sample_size, backtest))
+            (append_table if forecasts[1:] else write_table)(
+                con, "forecast.customer_value", forecasts[-1].values
+            )
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return forecasts
+
+
+def backtest_summary(days: pl.LazyFrame, as_of: date) -> pl.DataFrame:
+    """The summary a year before `as_of`, with the purchase days of the year up to `as_of` as holdout."""
+    return summarise(days, as_of - timedelta(days=HORIZON_DAYS), UNIT_DAYS, holdout_end=as_of)
+
+
+def forecast_summary(
+    summary: pl.DataFrame, as_of: date, sample_size: int, backtest: pl.DataFrame | None
+) -> NightlyForecast:
+    """nightly_forecast from the summary as of `as_of` of every customer (and the back-test's, if any)."""
     sample = sample_customers(summary["customer_id"], sample_size).implode()
     fitted = summary.filter(pl.col("customer_id").is_in(sample))
     out = NightlyForecast(values=_values(summary, None, as_of), diagnostics={"customers": summary.height})
@@ -56,8 +102,8 @@ def nightly_forecast(
     unforecast = out.values["expected_purchases_12m"].null_count()
     if models.purchase_params is not None and unforecast:
         out.warnings.append(f"{unforecast} customer(s) left without a forecast: it was not a finite number")
-    if backtest:
-        out.diagnostics["backtest"] = _backtest(days.filter(pl.col("customer_id").is_in(sample)), as_of)
+    if backtest is not None:
+        out.diagnostics["backtest"] = _backtest(backtest.filter(pl.col("customer_id").is_in(sample)), as_of)
     return out
 
 
@@ -97,11 +143,10 @@ def _fit_diagnostics(models: Models, fitted: pl.DataFrame, seconds: float) -> di
     }
 
 
-def _backtest(days: pl.DataFrame, as_of: date) -> dict | str:
-    """The same fit a year earlier, on the same sample, against the purchases of the year up to `as_of`;
-    a sentence instead when that earlier fit is impossible."""
+def _backtest(summary: pl.DataFrame, as_of: date) -> dict | str:
+    """The same fit a year earlier, on the sample's backtest_summary, against the purchases of the year up to
+    `as_of`; a sentence instead when that earlier fit is impossible."""
     start = as_of - timedelta(days=HORIZON_DAYS)
-    summary = summarise(days.lazy(), start, UNIT_DAYS, holdout_end=as_of)
     try:
         models = fit_models(summary)
     except ClvError as exc:
