@@ -3,19 +3,12 @@
 import os
 
 import dagster as dg
-import polars as pl
 from dagster_duckdb import DuckDBResource
 
 from assets.metadata import table_metadata
 from assets.partitions import as_of_partitions, one_pass, run_dates
-from tiering.clv.data import purchase_days
-from tiering.clv.nightly import DEFAULT_SAMPLE, NightlyForecast, holdout_chart, nightly_forecasts
-from tiering.warehouse import write_table
-
-COMPLETED_ORDERS = """
-SELECT customer_id, order_date AS date, net_amount AS amount
-FROM staging.orders WHERE status = 'completed' AND order_date <= $as_of
-"""
+from tiering.clv.nightly import DEFAULT_SAMPLE, NightlyForecast, holdout_chart, write_forecasts
+from tiering.settings import Settings
 
 
 @dg.asset(
@@ -35,12 +28,10 @@ def customer_value(context: dg.AssetExecutionContext, duckdb: DuckDBResource) ->
     dates = run_dates(context)
     sample_size = _sample_size()
     with duckdb.get_connection() as con:
-        days = purchase_days(con.sql(COMPLETED_ORDERS, params={"as_of": dates[-1]}).pl().lazy()).collect()
-        forecasts = nightly_forecasts(days, dates, sample_size)
+        forecasts = write_forecasts(con, dates, sample_size, Settings.from_env().chunk_orders)
         for day, forecast in zip(dates, forecasts, strict=True):
             for warning in forecast.warnings:
                 context.log.warning(f"customer value forecast as of {day}: {warning}")
-        write_table(con, "forecast.customer_value", pl.concat([f.values for f in forecasts]))
         return dg.MaterializeResult(
             metadata=table_metadata(con, "forecast.customer_value", as_of_dates=len(dates))
             | _fit_metadata(forecasts[-1])

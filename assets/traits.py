@@ -1,29 +1,28 @@
 """The traits asset: every customer's behaviour as of each run date, computed by plain Polars functions."""
 
 import dagster as dg
-import polars as pl
 from dagster_duckdb import DuckDBResource
 
 from assets.metadata import table_metadata
 from assets.partitions import as_of_partitions, one_pass, run_dates
 from pipelines.resources import TiersConfig
-from tiering.clv.traits import join_forecast
-from tiering.traits import TRAIT_DOCS, compute_traits
-from tiering.warehouse import read_table, write_table
-
-STAGED = ("customers", "orders", "order_categories", "invoices", "payments", "tickets")
+from tiering.settings import Settings
+from tiering.sql import sql_text
+from tiering.traits import TRAIT_DOCS
+from tiering.traits.nightly import INPUTS, write_traits
 
 
 @dg.asset(
     key=["marts", "customer_traits"],
-    deps=[*(dg.AssetKey(["staging", name]) for name in STAGED), dg.AssetKey(["forecast", "customer_value"])],
+    deps=[*(dg.AssetKey(["staging", name]) for name in INPUTS), dg.AssetKey(["forecast", "customer_value"])],
     partitions_def=as_of_partitions,
     backfill_policy=one_pass,
     group_name="traits",
     kinds={"polars", "duckdb"},
     description="One row per customer known on the as-of date, with every trait over the 365 days ending on it "
     "(see docs/outputs.md). Only data dated up to the as-of date is used. Every date of the run is kept in "
-    "traits.daily_traits for scoring and history; this table holds the run's last date.",
+    "traits.daily_traits for scoring and history; this table holds the run's last date. Computed for "
+    "TIERS_CHUNK_ORDERS staged orders' worth of customers at a time.",
     owners=["team:data-engineering"],
 )
 def customer_traits(
@@ -31,19 +30,14 @@ def customer_traits(
 ) -> dg.MaterializeResult:
     dates = run_dates(context)
     with duckdb.get_connection() as con:
-        staged = {name: read_table(con, f"staging.{name}") for name in STAGED}
-        daily = pl.concat([compute_traits(**staged, as_of=day).collect() for day in dates])
-        forecast = read_table(con, "forecast.customer_value")
-        daily = join_forecast(daily.lazy(), forecast, tiers.policy().rising).collect()
-        write_table(con, "traits.daily_traits", daily)
-        last = daily.filter(pl.col("as_of_date") == dates[-1])
-        write_table(con, "marts.customer_traits", last)
+        write_traits(con, dates, tiers.policy().rising, Settings.from_env().chunk_orders)
+        [(rising,)] = con.execute(sql_text("traits/customers_rising")).fetchall()
         return dg.MaterializeResult(
             metadata=table_metadata(
                 con,
                 "marts.customer_traits",
                 as_of_dates=len(dates),
                 traits=len(TRAIT_DOCS),
-                customers_rising=int(last["rising"].sum()),
+                customers_rising=rising,
             )
         )

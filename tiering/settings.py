@@ -18,6 +18,7 @@ class Settings:
     history_start: str
     max_rejected_share: float = 0.05  # a feed whose new rows are rejected above this share is not loaded
     full_reload: bool = False  # reload every landing file, not only the new ones
+    chunk_orders: int = 2_000_000  # large steps take customers in parts of about this many staged orders
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -29,6 +30,7 @@ class Settings:
             history_start=os.environ.get("TIERS_HISTORY_START", "2020-01-01"),
             max_rejected_share=float(os.environ.get("TIERS_MAX_REJECTED_SHARE", "0.05")),
             full_reload=os.environ.get("TIERS_FULL_RELOAD", "").lower() in ("1", "true", "yes"),
+            chunk_orders=int(os.environ.get("TIERS_CHUNK_ORDERS", "2000000")),
         )
 
     @property

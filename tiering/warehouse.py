@@ -1,14 +1,43 @@
-"""Moving frames between DuckDB and Polars through Arrow, fetched fully (DuckDB 2.0 blocks on open results)."""
+"""Moving frames between DuckDB and Polars through Arrow, fetched fully (DuckDB 2.0 blocks on open results).
 
+Large steps work on one customer part at a time. Every staging table carries customer_bucket =
+hash(customer_id) % CUSTOMER_BUCKETS and is stored in bucket order, so a part, a range of buckets, is read from
+its own blocks only (DuckDB skips the others by their min/max): queries filter on
+`customer_bucket >= $bucket_lo::USMALLINT AND customer_bucket < $bucket_hi::USMALLINT`.
+"""
+
+import itertools
+import re
 from datetime import date
 
 import duckdb
 import polars as pl
 
+from tiering.sql import sql_text
+
 
 def read_table(con: duckdb.DuckDBPyConnection, table: str) -> pl.LazyFrame:
     """The whole table as a Polars LazyFrame."""
     return con.sql(f"SELECT * FROM {table}").pl().lazy()
+
+
+def read_sql(con: duckdb.DuckDBPyConnection, name: str, params: dict) -> pl.DataFrame:
+    """The result of the query in sql/<name>.sql, binding those of `params` it uses."""
+    text = sql_text(name)
+    used = set(re.findall(r"\$(\w+)", text))
+    return con.sql(text, params={key: value for key, value in params.items() if key in used}).pl()
+
+
+CUSTOMER_BUCKETS = 1024  # as in sql/staging/*.sql and sql/traits/forecast.sql
+
+
+def customer_parts(con: duckdb.DuckDBPyConnection, table: str, rows_per_part: int) -> list[dict[str, int]]:
+    """The query parameters (bucket_lo, bucket_hi) of the customer parts that split `table` into parts of
+    about `rows_per_part` rows: at least 1, at most CUSTOMER_BUCKETS."""
+    [(rows,)] = con.execute(f"SELECT count(*) FROM {table}").fetchall()
+    parts = min(CUSTOMER_BUCKETS, max(1, -(-rows // rows_per_part)))
+    bounds = [part * CUSTOMER_BUCKETS // parts for part in range(parts + 1)]
+    return [{"bucket_lo": lo, "bucket_hi": hi} for lo, hi in itertools.pairwise(bounds)]
 
 
 def write_table(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
@@ -18,6 +47,15 @@ def write_table(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame)
     con.register("_frame", frame)
     try:
         con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM _frame")
+    finally:
+        con.unregister("_frame")
+
+
+def append_table(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
+    """Add the frame's rows to schema.table, matching columns by name."""
+    con.register("_frame", frame)
+    try:
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _frame")
     finally:
         con.unregister("_frame")
 

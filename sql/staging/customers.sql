@@ -1,3 +1,12 @@
+-- Customers, in customer-bucket order (see tiering/warehouse.py).
 CREATE OR REPLACE TABLE staging.customers AS
-SELECT customer_id, trim(name) AS name, lower(trim(industry)) AS industry, employees, trim(region) AS region, signup_date
+SELECT
+    customer_id,
+    trim(name) AS name,
+    lower(trim(industry)) AS industry,
+    employees,
+    trim(region) AS region,
+    signup_date,
+    (hash(customer_id) % 1024)::USMALLINT AS customer_bucket
 FROM raw.customers
+ORDER BY customer_bucket

@@ -1,4 +1,5 @@
--- Invoices in the base currency, converted at the rate of their order's currency (base without an order).
+-- Invoices in the base currency, converted at the rate of their order's currency (base without an order); in
+-- customer-bucket order (see tiering/warehouse.py).
 CREATE OR REPLACE TABLE staging.invoices AS
 SELECT
     i.invoice_id,
@@ -7,10 +8,12 @@ SELECT
     i.issued_date,
     i.due_date,
     i.amount::DOUBLE * coalesce(o.rate_to_base, 1.0) AS amount,
-    coalesce(o.rate_to_base, 1.0) AS rate_to_base
+    coalesce(o.rate_to_base, 1.0) AS rate_to_base,
+    (hash(i.customer_id) % 1024)::USMALLINT AS customer_bucket
 FROM raw.invoices AS i
 LEFT JOIN (
     SELECT o.order_id, r.rate_to_base
     FROM raw.orders AS o
     JOIN staging.fx_rates AS r ON r.currency = upper(trim(o.currency))
 ) AS o USING (order_id)
+ORDER BY customer_bucket

@@ -1,4 +1,5 @@
--- One row per order with its lines summed and converted to the base currency: the one pass over order lines.
+-- One row per order with its lines summed and converted to the base currency: the one pass over order lines;
+-- in customer-bucket order (see tiering/warehouse.py).
 CREATE OR REPLACE TABLE staging.orders AS
 WITH lines AS (
     SELECT
@@ -25,7 +26,9 @@ SELECT
     coalesce(l.cost_amount, 0)::DOUBLE * r.rate_to_base AS cost_amount,
     coalesce(l.premium_net_amount, 0)::DOUBLE * r.rate_to_base AS premium_net_amount,
     coalesce(l.service_net_amount, 0)::DOUBLE * r.rate_to_base AS service_net_amount,
-    coalesce(l.line_count, 0)::INTEGER AS line_count
+    coalesce(l.line_count, 0)::INTEGER AS line_count,
+    (hash(o.customer_id) % 1024)::USMALLINT AS customer_bucket
 FROM raw.orders AS o
 LEFT JOIN lines AS l USING (order_id)
 JOIN staging.fx_rates AS r ON r.currency = upper(trim(o.currency))
+ORDER BY customer_bucket

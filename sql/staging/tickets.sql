@@ -1,3 +1,4 @@
+-- Support tickets, in customer-bucket order (see tiering/warehouse.py).
 CREATE OR REPLACE TABLE staging.tickets AS
 SELECT
     ticket_id,
@@ -6,5 +7,7 @@ SELECT
     closed_at,
     lower(trim(priority)) AS priority,
     lower(trim(category)) AS category,
-    escalated
+    escalated,
+    (hash(customer_id) % 1024)::USMALLINT AS customer_bucket
 FROM raw.support_tickets
+ORDER BY customer_bucket

@@ -4,6 +4,7 @@ import subprocess
 import sys
 from datetime import date, timedelta
 
+import duckdb
 import polars as pl
 import pytest
 from synthetic import purchase_log
@@ -11,7 +12,7 @@ from synthetic import purchase_log
 from tiering.clv.data import ClvError, purchase_days, summarise
 from tiering.clv.forecast import Models, predict
 from tiering.clv.mle import Fit
-from tiering.clv.nightly import nightly_forecast, nightly_forecasts
+from tiering.clv.nightly import nightly_forecast, write_forecasts
 from tiering.clv.report import clv_fit, read_transactions
 
 END = date(2025, 3, 31)
@@ -138,17 +139,24 @@ def test_a_fit_that_did_not_converge_forecasts_nothing():
 
 
 def test_a_backfill_fits_once_per_month_and_each_date_as_a_single_run_would():
-    log = purchase_days(
-        pl.DataFrame(
-            {
-                "customer_id": [f"c{i % 40}" for i in range(400)],
-                "date": [date(2025, 1, 1) + timedelta(days=(i * 7) % 540) for i in range(400)],
-                "amount": [10.0 + i % 13 for i in range(400)],
-            }
-        ).lazy()
-    ).collect()
+    orders = pl.DataFrame(
+        {
+            "customer_id": [f"c{i % 40}" for i in range(400)],
+            "order_date": [date(2025, 1, 1) + timedelta(days=(i * 7) % 540) for i in range(400)],
+            "status": "completed",
+            "net_amount": [10.0 + i % 13 for i in range(400)],
+        }
+    )
     dates = [date(2026, 5, 30), date(2026, 5, 31), date(2026, 6, 1), date(2026, 6, 2)]
-    backfill = nightly_forecasts(log, dates, sample_size=100)
+    with duckdb.connect() as con:
+        con.execute(
+            "CREATE SCHEMA staging; CREATE TABLE staging.orders AS "
+            "SELECT *, (hash(customer_id) % 1024)::USMALLINT AS customer_bucket FROM orders"
+        )
+        backfill = write_forecasts(con, dates, sample_size=100, orders_per_part=150)  # 3 customer parts
+        written = con.sql("SELECT DISTINCT as_of_date FROM forecast.customer_value ORDER BY 1").fetchall()
     assert [f.diagnostics["fitted_as_of"] for f in backfill] == ["2026-05-01"] * 2 + ["2026-06-01"] * 2
+    assert [day for (day,) in written] == dates
+    log = purchase_days(orders.lazy().select("customer_id", date="order_date", amount="net_amount")).collect()
     single = nightly_forecast(log, dates[1], sample_size=100, backtest=False)
     assert single.values.equals(backfill[1].values)

@@ -4,11 +4,13 @@ import time
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+import duckdb
 import numpy as np
 import polars as pl
 
-from tiering.clv.data import TIME_UNITS, ClvError, summarise
+from tiering.clv.data import TIME_UNITS, ClvError, purchase_days, summarise
 from tiering.clv.forecast import Models, fit_models, holdout_comparison, predict
+from tiering.warehouse import append_table, customer_parts, read_sql, write_table
 
 DEFAULT_SAMPLE = 20_000
 SEED = 20050101
@@ -37,19 +39,6 @@ def fit_date(as_of: date) -> date:
     return as_of.replace(day=1)
 
 
-def nightly_forecasts(days: pl.DataFrame, dates: list[date], sample_size: int) -> list[NightlyForecast]:
-    """nightly_forecast for each of the dates (oldest first), fitting once per fit_date; the last date also
-    gets the back-test."""
-    fits: dict[date, _Fit] = {}
-    forecasts = []
-    for as_of in dates:
-        fitted_on = fit_date(as_of)
-        if fitted_on not in fits:
-            fits[fitted_on] = _fit(days, fitted_on, sample_size)
-        forecasts.append(_forecast(days, as_of, fits[fitted_on], backtest=as_of == dates[-1]))
-    return forecasts
-
-
 def nightly_forecast(
     days: pl.DataFrame, as_of: date, sample_size: int, backtest: bool = True
 ) -> NightlyForecast:
@@ -59,11 +48,56 @@ def nightly_forecast(
     Values: customer_id, as_of_date and the FORECAST_COLUMNS, null (with warnings saying why) when the models
     cannot be fitted or their fit is not trusted. `backtest` adds the same fit made a year earlier, checked.
     """
-    return _forecast(days, as_of, _fit(days, fit_date(as_of), sample_size), backtest)
+    days = days.lazy().filter(pl.col("date") <= as_of)
+    fit = fit_summary(summarise(days, fit_date(as_of), UNIT_DAYS), fit_date(as_of), sample_size)
+    earlier = backtest_summary(days, as_of) if backtest else None
+    return forecast_summary(summarise(days, as_of, UNIT_DAYS), as_of, fit, earlier)
+
+
+def write_forecasts(
+    con: duckdb.DuckDBPyConnection, dates: list[date], sample_size: int, orders_per_part: int
+) -> list[NightlyForecast]:
+    """nightly_forecast for each date (back-tested on the last), from staging.orders read one customer part at
+    a time (see tiering.warehouse) down to per-customer summaries, written to forecast.customer_value."""
+    parts = customer_parts(con, "staging.orders", orders_per_part)
+    fit_days = sorted({fit_date(day) for day in dates})
+    summaries: dict[date, list[pl.DataFrame]] = {day: [] for day in {*dates, *fit_days}}
+    earlier = []
+    for part in parts:
+        params = part | {"last_date": dates[-1]}
+        days = purchase_days(read_sql(con, "forecast/completed_orders", params).lazy()).collect().lazy()
+        for day, parts_so_far in summaries.items():
+            parts_so_far.append(summarise(days, day, UNIT_DAYS))
+        earlier.append(backtest_summary(days, dates[-1]))
+    fits = {day: fit_summary(_whole(summaries[day]), day, sample_size) for day in fit_days}
+    forecasts = []
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for day in dates:
+            backtest = _whole(earlier) if day == dates[-1] else None
+            forecasts.append(forecast_summary(_whole(summaries.pop(day)), day, fits[fit_date(day)], backtest))
+            (append_table if forecasts[1:] else write_table)(
+                con, "forecast.customer_value", forecasts[-1].values
+            )
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return forecasts
+
+
+def _whole(parts: list[pl.DataFrame]) -> pl.DataFrame:
+    """The per-part summaries as one, in customer order (as a single pass gives it)."""
+    return pl.concat(parts).sort("customer_id")
+
+
+def backtest_summary(days: pl.LazyFrame, as_of: date) -> pl.DataFrame:
+    """The summary a year before `as_of`, with the purchase days of the year up to `as_of` as holdout."""
+    return summarise(days, as_of - timedelta(days=HORIZON_DAYS), UNIT_DAYS, holdout_end=as_of)
 
 
 @dataclass
-class _Fit:
+class Fit:
     """The models fitted as of one day (None when they cannot be), on `sample`, with diagnostics and warnings."""
 
     models: Models | None
@@ -72,24 +106,25 @@ class _Fit:
     warnings: list[str]
 
 
-def _fit(days: pl.DataFrame, fitted_on: date, sample_size: int) -> _Fit:
-    summary = summarise(days.lazy(), fitted_on, UNIT_DAYS)
+def fit_summary(summary: pl.DataFrame, fitted_on: date, sample_size: int) -> Fit:
+    """The models fitted on a seeded sample of the customers of the summary as of `fitted_on`."""
     sample = sample_customers(summary["customer_id"], sample_size)
     fitted = summary.filter(pl.col("customer_id").is_in(sample.implode()))
     started = time.perf_counter()
     try:
         models = fit_models(fitted)
     except ClvError as exc:
-        return _Fit(None, sample, {"fitted_as_of": str(fitted_on)}, [f"no forecast: {exc}"])
+        return Fit(None, sample, {"fitted_as_of": str(fitted_on)}, [f"no forecast: {exc}"])
     diagnostics = {"fitted_as_of": str(fitted_on)} | _fit_diagnostics(
         models, fitted, time.perf_counter() - started
     )
-    return _Fit(models, sample, diagnostics, list(models.warnings) + _empty_forecast_warnings(models))
+    return Fit(models, sample, diagnostics, list(models.warnings) + _empty_forecast_warnings(models))
 
 
-def _forecast(days: pl.DataFrame, as_of: date, fit: _Fit, backtest: bool) -> NightlyForecast:
-    days = days.filter(pl.col("date") <= as_of)
-    summary = summarise(days.lazy(), as_of, UNIT_DAYS)
+def forecast_summary(
+    summary: pl.DataFrame, as_of: date, fit: Fit, backtest: pl.DataFrame | None
+) -> NightlyForecast:
+    """The forecast of every customer of the summary as of `as_of` with the fit (and the back-test's, if any)."""
     out = NightlyForecast(
         values=_values(summary, fit.models, as_of),
         diagnostics={"customers": summary.height} | fit.diagnostics,
@@ -100,8 +135,8 @@ def _forecast(days: pl.DataFrame, as_of: date, fit: _Fit, backtest: bool) -> Nig
     unforecast = out.values["expected_purchases_12m"].null_count()
     if fit.models.purchase_params is not None and unforecast:
         out.warnings.append(f"{unforecast} customer(s) left without a forecast: it was not a finite number")
-    if backtest:
-        sampled = days.filter(pl.col("customer_id").is_in(fit.sample.implode()))
+    if backtest is not None:
+        sampled = backtest.filter(pl.col("customer_id").is_in(fit.sample.implode()))
         out.diagnostics["backtest"] = _backtest(sampled, as_of)
     return out
 
@@ -142,11 +177,10 @@ def _fit_diagnostics(models: Models, fitted: pl.DataFrame, seconds: float) -> di
     }
 
 
-def _backtest(days: pl.DataFrame, as_of: date) -> dict | str:
-    """The same fit a year earlier, on the same sample, against the purchases of the year up to `as_of`;
-    a sentence instead when that earlier fit is impossible."""
+def _backtest(summary: pl.DataFrame, as_of: date) -> dict | str:
+    """The same fit a year earlier, on the sample's backtest_summary, against the purchases of the year up to
+    `as_of`; a sentence instead when that earlier fit is impossible."""
     start = as_of - timedelta(days=HORIZON_DAYS)
-    summary = summarise(days.lazy(), start, UNIT_DAYS, holdout_end=as_of)
     try:
         models = fit_models(summary)
     except ClvError as exc:

@@ -49,14 +49,20 @@ def compute_traits(
     payments: pl.LazyFrame,
     tickets: pl.LazyFrame,
     as_of: date,
+    all_categories: pl.LazyFrame | None = None,
 ) -> pl.LazyFrame:
-    """One row per customer known on `as_of`: customer_id, as_of_date, then TRAIT_COLUMNS in order."""
+    """One row per customer known on `as_of`: customer_id, as_of_date, then TRAIT_COLUMNS in order.
+
+    `all_categories` (product_category, order_date) gives category_universe when the inputs hold only some
+    customers: every customer's order_categories, or just each category's first day; order_categories by default.
+    """
     key = "customer_id"
+    universe = order_categories if all_categories is None else all_categories
     return (
         customer_traits.known_customers(customers, as_of)
         .join(order_traits.order_aggregates(orders, as_of), on=key, how="left")
         .join(order_traits.category_aggregates(order_categories, as_of), on=key, how="left")
-        .join(order_traits.category_universe(order_categories, as_of), how="cross")
+        .join(order_traits.category_universe(universe, as_of), how="cross")
         .join(payment_traits.payment_aggregates(invoices, payments, as_of), on=key, how="left")
         .join(support_traits.ticket_aggregates(tickets, as_of), on=key, how="left")
         .select(key, "as_of_date", *(trait().alias(trait.__name__) for trait in _TRAITS))

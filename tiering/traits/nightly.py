@@ -1,0 +1,66 @@
+"""The traits of a run's dates, from the staging tables to traits.daily_traits and marts.customer_traits.
+
+Memory is bounded by working on one customer part at a time (see tiering.warehouse): each part's rows are
+read once for all the run's dates, its traits computed and appended, and only the category universe, which is
+global, is read for all customers (as each category's first day, a few rows).
+"""
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+import duckdb
+import polars as pl
+
+from tiering.clv.traits import join_forecast
+from tiering.sql import run_sql
+from tiering.traits import compute_traits
+from tiering.traits.common import window_start
+from tiering.warehouse import append_table, customer_parts, read_sql, write_table
+
+if TYPE_CHECKING:
+    from tiering.policy import RisingRule
+
+INPUTS = ("customers", "orders", "order_categories", "invoices", "payments", "tickets")
+
+
+def write_traits(
+    con: duckdb.DuckDBPyConnection,
+    dates: list[date],
+    rule: "RisingRule | None",
+    orders_per_part: int,
+) -> None:
+    """Replace traits.daily_traits (every date, with the forecast and `rising`) and marts.customer_traits (the
+    last date), in one transaction, `orders_per_part` staged orders at a time."""
+    parts = customer_parts(con, "staging.orders", orders_per_part)
+    params = {
+        "first_date": dates[0],
+        "last_date": dates[-1],
+        "window_start": window_start(dates[0]),
+    }
+    all_categories = read_sql(con, "traits/category_firsts", {}).lazy()
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for number, part in enumerate(parts):
+            traits = part_traits(con, dates, rule, all_categories, params | part)
+            (append_table if number else write_table)(con, "traits.daily_traits", traits)
+        run_sql(con, "traits/customer_traits", {"last_date": dates[-1]})
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def part_traits(
+    con: duckdb.DuckDBPyConnection,
+    dates: list[date],
+    rule: "RisingRule | None",
+    all_categories: pl.LazyFrame,
+    params: dict,
+) -> pl.DataFrame:
+    """The traits of one customer part for every date, with the forecast joined."""
+    inputs = {name: read_sql(con, f"traits/{name}", params).lazy() for name in INPUTS}
+    daily = pl.concat(
+        [compute_traits(**inputs, as_of=day, all_categories=all_categories).collect() for day in dates]
+    )
+    forecast = read_sql(con, "traits/forecast", params).lazy()
+    return join_forecast(daily.lazy(), forecast, rule).collect()
