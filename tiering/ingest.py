@@ -9,6 +9,9 @@ manifest (quality.loaded_files) and the audit (quality.load_audit), only if rows
 import hashlib
 import logging
 import uuid
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,7 +61,7 @@ class FeedLoad:
 @dataclass(frozen=True)
 class _NewFile:
     path: Path
-    sha256: str
+    sha256: Future[str]
     size_bytes: int
 
 
@@ -86,12 +89,13 @@ def load_feed(
     result = FeedLoad(feed.name, options.run_id)
     con.execute("BEGIN TRANSACTION")
     try:
-        _prepare(con, feed, options.full_reload)
-        new_files = _new_files(con, feed, files, result)
-        if new_files:
-            _load_new_files(con, feed, new_files, result, options.max_rejected_share)
-        else:
-            result.status = "unchanged"
+        with _sha256_in_background(files) as digests:
+            _prepare(con, feed, options.full_reload)
+            new_files = _new_files(con, feed, digests, result)
+            if new_files:
+                _load_new_files(con, feed, new_files, result, options.max_rejected_share)
+            else:
+                result.status = "unchanged"
         _audit(con, feed, result)
         con.execute("COMMIT")
     except BaseException as exc:
@@ -136,7 +140,7 @@ def _quality_tables(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _new_files(
-    con: duckdb.DuckDBPyConnection, feed: Feed, files: list[Path], result: FeedLoad
+    con: duckdb.DuckDBPyConnection, feed: Feed, digests: dict[Path, Future[str]], result: FeedLoad
 ) -> list[_NewFile]:
     """The files not in the manifest (by name in the feed's folder); a loaded file whose content changed since
     is reported, not reloaded."""
@@ -145,11 +149,10 @@ def _new_files(
         for path, sha, at in con.execute(sql_text("ingest/loaded_files"), {"feed": feed.name}).fetchall()
     }
     new = []
-    for path in files:
-        sha256 = _sha256(path)
+    for path, sha256 in digests.items():
         if path.name not in loaded:
             new.append(_NewFile(path, sha256, path.stat().st_size))
-        elif loaded[path.name][0] == sha256:
+        elif loaded[path.name][0] == sha256.result():
             result.files_unchanged += 1
         else:
             message = (
@@ -159,6 +162,19 @@ def _new_files(
             log.warning(message)
             result.changed.append(message)
     return new
+
+
+@contextmanager
+def _sha256_in_background(files: list[Path]) -> Iterator[dict[Path, Future[str]]]:
+    """Each file's sha256, computed in a thread while DuckDB loads (hashlib releases the GIL); the ones not
+    needed in the end (a refused or failed load) are not computed."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sha256") as pool:
+        digests = {path: pool.submit(_sha256, path) for path in files}
+        try:
+            yield digests
+        finally:
+            for digest in digests.values():
+                digest.cancel()
 
 
 def _sha256(path: Path) -> str:
@@ -275,7 +291,7 @@ def _record_files(
                 "feed": feed.name,
                 "file_name": new_file.path.name,
                 "source_file": str(new_file.path),
-                "sha256": new_file.sha256,
+                "sha256": new_file.sha256.result(),
                 "size_bytes": new_file.size_bytes,
                 "rows_read": loaded + rejected,
                 "rows_loaded": loaded,

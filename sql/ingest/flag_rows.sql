@@ -1,7 +1,8 @@
 -- Rows of this load in raw.{feed} that cannot stay: a key loaded before, a key repeated in this load (the first
--- by file and row number stays), or a reference to a parent row that does not exist (an orphan).
+-- by file and row number stays), or a reference to a parent row that does not exist (an orphan). Each check
+-- reads the batch from raw.{feed} again: a scan costs less than materialising the batch once.
 CREATE OR REPLACE TEMP TABLE ingest_flags AS
-WITH batch AS (
+WITH batch AS NOT MATERIALIZED (
     SELECT r.*, f._file_seq FROM raw.{feed} AS r JOIN ingest_files AS f ON f.source_file = r._source_file
 ),
 earlier AS (
