@@ -2,6 +2,7 @@
 
 import io
 import re
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -226,3 +227,57 @@ def test_values_and_paths_are_data_never_sql(con, landing):
         "SELECT order_id FROM raw.orders WHERE _source_file = $p", {"p": str(path)}
     ).fetchone() == (hostile,)
     assert con.execute("SELECT count(*) FROM raw.customers").fetchone()[0] == 1
+
+
+def test_a_key_repeated_in_several_files_of_a_load_stays_once(con, landing):
+    _write(
+        landing,
+        "orders",
+        "b.csv",
+        ORDERS + "O2,C1,2026-01-05,completed,USD\nO2,C1,2026-01-06,completed,USD\n",
+    )
+    _write(
+        landing,
+        "orders",
+        "c.csv",
+        ORDERS + "O2,C1,2026-01-07,completed,USD\nO3,C1,2026-01-07,completed,USD\n",
+    )
+    load = _load(con, landing, "orders")
+    assert (load.rows_loaded, load.rows_rejected) == (2, 2)
+    assert con.execute(
+        "SELECT order_id, order_date::VARCHAR FROM raw.orders WHERE order_id > 'O1' ORDER BY 1"
+    ).fetchall() == [
+        ("O2", "2026-01-05"),
+        ("O3", "2026-01-07"),
+    ]
+    rejected = con.execute(
+        "SELECT source_file, row_number, reason FROM quality.rejected_rows ORDER BY 1, 2"
+    ).fetchall()
+    assert [(Path(f).name, n, reason) for f, n, reason in rejected] == [
+        ("b.csv", 2, "duplicate key: repeated in this load"),
+        ("c.csv", 1, "duplicate key: repeated in this load"),
+    ]
+    _assert_reconciles(con, load)
+
+
+def test_parquet_columns_of_the_contract_types_are_still_checked_for_missing_values_and_rules(con, landing):
+    typed = pl.DataFrame(
+        {
+            "order_id": ["O2", None, "O4"],
+            "customer_id": ["C1", "C1", "C1"],
+            "order_date": [date(2026, 1, 5), date(2026, 1, 5), date(2999, 1, 5)],
+            "status": ["completed"] * 3,
+            "currency": ["USD"] * 3,
+        }
+    )
+    buffer = io.BytesIO()
+    typed.write_parquet(buffer)
+    _write(landing, "orders", "b.parquet", buffer.getvalue())
+    load = _load(con, landing, "orders")
+    assert (load.rows_loaded, load.rows_rejected) == (1, 2)
+    assert _rejections(con, "orders") == {2: "order_id: missing", 3: "order_date: impossible date"}
+    raw_record = con.execute("SELECT raw_record FROM quality.rejected_rows WHERE row_number = 3").fetchone()[
+        0
+    ]
+    assert '"order_date":"2999-01-05"' in raw_record
+    _assert_reconciles(con, load)

@@ -9,6 +9,9 @@ manifest (quality.loaded_files) and the audit (quality.load_audit), only if rows
 import hashlib
 import logging
 import uuid
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,7 +61,7 @@ class FeedLoad:
 @dataclass(frozen=True)
 class _NewFile:
     path: Path
-    sha256: str
+    sha256: Future[str]
     size_bytes: int
 
 
@@ -86,12 +89,13 @@ def load_feed(
     result = FeedLoad(feed.name, options.run_id)
     con.execute("BEGIN TRANSACTION")
     try:
-        _prepare(con, feed, options.full_reload)
-        new_files = _new_files(con, feed, files, result)
-        if new_files:
-            _load_new_files(con, feed, new_files, result, options.max_rejected_share)
-        else:
-            result.status = "unchanged"
+        with _sha256_in_background(files) as digests:
+            _prepare(con, feed, options.full_reload)
+            new_files = _new_files(con, feed, digests, result)
+            if new_files:
+                _load_new_files(con, feed, new_files, result, options.max_rejected_share)
+            else:
+                result.status = "unchanged"
         _audit(con, feed, result)
         con.execute("COMMIT")
     except BaseException as exc:
@@ -136,7 +140,7 @@ def _quality_tables(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _new_files(
-    con: duckdb.DuckDBPyConnection, feed: Feed, files: list[Path], result: FeedLoad
+    con: duckdb.DuckDBPyConnection, feed: Feed, digests: dict[Path, Future[str]], result: FeedLoad
 ) -> list[_NewFile]:
     """The files not in the manifest (by name in the feed's folder); a loaded file whose content changed since
     is reported, not reloaded."""
@@ -145,11 +149,10 @@ def _new_files(
         for path, sha, at in con.execute(sql_text("ingest/loaded_files"), {"feed": feed.name}).fetchall()
     }
     new = []
-    for path in files:
-        sha256 = _sha256(path)
+    for path, sha256 in digests.items():
         if path.name not in loaded:
             new.append(_NewFile(path, sha256, path.stat().st_size))
-        elif loaded[path.name][0] == sha256:
+        elif loaded[path.name][0] == sha256.result():
             result.files_unchanged += 1
         else:
             message = (
@@ -159,6 +162,19 @@ def _new_files(
             log.warning(message)
             result.changed.append(message)
     return new
+
+
+@contextmanager
+def _sha256_in_background(files: list[Path]) -> Iterator[dict[Path, Future[str]]]:
+    """Each file's sha256, computed in a thread while DuckDB loads (hashlib releases the GIL); the ones not
+    needed in the end (a refused or failed load) are not computed."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sha256") as pool:
+        digests = {path: pool.submit(_sha256, path) for path in files}
+        try:
+            yield digests
+        finally:
+            for digest in digests.values():
+                digest.cancel()
 
 
 def _sha256(path: Path) -> str:
@@ -230,15 +246,19 @@ def _load_file(
             con.execute(statement)
     except duckdb.Error as exc:
         raise IngestError(f"feed '{feed.name}': {path}: {duckdb_error_message(exc, path)}") from None
-    present = [row[0] for row in con.execute("SELECT column_name FROM (DESCRIBE landing_file)").fetchall()]
-    result.warnings += check_columns(feed, path, [c for c in present if c != "_row_number"])
+    present = dict(con.execute("SELECT column_name, column_type FROM (DESCRIBE landing_file)").fetchall())
+    del present["_row_number"]
+    result.warnings += check_columns(feed, path, list(present))
     con.execute("INSERT INTO ingest_files VALUES ($seq, $path)", {"seq": seq, "path": str(path)}).fetchall()
-    run_sql(con, "ingest/check_rows", **_check_identifiers(feed))
+    source_types = {name.lower(): sql_type.replace(" ", "").upper() for name, sql_type in present.items()}
+    run_sql(con, "ingest/check_rows", **_check_identifiers(feed, source_types))
     rows_read = con.execute("SELECT count(*) FROM landing_file").fetchone()[0]
     params = {"source_file": str(path)}
     columns = ", ".join(feed.column_names)
-    con.execute(render("ingest/insert_clean_rows", feed=feed.name, columns=columns), params).fetchall()
-    con.execute(sql_text("ingest/insert_rejected_rows"), {**params, **_ids(result)}).fetchall()
+    sql = render("ingest/insert_clean_rows", feed=feed.name, columns=columns)
+    (rows_usable,) = con.execute(sql, params).fetchone()
+    if rows_usable < rows_read:
+        con.execute(sql_text("ingest/insert_rejected_rows"), {**params, **_ids(result)}).fetchall()
     return rows_read
 
 
@@ -271,7 +291,7 @@ def _record_files(
                 "feed": feed.name,
                 "file_name": new_file.path.name,
                 "source_file": str(new_file.path),
-                "sha256": new_file.sha256,
+                "sha256": new_file.sha256.result(),
                 "size_bytes": new_file.size_bytes,
                 "rows_read": loaded + rejected,
                 "rows_loaded": loaded,
@@ -305,23 +325,27 @@ def _column_defs(feed: Feed) -> str:
     return ", ".join(f"{c.name} {c.sql_type}" for c in feed.columns)
 
 
-def _check_identifiers(feed: Feed) -> dict[str, str]:
-    """SQL fragments from the feed contract: typed columns, type reasons, raw record and row rules."""
-    type_terms = []
+def _check_identifiers(feed: Feed, source_types: dict[str, str]) -> dict[str, str]:
+    """SQL fragments from the feed contract: typed columns, the record as read, the type checks (a wrong type
+    or a missing value) and the row rules; a type check is left out where the file's column already has the
+    contract's type."""
+    type_checks = []  # (condition on the value as read, reason)
     for c in feed.columns:
-        label = c.sql_type.split("(")[0].lower()
-        bad_type = f"{c.name} IS NOT NULL AND TRY_CAST({c.name} AS {c.sql_type}) IS NULL"
-        type_terms.append(f"CASE WHEN {bad_type} THEN '{c.name}: not a valid {label}' END")
+        if source_types[c.name] != c.sql_type.replace(" ", "").upper():
+            bad_type = f"{c.name} IS NOT NULL AND TRY_CAST({c.name} AS {c.sql_type}) IS NULL"
+            type_checks.append((bad_type, f"{c.name}: not a valid {c.sql_type.split('(')[0].lower()}"))
         if c.required:
-            type_terms.append(f"CASE WHEN {c.name} IS NULL THEN '{c.name}: missing' END")
+            type_checks.append((f"{c.name} IS NULL", f"{c.name}: missing"))
     rules = "\n".join(
         line for line in sql_text(f"ingest/rules/{feed.name}").splitlines() if not line.startswith("--")
-    )
+    ).strip()
     return {
         "typed_columns": ", ".join(f"TRY_CAST({c.name} AS {c.sql_type}) AS {c.name}" for c in feed.columns),
-        "type_terms": ", ".join(type_terms),
-        "text_record": f"struct_pack({', '.join(f'{c} := {c}' for c in feed.column_names)})",
-        "rule_terms": rules.strip() + "\n",
+        "record": f"struct_pack({', '.join(f'{c} := {c}' for c in feed.column_names)})",
+        "type_failed": " OR ".join(f"({condition})" for condition, _ in type_checks) or "false",
+        "type_reasons": ", ".join(f"CASE WHEN {cond} THEN '{reason}' END" for cond, reason in type_checks)
+        or "NULL",
+        "rule_terms": rules or "NULL",
     }
 
 

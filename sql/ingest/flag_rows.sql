@@ -1,15 +1,20 @@
 -- Rows of this load in raw.{feed} that cannot stay: a key loaded before, a key repeated in this load (the first
--- by file and row number stays), or a reference to a parent row that does not exist (an orphan).
+-- by file and row number stays), or a reference to a parent row that does not exist (an orphan). Each check
+-- reads the batch from raw.{feed} again: a scan costs less than materialising the batch once.
 CREATE OR REPLACE TEMP TABLE ingest_flags AS
-WITH batch AS (
+WITH batch AS NOT MATERIALIZED (
     SELECT r.*, f._file_seq FROM raw.{feed} AS r JOIN ingest_files AS f ON f.source_file = r._source_file
 ),
 earlier AS (
     SELECT * FROM raw.{feed} WHERE _source_file NOT IN (SELECT source_file FROM ingest_files)
 ),
--- keys whose hash repeats: few rows, on which the exact key then decides
+-- keys whose hash repeats (equal neighbours once sorted, which costs less than grouping every key): few rows,
+-- on which the exact key then decides
+key_hashes AS (
+    SELECT hash({key_columns}) AS _hash FROM batch
+),
 repeated_hashes AS (
-    SELECT hash({key_columns}) AS _hash FROM batch GROUP BY ALL HAVING count(*) > 1
+    SELECT _hash FROM (SELECT _hash, lead(_hash) OVER (ORDER BY _hash) AS _next FROM key_hashes) WHERE _hash = _next
 ),
 flags AS (
     SELECT _source_file, _row_number, 1 AS _order, 'duplicate key: already loaded' AS _reason
