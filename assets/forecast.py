@@ -7,8 +7,8 @@ from dagster_duckdb import DuckDBResource
 
 from assets.metadata import table_metadata
 from assets.partitions import as_of_partitions, one_pass, run_dates
+from pipelines.resources import TiersConfig
 from tiering.clv.nightly import DEFAULT_SAMPLE, NightlyForecast, holdout_chart, write_forecasts
-from tiering.settings import Settings
 
 
 @dg.asset(
@@ -24,11 +24,13 @@ from tiering.settings import Settings
     f"(default {DEFAULT_SAMPLE:,}); null when the fit fails.",
     owners=["team:data-engineering"],
 )
-def customer_value(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
+def customer_value(
+    context: dg.AssetExecutionContext, tiers: TiersConfig, duckdb: DuckDBResource
+) -> dg.MaterializeResult:
     dates = run_dates(context)
     sample_size = _sample_size()
     with duckdb.get_connection() as con:
-        forecasts = write_forecasts(con, dates, sample_size, Settings.from_env().chunk_orders)
+        forecasts = write_forecasts(con, dates, sample_size, tiers.chunk_orders)
         for day, forecast in zip(dates, forecasts, strict=True):
             for warning in forecast.warnings:
                 context.log.warning(f"customer value forecast as of {day}: {warning}")

@@ -6,7 +6,6 @@ from dagster_duckdb import DuckDBResource
 from assets.metadata import table_metadata
 from assets.partitions import as_of_partitions, one_pass, run_dates
 from pipelines.resources import TiersConfig
-from tiering.settings import Settings
 from tiering.sql import sql_text
 from tiering.traits import TRAIT_DOCS
 from tiering.traits.nightly import INPUTS, write_traits
@@ -30,7 +29,7 @@ def customer_traits(
 ) -> dg.MaterializeResult:
     dates = run_dates(context)
     with duckdb.get_connection() as con:
-        write_traits(con, dates, tiers.policy().rising, Settings.from_env().chunk_orders)
+        write_traits(con, dates, tiers.policy().rising, tiers.chunk_orders)
         [(rising,)] = con.execute(sql_text("traits/customers_rising")).fetchall()
         return dg.MaterializeResult(
             metadata=table_metadata(

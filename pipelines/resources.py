@@ -10,11 +10,13 @@ from tiering.settings import Settings
 
 
 class TiersConfig(dg.ConfigurableResource):
-    """Where the landing feeds, the warehouse and the policy are."""
+    """Where the landing feeds, the warehouse and the policy are, and how many staged orders' worth of
+    customers the large steps take at a time."""
 
     landing_dir: str
     warehouse_dir: str
     policy_path: str
+    chunk_orders: int
 
     @property
     def landing(self) -> Path:
@@ -39,6 +41,9 @@ def build_resources(settings: Settings) -> dict:
             landing_dir=str(settings.landing_dir),
             warehouse_dir=str(settings.warehouse_dir),
             policy_path=str(settings.policy_path),
+            chunk_orders=settings.chunk_orders,
         ),
-        "duckdb": DuckDBResource(database=str(settings.work_db)),
+        "duckdb": DuckDBResource(
+            database=str(settings.work_db), connection_config={"memory_limit": settings.duckdb_memory_limit}
+        ),
     }

@@ -71,3 +71,14 @@ def test_a_bad_date_is_refused_by_the_argument_parser(tmp_path):
     done = _tiers(["run", "--as-of", "30/06/2026"], tmp_path)
     assert done.returncode == 2
     assert "'30/06/2026' is not a date in the form YYYY-MM-DD" in done.stderr
+
+
+def test_a_bad_number_in_the_environment_is_named_without_a_traceback(tmp_path):
+    for name, value, meaning in (
+        ("TIERS_CHUNK_ORDERS", "lots", "a whole number of orders above 0"),
+        ("TIERS_MAX_REJECTED_SHARE", "5%", "a share between 0 and 1"),
+    ):
+        done = _tiers(["run", "--as-of", "2026-06-30"], tmp_path, **{name: value})
+        assert done.returncode == 2
+        assert f"tiers: {name} must be {meaning}, not '{value}'" in done.stderr
+        assert "Traceback" not in done.stderr

@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
-from tiering.settings import REPO_ROOT, Settings
+from tiering.settings import REPO_ROOT, Settings, SettingsError
 
 # The run's full log goes to the Dagster instance (UI); the terminal gets the summary or the failure reasons.
 QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
@@ -71,7 +71,11 @@ def main(argv: list[str] | None = None) -> int:
     docs.add_argument("--out", type=Path, default=REPO_ROOT / "docs" / "outputs.md")
 
     args = parser.parse_args(argv)
-    settings = Settings.from_env()
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        print(f"tiers: {exc}", file=sys.stderr)
+        return 2
     if args.command == "demo-data":
         return _demo_data(args, settings)
     if args.command == "clv-fit":

@@ -9,6 +9,10 @@ SQL_DIR = REPO_ROOT / "sql"
 DEFAULT_POLICY = REPO_ROOT / "policy" / "ideal_customer.yaml"
 
 
+class SettingsError(ValueError):
+    """An environment variable with a value that cannot be used; the message names it."""
+
+
 @dataclass(frozen=True)
 class Settings:
     landing_dir: Path
@@ -18,7 +22,8 @@ class Settings:
     history_start: str
     max_rejected_share: float = 0.05  # a feed whose new rows are rejected above this share is not loaded
     full_reload: bool = False  # reload every landing file, not only the new ones
-    chunk_orders: int = 2_000_000  # large steps take customers in parts of about this many staged orders
+    chunk_orders: int = 1_000_000  # large steps take customers in parts of about this many staged orders
+    duckdb_memory_limit: str = "1GB"  # DuckDB's buffer pool; it spills to disk beyond it
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -28,9 +33,10 @@ class Settings:
             policy_path=Path(os.environ.get("TIERS_POLICY", str(DEFAULT_POLICY))),
             timezone=os.environ.get("TIERS_TIMEZONE", "UTC"),
             history_start=os.environ.get("TIERS_HISTORY_START", "2020-01-01"),
-            max_rejected_share=float(os.environ.get("TIERS_MAX_REJECTED_SHARE", "0.05")),
+            max_rejected_share=_number("TIERS_MAX_REJECTED_SHARE", "0.05", float, "a share between 0 and 1"),
             full_reload=os.environ.get("TIERS_FULL_RELOAD", "").lower() in ("1", "true", "yes"),
-            chunk_orders=int(os.environ.get("TIERS_CHUNK_ORDERS", "2000000")),
+            chunk_orders=_number("TIERS_CHUNK_ORDERS", "1000000", int, "a whole number of orders above 0"),
+            duckdb_memory_limit=os.environ.get("TIERS_DUCKDB_MEMORY_LIMIT", "1GB"),
         )
 
     @property
@@ -42,3 +48,15 @@ class Settings:
     def bi_db(self) -> Path:
         """The published file BI tools open read-only."""
         return self.warehouse_dir / "tiers.duckdb"
+
+
+def _number(name: str, default: str, kind: type, meaning: str) -> float | int:
+    """The environment variable `name` as a whole number above 0, or a share (float) from 0 to 1."""
+    text = os.environ.get(name, default).strip()
+    try:
+        value = kind(text)
+    except ValueError:
+        value = None
+    if value is None or (not 0 <= value <= 1 if kind is float else value <= 0):
+        raise SettingsError(f"{name} must be {meaning}, not '{text}'")
+    return value
