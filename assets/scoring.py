@@ -1,16 +1,14 @@
 """The scoring asset: each customer's score, tier, action and reasons under the policy, date by date."""
 
 import dagster as dg
-import polars as pl
 from dagster_duckdb import DuckDBResource
 
 from assets.metadata import column_lineage, table_metadata
 from assets.partitions import as_of_partitions, one_pass, run_dates
 from pipelines.resources import TiersConfig
 from tiering.lineage import scores_lineage
-from tiering.scoring import score_customers
-from tiering.sql import run_sql, sql_text
-from tiering.warehouse import read_table, write_table
+from tiering.nightly_scores import write_scores
+from tiering.sql import run_sql
 
 
 @dg.asset(
@@ -32,17 +30,7 @@ def customer_scores(
     dates = run_dates(context)
     with duckdb.get_connection() as con:
         run_sql(con, "marts/create_history_tables")
-        daily = read_table(con, "traits.daily_traits").collect()
-        customers = read_table(con, "staging.customers")
-        previous = con.sql(sql_text("scoring/previous_tiers"), params={"first_date": dates[0]}).pl().lazy()
-        scored = []
-        for day in dates:  # in order: each date's tiers are the next date's previous tiers
-            traits = daily.filter(pl.col("as_of_date") == day).lazy()
-            scores = score_customers(traits, customers, policy, previous).collect()
-            scored.append(scores.with_columns(as_of_date=pl.lit(day)))
-            previous = scores.select("customer_id", previous_tier="tier").lazy()
-        write_table(con, "scoring.customer_scores", pl.concat(scored))
-        per_tier = dict(scored[-1].group_by("tier").len().iter_rows())
+        per_tier = write_scores(con, dates, policy, tiers.chunk_orders)
         return dg.MaterializeResult(
             metadata=table_metadata(
                 con,

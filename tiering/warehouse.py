@@ -16,11 +16,6 @@ import polars as pl
 from tiering.sql import sql_text
 
 
-def read_table(con: duckdb.DuckDBPyConnection, table: str) -> pl.LazyFrame:
-    """The whole table as a Polars LazyFrame."""
-    return con.sql(f"SELECT * FROM {table}").pl().lazy()
-
-
 def read_sql(con: duckdb.DuckDBPyConnection, name: str, params: dict) -> pl.DataFrame:
     """The result of the query in sql/<name>.sql, binding those of `params` it uses."""
     text = sql_text(name)

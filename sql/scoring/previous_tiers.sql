@@ -1,4 +1,6 @@
--- Each customer's tier on the last as-of date before $first_date (none on a first run).
+-- Each customer's tier, in one customer part, on the last as-of date before $first_date (none on a first run).
 SELECT customer_id, tier AS previous_tier
 FROM marts.tier_history
 WHERE as_of_date = (SELECT max(as_of_date) FROM marts.tier_history WHERE as_of_date < $first_date)
+    AND (hash(customer_id) % 1024)::USMALLINT >= $bucket_lo::USMALLINT
+    AND (hash(customer_id) % 1024)::USMALLINT < $bucket_hi::USMALLINT

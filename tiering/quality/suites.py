@@ -100,11 +100,12 @@ def raw_rows(con: duckdb.DuckDBPyConnection, feed: Feed, run_id: str) -> tuple[s
 def _key_expectations(key: tuple[str, ...], raw_feed: str | None = None) -> list[Expectation]:
     """Key columns not null and unique: in the table, or for a raw feed's rows, in the whole raw table."""
     query = _query(
-        "duplicate_raw_keys" if raw_feed else "duplicate_keys",
-        feed=raw_feed or "",
+        "duplicate_keys",
         key_columns=", ".join(key),
         key_not_null=" AND ".join(f"{k} IS NOT NULL" for k in key),
     )
+    if raw_feed:
+        query += "\nUNION ALL\n" + _query("earlier_load_keys", feed=raw_feed, key_columns=", ".join(key))
     return [
         *(_not_null(k) for k in key),
         Expectation(

@@ -1,0 +1,6 @@
+-- One customer part's traits for the run's dates (traits.daily_traits has no bucket column: it is computed).
+SELECT *
+FROM traits.daily_traits
+WHERE as_of_date BETWEEN $first_date AND $last_date
+    AND (hash(customer_id) % 1024)::USMALLINT >= $bucket_lo::USMALLINT
+    AND (hash(customer_id) % 1024)::USMALLINT < $bucket_hi::USMALLINT

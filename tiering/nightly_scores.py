@@ -1,0 +1,54 @@
+"""The scores of a run's dates, from traits.daily_traits to scoring.customer_scores, one customer part at a time.
+
+Cut-offs are fixed, so a customer's score and tier depend on that customer alone: memory is bounded by scoring
+one customer part (see tiering.warehouse) for every date of the run, in date order, at a time.
+"""
+
+from datetime import date
+
+import duckdb
+import polars as pl
+
+from tiering.policy import Policy
+from tiering.scoring import score_customers
+from tiering.warehouse import append_table, customer_parts, read_sql, write_table
+
+
+def write_scores(
+    con: duckdb.DuckDBPyConnection, dates: list[date], policy: Policy, orders_per_part: int
+) -> dict[str, int]:
+    """Replace scoring.customer_scores with every date's scores, in one transaction; the customers per tier on
+    the last date."""
+    params = {"first_date": dates[0], "last_date": dates[-1]}
+    per_tier: dict[str, int] = {}
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for number, part in enumerate(customer_parts(con, "staging.orders", orders_per_part)):
+            scores = part_scores(con, dates, policy, params | part)
+            (append_table if number else write_table)(con, "scoring.customer_scores", scores)
+            for tier, customers in (
+                scores.filter(pl.col("as_of_date") == dates[-1])["tier"].value_counts().rows()
+            ):
+                per_tier[tier] = per_tier.get(tier, 0) + customers
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return per_tier
+
+
+def part_scores(
+    con: duckdb.DuckDBPyConnection, dates: list[date], policy: Policy, params: dict
+) -> pl.DataFrame:
+    """One customer part's scores for every date, in date order: each date's tiers are the next date's
+    previous tiers."""
+    daily = read_sql(con, "scoring/part_traits", params)
+    customers = read_sql(con, "scoring/part_customers", params).lazy()
+    previous = read_sql(con, "scoring/previous_tiers", params).lazy()
+    scored = []
+    for day in dates:
+        traits = daily.filter(pl.col("as_of_date") == day).lazy()
+        scores = score_customers(traits, customers, policy, previous).collect()
+        scored.append(scores.with_columns(as_of_date=pl.lit(day)))
+        previous = scores.select("customer_id", previous_tier="tier").lazy()
+    return pl.concat(scored)
