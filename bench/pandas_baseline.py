@@ -20,6 +20,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from bench.columns import COLUMNS_READ
+
 WINDOW_DAYS = 365
 RECENT_HALF_DAYS = 182
 DAYS_PER_MONTH = 30.4375
@@ -43,9 +45,7 @@ def compute_traits(landing: Path, as_of: date, base_currency: str) -> pd.DataFra
     start = D - pd.Timedelta(days=WINDOW_DAYS - 1)
     recent_start = D - pd.Timedelta(days=RECENT_HALF_DAYS - 1)
 
-    customers = read_feed(
-        landing, "customers", ["customer_id", "industry", "employees", "region", "signup_date"]
-    )
+    customers = read_feed(landing, "customers", COLUMNS_READ["customers"])
     customers["signup_date"] = pd.to_datetime(customers["signup_date"])
     customers = customers[(customers["signup_date"] <= D) | customers["signup_date"].isna()].copy()
     customers["industry"] = customers["industry"].str.strip().str.lower()
@@ -53,32 +53,19 @@ def compute_traits(landing: Path, as_of: date, base_currency: str) -> pd.DataFra
     customers["tenure_days"] = (D - customers["signup_date"]).dt.days
 
     # currency rates to the base currency
-    fx = read_feed(landing, "fx_rates", ["currency", "rate_to_base"])
+    fx = read_feed(landing, "fx_rates", COLUMNS_READ["fx_rates"])
     rates = dict(zip(fx["currency"].str.strip().str.upper(), fx["rate_to_base"], strict=True))
     rates[base_currency.upper()] = 1.0
 
     # orders with their lines summed, in the base currency
-    orders = read_feed(landing, "orders", ["order_id", "customer_id", "order_date", "status", "currency"])
+    orders = read_feed(landing, "orders", COLUMNS_READ["orders"])
     orders["order_date"] = pd.to_datetime(orders["order_date"])
     orders["status"] = orders["status"].str.strip().str.lower()
     orders["rate"] = orders["currency"].str.strip().str.upper().map(rates)
     if orders["rate"].isna().any():
         missing = sorted(orders.loc[orders["rate"].isna(), "currency"].unique())
         raise SystemExit(f"orders in currencies without a rate: {missing}")
-    lines = read_feed(
-        landing,
-        "order_lines",
-        [
-            "order_id",
-            "product_category",
-            "is_premium",
-            "is_service",
-            "list_amount",
-            "discount_amount",
-            "net_amount",
-            "cost_amount",
-        ],
-    )
+    lines = read_feed(landing, "order_lines", COLUMNS_READ["order_lines"])
     lines["premium_net_amount"] = lines["net_amount"].where(lines["is_premium"], 0.0)
     lines["service_net_amount"] = lines["net_amount"].where(lines["is_service"], 0.0)
     money = [
@@ -150,15 +137,13 @@ def compute_traits(landing: Path, as_of: date, base_currency: str) -> pd.DataFra
     del categories, in_window_categories, orders, completed, counted
 
     # payments: an invoice is paid on the day its payments first add up to its amount
-    invoices = read_feed(
-        landing, "invoices", ["invoice_id", "customer_id", "order_id", "issued_date", "due_date", "amount"]
-    )
+    invoices = read_feed(landing, "invoices", COLUMNS_READ["invoices"])
     invoices["issued_date"] = pd.to_datetime(invoices["issued_date"])
     invoices["due_date"] = pd.to_datetime(invoices["due_date"])
     invoices = invoices.merge(order_rates, on="order_id", how="left")
     invoices["rate"] = invoices["rate"].fillna(1.0)  # an invoice without an order is in the base currency
     invoices["amount"] = invoices["amount"] * invoices["rate"]
-    payments = read_feed(landing, "payments", ["invoice_id", "paid_date", "amount"])
+    payments = read_feed(landing, "payments", COLUMNS_READ["payments"])
     payments["paid_date"] = pd.to_datetime(payments["paid_date"])
     payments = payments.merge(invoices[["invoice_id", "rate"]], on="invoice_id", how="left")
     payments["amount"] = payments["amount"] * payments["rate"].fillna(1.0)
@@ -193,7 +178,7 @@ def compute_traits(landing: Path, as_of: date, base_currency: str) -> pd.DataFra
     traits["overdue_amount"] = traits["overdue"].fillna(0.0)
 
     # support tickets opened in the window
-    tickets = read_feed(landing, "support_tickets", ["customer_id", "opened_at", "category", "escalated"])
+    tickets = read_feed(landing, "support_tickets", COLUMNS_READ["support_tickets"])
     opened = pd.to_datetime(tickets["opened_at"]).dt.normalize()
     tickets = tickets[(opened >= start) & (opened <= D)]
     tickets = tickets.assign(complaint=tickets["category"].str.strip().str.lower() == "complaint")

@@ -34,7 +34,7 @@ def _instance(home: Path) -> dg.DagsterInstance:
 def test_runs_are_recorded_and_read_back_through_the_pooled_event_log(tmp_path):
     instance = _instance(tmp_path / "home")
     assert isinstance(instance.event_log_storage, PooledSqliteEventLogStorage)
-    job = dg.Definitions(assets=[first, second]).get_implicit_global_asset_job_def()
+    job = dg.Definitions(assets=[first, second], jobs=[dg.define_asset_job("both")]).resolve_job_def("both")
     runs = [job.execute_in_process(instance=instance).run_id for _ in range(OPEN_DATABASES + 2)]
 
     assert len(instance.event_log_storage._engines) <= OPEN_DATABASES  # older runs' databases are closed
