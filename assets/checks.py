@@ -26,6 +26,9 @@ from tiering.quality.suites import (
     traits_suite,
 )
 
+# each table's two checks: a failed `gx_blocking` stops the assets downstream, a failed `gx_warn` only warns
+SEVERITY = {"gx_blocking": dg.AssetCheckSeverity.ERROR, "gx_warn": dg.AssetCheckSeverity.WARN}
+
 # the run's as-of partition: a scheduled run carries the first, a run of one partition the second
 PARTITION_TAGS = ("dagster/partition", "dagster/asset_partition_range_end")
 
@@ -78,7 +81,7 @@ def _check_table(
     """The two results of one table; Great Expectations is imported only when there are rows to validate."""
     skipped = c.skip(con, run_id) if c.skip else None
     if skipped:
-        yield from (_nothing_to_validate(c, check, skipped) for check in ("gx_blocking", "gx_warn"))
+        yield from (_nothing_to_validate(c, check, skipped) for check in SEVERITY)
         return
     from tiering.quality.gx import validate
 
@@ -101,7 +104,7 @@ def _result(key: dg.AssetKey, name: str, table: str, outcomes: list) -> dg.Asset
         asset_key=key,
         check_name=name,
         passed=not failed,
-        severity=dg.AssetCheckSeverity.ERROR if name == "gx_blocking" else dg.AssetCheckSeverity.WARN,
+        severity=SEVERITY[name],
         description=None if not failed else f"{table}: " + "; ".join(_summary(o) for o in failed),
         metadata={
             "expectations": len(outcomes),
@@ -118,7 +121,7 @@ def _nothing_to_validate(c: Checked, name: str, reason: str) -> dg.AssetCheckRes
         asset_key=c.key,
         check_name=name,
         passed=True,
-        severity=dg.AssetCheckSeverity.ERROR if name == "gx_blocking" else dg.AssetCheckSeverity.WARN,
+        severity=SEVERITY[name],
         description=f"{c.table}: nothing to validate, {reason}",
         metadata={"expectations": 0, "expectations_failed": 0, "failing_rows": 0},
     )

@@ -21,6 +21,7 @@ from tiering.feeds import Feed
 from tiering.quality.files import IngestError, check_columns, check_file, duckdb_error_message
 from tiering.quality.rules import FOREIGN_KEYS
 from tiering.sql import render, run_sql, sql_text
+from tiering.warehouse import transaction
 
 log = logging.getLogger(__name__)
 
@@ -87,21 +88,18 @@ def load_feed(
     """Load the files not loaded before; report changed ones; refuse the feed above the rejection limit."""
     options = options or LoadOptions()
     result = FeedLoad(feed.name, options.run_id)
-    con.execute("BEGIN TRANSACTION")
     try:
-        with _sha256_in_background(files) as digests:
-            _prepare(con, feed, options.full_reload)
-            new_files = _new_files(con, feed, digests, result)
-            if new_files:
-                _load_new_files(con, feed, new_files, result, options.max_rejected_share)
-            else:
-                result.status = "unchanged"
-        _audit(con, feed, result)
-        con.execute("COMMIT")
-    except BaseException as exc:
-        con.execute("ROLLBACK")
-        if isinstance(exc, IngestError):
-            _record_failure(con, feed, result, str(exc))
+        with transaction(con):
+            with _sha256_in_background(files) as digests:
+                _prepare(con, feed, options.full_reload)
+                new_files = _new_files(con, feed, digests, result)
+                if new_files:
+                    _load_new_files(con, feed, new_files, result, options.max_rejected_share)
+                else:
+                    result.status = "unchanged"
+            _audit(con, feed, result)
+    except IngestError as exc:  # rolled back: the audit says why nothing was loaded
+        _record_failure(con, feed, result, str(exc))
         raise
     finally:
         run_sql(con, "ingest/drop_batch")

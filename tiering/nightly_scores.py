@@ -11,7 +11,8 @@ import polars as pl
 
 from tiering.policy import Policy
 from tiering.scoring import score_customers
-from tiering.warehouse import append_table, customer_parts, read_sql, write_table
+from tiering.sql import sql_text
+from tiering.warehouse import customer_parts, read_sql, replace_in_parts, transaction
 
 
 def write_scores(
@@ -20,21 +21,11 @@ def write_scores(
     """Replace scoring.customer_scores with every date's scores, in one transaction; the customers per tier on
     the last date."""
     params = {"first_date": dates[0], "last_date": dates[-1]}
-    per_tier: dict[str, int] = {}
-    con.execute("BEGIN TRANSACTION")
-    try:
-        for number, part in enumerate(customer_parts(con, "staging.orders", orders_per_part)):
-            scores = part_scores(con, dates, policy, params | part)
-            (append_table if number else write_table)(con, "scoring.customer_scores", scores)
-            for tier, customers in (
-                scores.filter(pl.col("as_of_date") == dates[-1])["tier"].value_counts().rows()
-            ):
-                per_tier[tier] = per_tier.get(tier, 0) + customers
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    return per_tier
+    parts = customer_parts(con, "staging.orders", orders_per_part)
+    with transaction(con):
+        scores = (part_scores(con, dates, policy, params | part) for part in parts)
+        replace_in_parts(con, "scoring.customer_scores", scores)
+    return dict(con.execute(sql_text("scoring/customers_per_tier"), {"as_of": dates[-1]}).fetchall())
 
 
 def part_scores(

@@ -30,10 +30,9 @@ def build_staging(
 ) -> list[StagingBuild]:
     """Build the staging tables among `tables` whose inputs changed, in STAGING_TABLES order."""
     run_sql(con, "staging/build_state")
-    manifest = con.execute(sql_text("staging/manifest")).fetchall()
+    fingerprint = _fingerprint(base_currency, con.execute(sql_text("staging/manifest")).fetchall())
     builds = []
     for table in (t for t in STAGING_TABLES if t in tables):
-        fingerprint = _fingerprint(table, base_currency, manifest)
         built = con.execute(sql_text("staging/built_fingerprint"), {"table_name": table}).fetchone()
         rebuilt = built is None or built[0] != fingerprint
         if rebuilt:
@@ -57,11 +56,11 @@ def _build(con: duckdb.DuckDBPyConnection, table: str, base_currency: str) -> No
         )
 
 
-def _fingerprint(table: str, base_currency: str, manifest: list[tuple]) -> str:
-    """What a build of `table` depends on: every staging SQL text (tables read each other), the base currency
-    and the loaded files."""
+def _fingerprint(base_currency: str, manifest: list[tuple]) -> str:
+    """What a staging build depends on: every staging SQL text (tables read each other), the base currency and
+    the loaded files."""
     digest = hashlib.sha256(base_currency.upper().encode())
     for name in (*STAGING_TABLES, "missing_rates"):
         digest.update(sql_text(f"staging/{name}").encode())
     digest.update(repr(manifest).encode())
-    return f"{table}:{digest.hexdigest()}"
+    return digest.hexdigest()

@@ -8,6 +8,8 @@ its own blocks only (DuckDB skips the others by their min/max): queries filter o
 
 import itertools
 import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date
 
 import duckdb
@@ -53,6 +55,25 @@ def append_table(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame
         con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _frame")
     finally:
         con.unregister("_frame")
+
+
+def replace_in_parts(con: duckdb.DuckDBPyConnection, table: str, frames: Iterable[pl.DataFrame]) -> None:
+    """Replace schema.table with the rows of the frames, written as each comes (the first replaces the table),
+    so that only one frame is held at a time."""
+    for number, frame in enumerate(frames):
+        (append_table if number else write_table)(con, table, frame)
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """One transaction around the block: committed at its end, rolled back if anything in it fails."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
 
 
 def set_run_window(con: duckdb.DuckDBPyConnection, first: date, last: date) -> None:

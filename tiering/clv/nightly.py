@@ -1,6 +1,7 @@
 """The nightly forecast: fit on a seeded sample of customers, forecast all of them, back-test on the last year."""
 
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -10,7 +11,7 @@ import polars as pl
 
 from tiering.clv.data import TIME_UNITS, ClvError, purchase_days, summarise
 from tiering.clv.forecast import Models, fit_models, holdout_comparison, predict
-from tiering.warehouse import append_table, customer_parts, read_sql, write_table
+from tiering.warehouse import customer_parts, read_sql, replace_in_parts, transaction
 
 DEFAULT_SAMPLE = 20_000
 SEED = 20050101
@@ -70,19 +71,16 @@ def write_forecasts(
             parts_so_far.append(summarise(days, day, UNIT_DAYS))
         earlier.append(backtest_summary(days, dates[-1]))
     fits = {day: fit_summary(_whole(summaries[day]), day, sample_size) for day in fit_days}
-    forecasts = []
-    con.execute("BEGIN TRANSACTION")
-    try:
+    forecasts: list[NightlyForecast] = []
+
+    def values_by_date() -> Iterator[pl.DataFrame]:
         for day in dates:
             backtest = _whole(earlier) if day == dates[-1] else None
             forecasts.append(forecast_summary(_whole(summaries.pop(day)), day, fits[fit_date(day)], backtest))
-            (append_table if forecasts[1:] else write_table)(
-                con, "forecast.customer_value", forecasts[-1].values
-            )
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+            yield forecasts[-1].values
+
+    with transaction(con):
+        replace_in_parts(con, "forecast.customer_value", values_by_date())
     return forecasts
 
 

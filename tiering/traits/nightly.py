@@ -15,7 +15,7 @@ from tiering.clv.traits import join_forecast
 from tiering.sql import run_sql
 from tiering.traits import compute_traits
 from tiering.traits.common import window_start
-from tiering.warehouse import append_table, customer_parts, read_sql, write_table
+from tiering.warehouse import customer_parts, read_sql, replace_in_parts, transaction
 
 if TYPE_CHECKING:
     from tiering.policy import RisingRule
@@ -38,16 +38,10 @@ def write_traits(
         "window_start": window_start(dates[0]),
     }
     all_categories = read_sql(con, "traits/category_firsts", {}).lazy()
-    con.execute("BEGIN TRANSACTION")
-    try:
-        for number, part in enumerate(parts):
-            traits = part_traits(con, dates, rule, all_categories, params | part)
-            (append_table if number else write_table)(con, "traits.daily_traits", traits)
+    with transaction(con):
+        traits = (part_traits(con, dates, rule, all_categories, params | part) for part in parts)
+        replace_in_parts(con, "traits.daily_traits", traits)
         run_sql(con, "traits/customer_traits", {"last_date": dates[-1]})
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
 
 
 def part_traits(
