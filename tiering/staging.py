@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import duckdb
 
 from tiering.sql import run_sql, sql_text
+from tiering.warehouse import CUSTOMER_BUCKETS, bucket_macro
 
 # Built in this order: each after the tables it reads.
 STAGING_TABLES = ("fx_rates", "customers", "orders", "order_categories", "invoices", "payments", "tickets")
@@ -30,6 +31,7 @@ def build_staging(
 ) -> list[StagingBuild]:
     """Build the staging tables among `tables` whose inputs changed, in STAGING_TABLES order."""
     run_sql(con, "staging/build_state")
+    bucket_macro(con)
     fingerprint = _fingerprint(base_currency, con.execute(sql_text("staging/manifest")).fetchall())
     builds = []
     for table in (t for t in STAGING_TABLES if t in tables):
@@ -59,8 +61,8 @@ def _build(con: duckdb.DuckDBPyConnection, table: str, base_currency: str) -> No
 def _fingerprint(base_currency: str, manifest: list[tuple]) -> str:
     """What a staging build depends on: every staging SQL text (tables read each other), the base currency and
     the loaded files."""
-    digest = hashlib.sha256(base_currency.upper().encode())
-    for name in (*STAGING_TABLES, "missing_rates"):
+    digest = hashlib.sha256(f"{base_currency.upper()} {CUSTOMER_BUCKETS}".encode())
+    for name in (*STAGING_TABLES, "missing_rates", "customer_bucket"):
         digest.update(sql_text(f"staging/{name}").encode())
     digest.update(repr(manifest).encode())
     return digest.hexdigest()

@@ -1,7 +1,8 @@
 """Moving frames between DuckDB and Polars through Arrow, fetched fully (DuckDB 2.0 blocks on open results).
 
 Large steps work on one customer part at a time. Every staging table carries customer_bucket =
-hash(customer_id) % CUSTOMER_BUCKETS and is stored in bucket order, so a part, a range of buckets, is read from
+hash(customer_id) % CUSTOMER_BUCKETS (the SQL macro customer_bucket(), see bucket_macro) and is stored in bucket
+order, so a part, a range of buckets, is read from
 its own blocks only (DuckDB skips the others by their min/max): queries filter on
 `customer_bucket >= $bucket_lo::USMALLINT AND customer_bucket < $bucket_hi::USMALLINT`.
 """
@@ -15,7 +16,7 @@ from datetime import date
 import duckdb
 import polars as pl
 
-from tiering.sql import sql_text
+from tiering.sql import run_sql, sql_text
 
 
 def read_sql(con: duckdb.DuckDBPyConnection, name: str, params: dict) -> pl.DataFrame:
@@ -25,12 +26,19 @@ def read_sql(con: duckdb.DuckDBPyConnection, name: str, params: dict) -> pl.Data
     return con.sql(text, params={key: value for key, value in params.items() if key in used}).pl()
 
 
-CUSTOMER_BUCKETS = 1024  # as in sql/staging/*.sql and sql/traits/forecast.sql
+CUSTOMER_BUCKETS = 1024
+
+
+def bucket_macro(con: duckdb.DuckDBPyConnection) -> None:
+    """Define customer_bucket(customer_id) for the connection: the one definition of a customer's bucket."""
+    run_sql(con, "staging/customer_bucket", buckets=str(CUSTOMER_BUCKETS))
 
 
 def customer_parts(con: duckdb.DuckDBPyConnection, table: str, rows_per_part: int) -> list[dict[str, int]]:
     """The query parameters (bucket_lo, bucket_hi) of the customer parts that split `table` into parts of
-    about `rows_per_part` rows: at least 1, at most CUSTOMER_BUCKETS."""
+    about `rows_per_part` rows: at least 1, at most CUSTOMER_BUCKETS. Defines customer_bucket() for the parts'
+    queries."""
+    bucket_macro(con)
     [(rows,)] = con.execute(f"SELECT count(*) FROM {table}").fetchall()
     parts = min(CUSTOMER_BUCKETS, max(1, -(-rows // rows_per_part)))
     bounds = [part * CUSTOMER_BUCKETS // parts for part in range(parts + 1)]

@@ -2,5 +2,5 @@
 SELECT *
 FROM traits.daily_traits
 WHERE as_of_date BETWEEN $first_date AND $last_date
-    AND (hash(customer_id) % 1024)::USMALLINT >= $bucket_lo::USMALLINT
-    AND (hash(customer_id) % 1024)::USMALLINT < $bucket_hi::USMALLINT
+    AND customer_bucket(customer_id) >= $bucket_lo::USMALLINT
+    AND customer_bucket(customer_id) < $bucket_hi::USMALLINT

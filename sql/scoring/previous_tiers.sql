@@ -2,5 +2,5 @@
 SELECT customer_id, tier AS previous_tier
 FROM marts.tier_history
 WHERE as_of_date = (SELECT max(as_of_date) FROM marts.tier_history WHERE as_of_date < $first_date)
-    AND (hash(customer_id) % 1024)::USMALLINT >= $bucket_lo::USMALLINT
-    AND (hash(customer_id) % 1024)::USMALLINT < $bucket_hi::USMALLINT
+    AND customer_bucket(customer_id) >= $bucket_lo::USMALLINT
+    AND customer_bucket(customer_id) < $bucket_hi::USMALLINT

@@ -7,6 +7,6 @@ SELECT
     employees,
     trim(region) AS region,
     signup_date,
-    (hash(customer_id) % 1024)::USMALLINT AS customer_bucket
+    customer_bucket(customer_id) AS customer_bucket
 FROM raw.customers
 ORDER BY customer_bucket

@@ -9,7 +9,7 @@ SELECT
     i.due_date,
     i.amount::DOUBLE * coalesce(o.rate_to_base, 1.0) AS amount,
     coalesce(o.rate_to_base, 1.0) AS rate_to_base,
-    (hash(i.customer_id) % 1024)::USMALLINT AS customer_bucket
+    customer_bucket(i.customer_id) AS customer_bucket
 FROM raw.invoices AS i
 LEFT JOIN (
     SELECT o.order_id, r.rate_to_base

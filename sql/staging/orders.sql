@@ -27,7 +27,7 @@ SELECT
     coalesce(l.premium_net_amount, 0)::DOUBLE * r.rate_to_base AS premium_net_amount,
     coalesce(l.service_net_amount, 0)::DOUBLE * r.rate_to_base AS service_net_amount,
     coalesce(l.line_count, 0)::INTEGER AS line_count,
-    (hash(o.customer_id) % 1024)::USMALLINT AS customer_bucket
+    customer_bucket(o.customer_id) AS customer_bucket
 FROM raw.orders AS o
 LEFT JOIN lines AS l USING (order_id)
 JOIN staging.fx_rates AS r ON r.currency = upper(trim(o.currency))

@@ -8,6 +8,6 @@ SELECT
     lower(trim(priority)) AS priority,
     lower(trim(category)) AS category,
     escalated,
-    (hash(customer_id) % 1024)::USMALLINT AS customer_bucket
+    customer_bucket(customer_id) AS customer_bucket
 FROM raw.support_tickets
 ORDER BY customer_bucket

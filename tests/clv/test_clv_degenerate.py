@@ -14,6 +14,7 @@ from tiering.clv.forecast import Models, predict
 from tiering.clv.mle import Fit
 from tiering.clv.nightly import nightly_forecast, write_forecasts
 from tiering.clv.report import clv_fit, read_transactions
+from tiering.warehouse import bucket_macro
 
 END = date(2025, 3, 31)
 
@@ -149,9 +150,10 @@ def test_a_backfill_fits_once_per_month_and_each_date_as_a_single_run_would():
     )
     dates = [date(2026, 5, 30), date(2026, 5, 31), date(2026, 6, 1), date(2026, 6, 2)]
     with duckdb.connect() as con:
+        bucket_macro(con)
         con.execute(
             "CREATE SCHEMA staging; CREATE TABLE staging.orders AS "
-            "SELECT *, (hash(customer_id) % 1024)::USMALLINT AS customer_bucket FROM orders"
+            "SELECT *, customer_bucket(customer_id) AS customer_bucket FROM orders"
         )
         backfill = write_forecasts(con, dates, sample_size=100, orders_per_part=150)  # 3 customer parts
         written = con.sql("SELECT DISTINCT as_of_date FROM forecast.customer_value ORDER BY 1").fetchall()

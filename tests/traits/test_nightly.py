@@ -7,6 +7,7 @@ import polars as pl
 import pytest
 
 from tiering.traits.nightly import write_traits
+from tiering.warehouse import bucket_macro
 
 D = date(2025, 6, 30)  # the World's as-of date
 DAY_BEFORE = D - timedelta(days=1)
@@ -23,6 +24,7 @@ FORECAST = {
 def _staged(world) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     con.execute("CREATE SCHEMA staging; CREATE SCHEMA forecast")
+    bucket_macro(con)
     forecast = pl.DataFrame(
         [(f"c{i}", as_of, 0.5, 1.0, 100.0 * i) for i in range(40) for as_of in (DAY_BEFORE, D)],
         schema=FORECAST,
@@ -37,7 +39,7 @@ def _staged(world) -> duckdb.DuckDBPyConnection:
         if name == "payments":
             select = "SELECT p.*, i.customer_id, i.customer_bucket FROM _frame AS p JOIN staging.invoices AS i USING (invoice_id)"
         else:
-            select = "SELECT *, (hash(customer_id) % 1024)::USMALLINT AS customer_bucket FROM _frame"
+            select = "SELECT *, customer_bucket(customer_id) AS customer_bucket FROM _frame"
         con.execute(f"CREATE TABLE staging.{name} AS {select} ORDER BY customer_bucket")
         con.unregister("_frame")
     return con
