@@ -82,3 +82,11 @@ def test_a_bad_number_in_the_environment_is_named_without_a_traceback(tmp_path):
         assert done.returncode == 2
         assert f"tiers: {name} must be {meaning}, not '{value}'" in done.stderr
         assert "Traceback" not in done.stderr
+
+
+def test_a_dagster_home_that_is_not_a_folder_is_named_without_a_traceback(tmp_path):
+    missing = tmp_path / "no_such_home"
+    done = _tiers(["run", "--as-of", "2026-06-30"], tmp_path, DAGSTER_HOME=str(missing))
+    assert done.returncode == 2
+    assert f"tiers: DAGSTER_HOME is {missing}, which is not a folder" in done.stderr
+    assert "Traceback" not in done.stderr

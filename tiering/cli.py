@@ -144,6 +144,14 @@ def _run(first: date, last: date, settings: Settings) -> int:
     """Run the nightly job for the as-of dates first..last (one date for a nightly run) in one pass."""
     from tiering.policy import PolicyError, load_policy
 
+    home = os.environ.get("DAGSTER_HOME")
+    if home and not Path(home).is_dir():
+        print(
+            f"tiers: DAGSTER_HOME is {home}, which is not a folder: create it or unset DAGSTER_HOME",
+            file=sys.stderr,
+        )
+        return 2
+
     try:
         load_policy(settings.policy_path)
     except PolicyError as exc:
@@ -172,7 +180,7 @@ def _run(first: date, last: date, settings: Settings) -> int:
     if not result.success:
         print(f"\nThe run FAILED after {elapsed:.1f} s (run id {result.run_id}):", file=sys.stderr)
         for message in _failures(result):
-            print(f"  - {message}", file=sys.stderr)
+            print("  - " + message.replace("\n", "\n    "), file=sys.stderr)  # a step's failures, one a line
         return 1
     _print_summary(settings, last, elapsed)
     return 0
