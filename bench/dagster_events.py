@@ -3,8 +3,9 @@
 Stages (the names the benchmark reports):
 - ingest:  raw_feeds                     loading the landing files into the typed raw tables
 - checks:  every asset-check step        (the Great Expectations suites, gx_*)
-- traits:  staging_tables, forecast__*, marts__customer_traits   from raw tables to one row of traits per customer
-- scoring: scoring__*
+- staging: staging_tables                from raw tables to the staging tables
+- shards:  customer_shards.*             shard plan (exports, forecast fit), every shard's forecast, traits and
+                                         scores, and their gathering
 - marts:   mart_tables
 - publish: bi__*, reports__*             the BI file, the Parquet exports and the dashboard
 A step matching none of them is reported under `other`, so nothing is silently dropped.
@@ -14,11 +15,11 @@ import fnmatch
 from dataclasses import dataclass
 from pathlib import Path
 
-STAGES = ("ingest", "checks", "traits", "scoring", "marts", "publish")
+STAGES = ("ingest", "checks", "staging", "shards", "marts", "publish")
 STAGE_PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("ingest", ("raw_feeds",)),
-    ("traits", ("staging_tables", "forecast__*", "marts__customer_traits")),
-    ("scoring", ("scoring__*",)),
+    ("staging", ("staging_tables",)),
+    ("shards", ("customer_shards.*",)),
     ("marts", ("mart_tables",)),
     ("publish", ("bi__*", "reports__*")),
 )

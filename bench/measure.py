@@ -55,7 +55,7 @@ class Measured:
         return min(self.samples, key=lambda s: abs(s[0] - middle))[1]
 
 
-def _tree_rss(process: psutil.Process) -> int:
+def tree_rss(process: psutil.Process) -> int:
     total = 0
     for member in (process, *process.children(recursive=True)):
         with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
@@ -91,7 +91,7 @@ def run_measured(
         def poll() -> None:
             while not stop.is_set():
                 try:
-                    rss = _tree_rss(process)
+                    rss = tree_rss(process)
                 except (psutil.NoSuchProcess, psutil.ZombieProcess):
                     return
                 samples.append((time.time(), rss))

@@ -1,4 +1,4 @@
-"""Resources, configured from the environment (TIERS_LANDING_DIR, TIERS_WAREHOUSE_DIR, TIERS_POLICY)."""
+"""Resources, configured from the environment (TIERS_* variables, see tiering/settings.py)."""
 
 from pathlib import Path
 
@@ -10,13 +10,16 @@ from tiering.settings import Settings
 
 
 class TiersConfig(dg.ConfigurableResource):
-    """Where the landing feeds, the warehouse and the policy are, and how many staged orders' worth of
-    customers the large steps take at a time."""
+    """Where the landing feeds, the warehouse, the policy and the shards' files are, how many shards the
+    customers are split into, and how many staged orders' worth of customers a step takes at a time."""
 
     landing_dir: str
     warehouse_dir: str
     policy_path: str
     chunk_orders: int
+    clv_sample: int = 20_000
+    shards: int = 1
+    shard_storage: str = ""
 
     @property
     def landing(self) -> Path:
@@ -42,8 +45,13 @@ def build_resources(settings: Settings) -> dict:
             warehouse_dir=str(settings.warehouse_dir),
             policy_path=str(settings.policy_path),
             chunk_orders=settings.chunk_orders,
+            clv_sample=settings.clv_sample,
+            shards=settings.shards,
+            shard_storage=settings.shard_location,
         ),
         "duckdb": DuckDBResource(
             database=str(settings.work_db), connection_config={"memory_limit": settings.duckdb_memory_limit}
         ),
+        # the shard plan and each shard's file list pass between steps (processes, pods) through here
+        "io_manager": dg.FilesystemIOManager(base_dir=f"{settings.shard_location}/io"),
     }

@@ -12,7 +12,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 # The names the issue binds: bench/ is run as a module from the checkout, not imported here (it is no package).
-STAGES = ("ingest", "checks", "traits", "scoring", "marts", "publish")
+STAGES = ("ingest", "checks", "staging", "shards", "marts", "publish")
 MEASURES = ("first_load", "nightly", "scan_limit", "pandas")
 
 

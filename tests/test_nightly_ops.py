@@ -202,7 +202,6 @@ def test_the_schedule_runs_at_2am_for_yesterday_and_failed_runs_are_retried():
     import dagster as dg
 
     from pipelines.definitions import defs
-    from pipelines.jobs import nightly_job
     from tiering.settings import REPO_ROOT
 
     schedule = defs.resolve_schedule_def("nightly_tiers_at_2am")
@@ -210,6 +209,6 @@ def test_the_schedule_runs_at_2am_for_yesterday_and_failed_runs_are_retried():
     context = dg.build_schedule_context(scheduled_execution_time=datetime(2026, 6, 30, 2, 0))
     (request,) = schedule.evaluate_tick(context).run_requests
     assert request.partition_key == "2026-06-29"
-    assert nightly_job.tags["dagster/max_retries"] == "2"
+    assert defs.resolve_job_def("nightly_tiers").tags["dagster/max_retries"] == "2"
     with dg.DagsterInstance.from_config(str(REPO_ROOT)) as instance:
         assert instance.run_retries_enabled and instance.run_retries_max_retries == 2

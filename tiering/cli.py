@@ -165,16 +165,21 @@ def _run(first: date, last: date, settings: Settings) -> int:
 
     import dagster as dg
 
-    from pipelines.definitions import build_definitions
     from pipelines.jobs import as_of_range_tags
 
-    job = build_definitions(settings).resolve_job_def("nightly_tiers")
+    # rebuilt by name, with this command's settings, wherever a step runs (here, a Celery worker or a pod)
+    job = dg.build_reconstructable_job(
+        "pipelines.definitions",
+        "nightly_job_for",
+        reconstructable_kwargs={"environment": settings.as_environment()},
+    )
     dates = f"as of {last}" if first == last else f"for as-of dates {first} to {last}"
-    print(f"Running nightly_tiers {dates} on {settings.landing_dir} ...")
+    where = "" if settings.executor == "in_process" else f" (executor: {settings.executor})"
+    print(f"Running nightly_tiers {dates} on {settings.landing_dir}{where} ...")
     started = time.perf_counter()
     with _instance(dg) as instance:
-        result = job.execute_in_process(
-            run_config=QUIET, instance=instance, tags=as_of_range_tags(first, last), raise_on_error=False
+        result = dg.execute_job(
+            job, instance, run_config=QUIET, tags=as_of_range_tags(first, last), raise_on_error=False
         )
     elapsed = time.perf_counter() - started
     if not result.success:

@@ -11,21 +11,18 @@ import polars as pl
 
 from tiering.policy import Policy
 from tiering.scoring import score_customers
-from tiering.sql import sql_text
 from tiering.warehouse import customer_parts, read_sql, replace_in_parts, transaction
 
 
 def write_scores(
     con: duckdb.DuckDBPyConnection, dates: list[date], policy: Policy, orders_per_part: int
-) -> dict[str, int]:
-    """Replace scoring.customer_scores with every date's scores, in one transaction; the customers per tier on
-    the last date."""
+) -> None:
+    """Replace scoring.customer_scores with every date's scores, in one transaction."""
     params = {"first_date": dates[0], "last_date": dates[-1]}
     parts = customer_parts(con, "staging.orders", orders_per_part)
     with transaction(con):
         scores = (part_scores(con, dates, policy, params | part) for part in parts)
         replace_in_parts(con, "scoring.customer_scores", scores)
-    return dict(con.execute(sql_text("scoring/customers_per_tier"), {"as_of": dates[-1]}).fetchall())
 
 
 def part_scores(

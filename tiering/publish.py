@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from tiering.sql import render
+from tiering.sql import quoted, render
 
 EXPORTS_LINK = "exports"
 NEW_CATALOG = "new_bi_file"  # the BI file being built, as attached to the working database
@@ -58,7 +58,7 @@ def _build_bi_file(
     """The tables, then the statements, run with the new file as the default catalog so that the names in
     views resolve when a reader opens the file on its own."""
     work = con.execute("SELECT current_database()").fetchone()[0]
-    con.execute(f"ATTACH '{_quoted(path)}' AS {NEW_CATALOG}")
+    con.execute(f"ATTACH '{quoted(path)}' AS {NEW_CATALOG}")
     try:
         for qualified in tables:
             schema, table = qualified.split(".")
@@ -80,7 +80,7 @@ def _build_exports(con: duckdb.DuckDBPyConnection, tables: list[str], folder: Pa
     folder.mkdir()
     for qualified in tables:
         target = folder / f"{qualified.split('.')[1]}.parquet"
-        con.execute(render("publish/export_parquet", table=qualified, path=_quoted(target)))
+        con.execute(render("publish/export_parquet", table=qualified, path=quoted(target)))
         _fsync(target)
 
 
@@ -101,10 +101,6 @@ def _remove_leftovers(warehouse: Path, bi_file: str) -> None:
     for path in warehouse.glob(f"{EXPORTS_LINK}-*"):
         if path.name != current:
             shutil.rmtree(path, ignore_errors=True)
-
-
-def _quoted(path: Path) -> str:
-    return str(path).replace("'", "''")
 
 
 def _fsync(path: Path) -> None:

@@ -23,3 +23,8 @@ def run_sql(
 ) -> None:
     """Run every statement of sql/<name>.sql, binding values as parameters."""
     con.execute(render(name, **identifiers) if identifiers else sql_text(name), params or {})
+
+
+def quoted(path: object) -> str:
+    """A path or URL made safe inside a single-quoted SQL string (COPY and ATTACH take no parameters)."""
+    return str(path).replace("'", "''")

@@ -12,7 +12,7 @@ from synthetic import purchase_log
 from tiering.clv.data import ClvError, purchase_days, summarise
 from tiering.clv.forecast import Models, predict
 from tiering.clv.mle import Fit
-from tiering.clv.nightly import nightly_forecast, write_forecasts
+from tiering.clv.nightly import fit_forecasts, nightly_forecast, write_forecasts
 from tiering.clv.report import clv_fit, read_transactions
 from tiering.warehouse import bucket_macro
 
@@ -155,10 +155,11 @@ def test_a_backfill_fits_once_per_month_and_each_date_as_a_single_run_would():
             "CREATE SCHEMA staging; CREATE TABLE staging.orders AS "
             "SELECT *, customer_bucket(customer_id) AS customer_bucket FROM orders"
         )
-        backfill = write_forecasts(con, dates, sample_size=100, orders_per_part=150)  # 3 customer parts
-        written = con.sql("SELECT DISTINCT as_of_date FROM forecast.customer_value ORDER BY 1").fetchall()
-    assert [f.diagnostics["fitted_as_of"] for f in backfill] == ["2026-05-01"] * 2 + ["2026-06-01"] * 2
-    assert [day for (day,) in written] == dates
+        fits = fit_forecasts(con, dates, sample_size=100, orders_per_part=150)  # 3 customer parts
+        write_forecasts(con, dates, fits, orders_per_part=150)
+        written = con.sql("SELECT * FROM forecast.customer_value ORDER BY as_of_date, customer_id").pl()
+    assert sorted(f.diagnostics["fitted_as_of"] for f in fits.fits.values()) == ["2026-05-01", "2026-06-01"]
+    assert written["as_of_date"].unique().sort().to_list() == dates
     log = purchase_days(orders.lazy().select("customer_id", date="order_date", amount="net_amount")).collect()
     single = nightly_forecast(log, dates[1], sample_size=100, backtest=False)
-    assert single.values.equals(backfill[1].values)
+    assert single.values.equals(written.filter(pl.col("as_of_date") == dates[1]))

@@ -2,18 +2,16 @@
 
 from pathlib import Path
 
-import dagster as dg
 import duckdb
 import polars as pl
 import pytest
 import yaml
 
-from assets.forecast import _sample_size
 from tiering.clv.nightly import sample_customers
 from tiering.clv.traits import FORECAST_DOCS, rising_flag
 from tiering.policy import Policy, PolicyError, RisingRule, load_policy
 from tiering.scoring import score_customers
-from tiering.settings import DEFAULT_POLICY
+from tiering.settings import DEFAULT_POLICY, Settings, SettingsError
 
 
 def _materialisation(result, key: list[str]):
@@ -135,8 +133,6 @@ def test_the_sample_is_seeded_and_bounded(monkeypatch):
     assert sample.len() == 100 and sample.is_unique().all() and sample.is_in(ids.implode()).all()
     assert sample.equals(sample_customers(ids, 100))  # the same customers in any order: the same sample
     assert sample_customers(ids, 5000).len() == 1000
-    monkeypatch.setenv("TIERS_CLV_SAMPLE", "250")
-    assert _sample_size() == 250
-    monkeypatch.setenv("TIERS_CLV_SAMPLE", "lots")
-    with pytest.raises(dg.Failure, match="TIERS_CLV_SAMPLE must be a whole number of customers above 0"):
-        _sample_size()
+    assert Settings.from_env({"TIERS_CLV_SAMPLE": "250"}).clv_sample == 250
+    with pytest.raises(SettingsError, match="TIERS_CLV_SAMPLE must be a whole number of customers above 0"):
+        Settings.from_env({"TIERS_CLV_SAMPLE": "lots"})

@@ -6,7 +6,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from tiering.traits.nightly import write_traits
+from tiering.traits.nightly import category_universe, write_traits
 from tiering.warehouse import bucket_macro
 
 D = date(2025, 6, 30)  # the World's as-of date
@@ -63,13 +63,18 @@ def _traits(con: duckdb.DuckDBPyConnection, table: str) -> pl.DataFrame:
     return con.sql(f"SELECT * FROM {table}").pl().sort("customer_id", "as_of_date")
 
 
+def _write(con: duckdb.DuckDBPyConnection, dates: list[date], orders_per_part: int) -> None:
+    write_traits(con, dates, None, category_universe(con), orders_per_part=orders_per_part)
+
+
 def test_traits_in_parts_equal_traits_in_one_part_for_every_date(world) -> None:
     con = _staged(_world(world))
-    write_traits(con, [DAY_BEFORE, D], None, orders_per_part=1_000)
-    whole = _traits(con, "traits.daily_traits"), _traits(con, "marts.customer_traits")
+    last_date = f"(SELECT * FROM traits.daily_traits WHERE as_of_date = '{D}')"
+    _write(con, [DAY_BEFORE, D], orders_per_part=1_000)
+    whole = _traits(con, "traits.daily_traits"), _traits(con, last_date)
     # 4 parts of several customers: Polars divides a single row exactly, longer columns by the reciprocal
-    write_traits(con, [DAY_BEFORE, D], None, orders_per_part=20)
-    parts = _traits(con, "traits.daily_traits"), _traits(con, "marts.customer_traits")
+    _write(con, [DAY_BEFORE, D], orders_per_part=20)
+    parts = _traits(con, "traits.daily_traits"), _traits(con, last_date)
     assert whole[0].height == 80 and whole[1].height == 40
     assert set(whole[1]["as_of_date"]) == {D}
     assert whole[0].equals(parts[0]) and whole[1].equals(parts[1])
@@ -79,7 +84,7 @@ def test_traits_in_parts_equal_traits_in_one_part_for_every_date(world) -> None:
 
 def test_a_failed_part_leaves_the_previous_traits(world, monkeypatch) -> None:
     con = _staged(_world(world))
-    write_traits(con, [D], None, orders_per_part=20)
+    _write(con, [D], orders_per_part=20)
     before = _traits(con, "traits.daily_traits")
 
     def fail(*args, **kwargs):
@@ -87,5 +92,5 @@ def test_a_failed_part_leaves_the_previous_traits(world, monkeypatch) -> None:
 
     monkeypatch.setattr("tiering.traits.nightly.part_traits", fail)
     with pytest.raises(RuntimeError, match="part failed"):
-        write_traits(con, [DAY_BEFORE, D], None, orders_per_part=20)
+        _write(con, [DAY_BEFORE, D], orders_per_part=20)
     assert _traits(con, "traits.daily_traits").equals(before)

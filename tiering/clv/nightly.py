@@ -55,33 +55,73 @@ def nightly_forecast(
     return forecast_summary(summarise(days, as_of, UNIT_DAYS), as_of, fit, earlier)
 
 
-def write_forecasts(
+@dataclass
+class ForecastFits:
+    """The models serving a run's dates, by fit_date, fitted once for all customers (and so for every shard),
+    and the last date's back-test: diagnostics, or a sentence saying why there is none."""
+
+    fits: dict[date, "Fit"]
+    backtest: dict | str | None
+
+    def serving(self, as_of: date) -> "Fit":
+        return self.fits[fit_date(as_of)]
+
+
+def fit_forecasts(
     con: duckdb.DuckDBPyConnection, dates: list[date], sample_size: int, orders_per_part: int
-) -> list[NightlyForecast]:
-    """nightly_forecast for each date (back-tested on the last), from staging.orders read one customer part at
-    a time (see tiering.warehouse) down to per-customer summaries, written to forecast.customer_value."""
-    parts = customer_parts(con, "staging.orders", orders_per_part)
+) -> ForecastFits:
+    """The fits of the run's months on all customers of staging.orders, read one customer part at a time (see
+    tiering.warehouse) down to per-customer summaries, and the last date's back-test."""
     fit_days = sorted({fit_date(day) for day in dates})
-    summaries: dict[date, list[pl.DataFrame]] = {day: [] for day in {*dates, *fit_days}}
-    earlier = []
-    for part in parts:
-        params = part | {"last_date": dates[-1]}
-        days = purchase_days(read_sql(con, "forecast/completed_orders", params).lazy()).collect().lazy()
-        for day, parts_so_far in summaries.items():
-            parts_so_far.append(summarise(days, day, UNIT_DAYS))
-        earlier.append(backtest_summary(days, dates[-1]))
+    summaries = _summaries(con, fit_days, dates[-1], orders_per_part, with_backtest=True)
+    earlier = summaries.pop(None)
     fits = {day: fit_summary(_whole(summaries[day]), day, sample_size) for day in fit_days}
-    forecasts: list[NightlyForecast] = []
+    last = fits[fit_date(dates[-1])]
+    backtest = None
+    if last.models is not None:
+        sampled = _whole(earlier).filter(pl.col("customer_id").is_in(last.sample.implode()))
+        backtest = _backtest(sampled, dates[-1])
+    return ForecastFits(fits, backtest)
+
+
+def write_forecasts(
+    con: duckdb.DuckDBPyConnection, dates: list[date], fits: ForecastFits, orders_per_part: int
+) -> None:
+    """forecast.customer_value: every customer of staging.orders with a purchase up to each date, forecast with
+    the date's fit (see nightly_forecast), one customer part at a time."""
+    summaries = _summaries(con, dates, dates[-1], orders_per_part, with_backtest=False)
 
     def values_by_date() -> Iterator[pl.DataFrame]:
         for day in dates:
-            backtest = _whole(earlier) if day == dates[-1] else None
-            forecasts.append(forecast_summary(_whole(summaries.pop(day)), day, fits[fit_date(day)], backtest))
-            yield forecasts[-1].values
+            yield _values(_whole(summaries.pop(day)), fits.serving(day).models, day)
 
     with transaction(con):
         replace_in_parts(con, "forecast.customer_value", values_by_date())
-    return forecasts
+
+
+def _summaries(
+    con: duckdb.DuckDBPyConnection, days: list[date], last: date, orders_per_part: int, with_backtest: bool
+) -> dict[date | None, list[pl.DataFrame]]:
+    """Per day, each customer part's summary as of that day; under None, the back-test summaries of `last`."""
+    summaries: dict[date | None, list[pl.DataFrame]] = {day: [] for day in days}
+    if with_backtest:
+        summaries[None] = []
+    for part in customer_parts(con, "staging.orders", orders_per_part):
+        log = read_sql(con, "forecast/completed_orders", part | {"last_date": last})
+        purchases = purchase_days(log.lazy()).collect().lazy()
+        for day, so_far in summaries.items():
+            so_far.append(
+                backtest_summary(purchases, last) if day is None else summarise(purchases, day, UNIT_DAYS)
+            )
+    return summaries
+
+
+def forecast_warnings(fit: "Fit", unforecast: int) -> list[str]:
+    """The fit's warnings, and how many customers were left without a forecast though the fit is usable."""
+    warnings = list(fit.warnings)
+    if fit.models is not None and fit.models.purchase_params is not None and unforecast:
+        warnings.append(f"{unforecast} customer(s) left without a forecast: it was not a finite number")
+    return warnings
 
 
 def _whole(parts: list[pl.DataFrame]) -> pl.DataFrame:
@@ -123,16 +163,14 @@ def forecast_summary(
     summary: pl.DataFrame, as_of: date, fit: Fit, backtest: pl.DataFrame | None
 ) -> NightlyForecast:
     """The forecast of every customer of the summary as of `as_of` with the fit (and the back-test's, if any)."""
+    values = _values(summary, fit.models, as_of)
     out = NightlyForecast(
-        values=_values(summary, fit.models, as_of),
+        values=values,
         diagnostics={"customers": summary.height} | fit.diagnostics,
-        warnings=list(fit.warnings),
+        warnings=forecast_warnings(fit, values["expected_purchases_12m"].null_count()),
     )
     if fit.models is None:
         return out
-    unforecast = out.values["expected_purchases_12m"].null_count()
-    if fit.models.purchase_params is not None and unforecast:
-        out.warnings.append(f"{unforecast} customer(s) left without a forecast: it was not a finite number")
     if backtest is not None:
         sampled = backtest.filter(pl.col("customer_id").is_in(fit.sample.implode()))
         out.diagnostics["backtest"] = _backtest(sampled, as_of)

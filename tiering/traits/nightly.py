@@ -1,8 +1,8 @@
-"""The traits of a run's dates, from the staging tables to traits.daily_traits and marts.customer_traits.
+"""The traits of a run's dates, from the staging tables (one shard's) to traits.daily_traits.
 
 Memory is bounded by working on one customer part at a time (see tiering.warehouse): each part's rows are
-read once for all the run's dates, its traits computed and appended, and only the category universe, which is
-global, is read for all customers (as each category's first day, a few rows).
+read once for all the run's dates, its traits computed and appended. The category universe is global: it is
+read once for all customers (each category's first day, a few rows) and given to every shard.
 """
 
 from datetime import date
@@ -12,7 +12,6 @@ import duckdb
 import polars as pl
 
 from tiering.clv.traits import join_forecast
-from tiering.sql import run_sql
 from tiering.traits import compute_traits
 from tiering.traits.common import window_start
 from tiering.warehouse import customer_parts, read_sql, replace_in_parts, transaction
@@ -23,25 +22,29 @@ if TYPE_CHECKING:
 INPUTS = ("customers", "orders", "order_categories", "invoices", "payments", "tickets")
 
 
+def category_universe(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Each product category with the first day anyone bought it, from all customers' staged orders."""
+    return read_sql(con, "traits/category_firsts", {})
+
+
 def write_traits(
     con: duckdb.DuckDBPyConnection,
     dates: list[date],
     rule: "RisingRule | None",
+    all_categories: pl.DataFrame,
     orders_per_part: int,
 ) -> None:
-    """Replace traits.daily_traits (every date, with the forecast and `rising`) and marts.customer_traits (the
-    last date), in one transaction, `orders_per_part` staged orders at a time."""
+    """Replace traits.daily_traits (every date, with the forecast and `rising`), in one transaction,
+    `orders_per_part` staged orders at a time."""
     parts = customer_parts(con, "staging.orders", orders_per_part)
     params = {
         "first_date": dates[0],
         "last_date": dates[-1],
         "window_start": window_start(dates[0]),
     }
-    all_categories = read_sql(con, "traits/category_firsts", {}).lazy()
     with transaction(con):
-        traits = (part_traits(con, dates, rule, all_categories, params | part) for part in parts)
+        traits = (part_traits(con, dates, rule, all_categories.lazy(), params | part) for part in parts)
         replace_in_parts(con, "traits.daily_traits", traits)
-        run_sql(con, "traits/customer_traits", {"last_date": dates[-1]})
 
 
 def part_traits(

@@ -1,0 +1,121 @@
+"""Customer shards: any shard count gives the same outputs, in-process and on Celery workers with Redis."""
+
+import shutil
+from dataclasses import replace
+
+import duckdb
+import polars as pl
+import pytest
+
+from assets.marts import PUBLISHED
+from pipelines.celery_stack import celery_stack
+from pipelines.definitions import build_definitions
+from tiering.settings import Settings, SettingsError
+
+WORK_TABLES = ("forecast.customer_value", "traits.daily_traits", "scoring.customer_scores")
+
+
+def _tables(settings: Settings) -> dict[str, pl.DataFrame]:
+    """Every published table (BI file) and the shards' gathered tables (working database), rows sorted."""
+    out = {}
+    for path, tables in ((settings.bi_db, PUBLISHED), (settings.work_db, WORK_TABLES)):
+        with duckdb.connect(str(path), read_only=True) as con:
+            for table in tables:
+                frame = con.sql(f"SELECT * FROM {table}").pl()
+                out[table] = frame.sort(frame.columns)
+    return out
+
+
+def _assert_same_rows(expected: dict[str, pl.DataFrame], actual: dict[str, pl.DataFrame]) -> None:
+    for table, frame in expected.items():
+        assert frame.height > 0, table
+        assert actual[table].equals(frame), f"{table} differs"
+
+
+@pytest.fixture(scope="module")
+def one_shard(s_run) -> dict[str, pl.DataFrame]:
+    settings, result = s_run
+    assert result.success and settings.shards == 1
+    return _tables(settings)
+
+
+@pytest.mark.parametrize("shards", [4, 3])
+def test_any_shard_count_gives_the_same_rows_as_one(pipeline, s_landing, tmp_path, one_shard, shards):
+    settings = replace(pipeline.settings(tmp_path, landing=s_landing), shards=shards)
+    result = pipeline.run(settings)
+    assert result.success
+    steps = {e.step_key for e in result.all_events if e.event_type_value == "STEP_SUCCESS"}
+    assert {f"customer_shards.score_shard[{s}]" for s in range(shards)} <= steps
+    _assert_same_rows(one_shard, _tables(settings))
+    # each shard's staged facts hold its customers only, and the run's own files are gone once gathered
+    staged = next((settings.warehouse_dir / "shards" / "staged").iterdir())
+    with duckdb.connect() as con:
+        for shard in range(shards):
+            files = str(staged / "orders" / f"shard={shard}" / "*.parquet")
+            query = f"SELECT count(*) FROM '{files}' WHERE customer_bucket % {shards} <> {shard}"
+            assert con.execute(query).fetchall() == [(0,)]
+    assert not any((settings.warehouse_dir / "shards" / "runs").iterdir())
+
+
+def test_shard_and_executor_settings_are_checked():
+    assert Settings.from_env({}).shards == 1 and Settings.from_env({}).executor == "in_process"
+    assert Settings.from_env({"TIERS_SHARDS": "16"}).shards == 16
+    for bad in ("0", "two", "2000"):
+        with pytest.raises(
+            SettingsError, match="TIERS_SHARDS must be a whole number of shards from 1 to 1024"
+        ):
+            Settings.from_env({"TIERS_SHARDS": bad})
+    with pytest.raises(
+        SettingsError, match="TIERS_EXECUTOR must be one of in_process, celery, k8s, not 'spark'"
+    ):
+        Settings.from_env({"TIERS_EXECUTOR": "spark"})
+    moved = Settings.from_env({"TIERS_SHARD_STORAGE": "s3://tiers-bucket/shards"})
+    assert moved.as_environment()["TIERS_SHARD_STORAGE"] == "s3://tiers-bucket/shards"
+    assert Settings.from_env(moved.as_environment()) == replace(
+        moved,
+        landing_dir=moved.landing_dir.resolve(),
+        warehouse_dir=moved.warehouse_dir.resolve(),
+        policy_path=moved.policy_path.resolve(),
+    )
+
+
+@pytest.mark.parametrize("executor", ["celery", "k8s"])
+def test_the_same_job_is_defined_for_each_distributed_executor(tmp_path, executor):
+    settings = replace(Settings.from_env({"TIERS_WAREHOUSE_DIR": str(tmp_path)}), executor=executor)
+    job = build_definitions(settings).resolve_job_def("nightly_tiers")
+    assert job.executor_def.name == executor
+    in_process = build_definitions(replace(settings, executor="in_process")).resolve_job_def("nightly_tiers")
+    assert set(job.asset_layer.executable_asset_keys) == set(in_process.asset_layer.executable_asset_keys)
+
+
+@pytest.fixture()
+def celery_workers(tmp_path):
+    """Redis on a free loopback port and two Celery workers of one process each."""
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server is not installed (.ci/run installs Debian's redis-server)")
+    with celery_stack(tmp_path / "celery", workers=2) as stack:
+        yield stack
+
+
+def test_four_shards_on_two_celery_workers_equal_the_in_process_run(
+    celery_workers, s_landing, tmp_path, monkeypatch, one_shard, as_of
+):
+    from tiering.cli import main
+
+    stack = celery_workers
+    warehouse = tmp_path / "warehouse"
+    environment = {
+        "DAGSTER_HOME": str(stack.dagster_home),
+        "TIERS_LANDING_DIR": str(s_landing),
+        "TIERS_WAREHOUSE_DIR": str(warehouse),
+        "TIERS_EXECUTOR": "celery",
+        "TIERS_CELERY_BROKER": stack.broker,
+        "TIERS_SHARDS": "4",
+    }
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    assert main(["run", "--as-of", as_of.isoformat()]) == 0
+    _assert_same_rows(one_shard, _tables(Settings.from_env()))
+    # every step ran as a Celery task, on both workers
+    done = [log.read_text().count("succeeded in") for log in stack.worker_logs]
+    assert all(done) and sum(done) >= 14, done
