@@ -12,15 +12,50 @@ from dagster_duckdb import DuckDBResource
 from assets.metadata import column_lineage, table_metadata
 from assets.partitions import as_of_partitions, one_pass, run_dates
 from pipelines.resources import TiersConfig
-from tiering.clv.nightly import DEFAULT_SAMPLE, forecast_warnings, holdout_chart
+from tiering.clv.nightly import forecast_warnings, holdout_chart
 from tiering.lineage import scores_lineage
-from tiering.shards import ShardPlan, gather_shards, plan_shards, run_shard
+from tiering.settings import DEFAULT_CLV_SAMPLE
+from tiering.shards import ShardPlan, gather_shards, plan_shards, remove_location, run_shard
 from tiering.sql import sql_text
 from tiering.traits import TRAIT_DOCS
 from tiering.traits.nightly import INPUTS
 
+# The three assets the graph materializes: output name -> (key, group, kinds, owner, description).
+SHARD_ASSETS = {
+    "customer_value": (
+        ["forecast", "customer_value"],
+        "traits",
+        {"scipy", "duckdb"},
+        "team:data-engineering",
+        "Per as-of date and customer with a completed order up to it: p_alive (BG/NBD), expected purchases and "
+        "expected value (x Gamma-Gamma spend) in the next 12 months. Fitted as of the first day of each date's "
+        "month (once per month of a backfill, once for all shards) on a seeded sample of at most "
+        f"TIERS_CLV_SAMPLE customers (default {DEFAULT_CLV_SAMPLE:,}); null when the fit fails.",
+    ),
+    "customer_traits": (
+        ["marts", "customer_traits"],
+        "traits",
+        {"polars", "duckdb"},
+        "team:data-engineering",
+        "One row per customer known on the as-of date, with every trait over the 365 days ending on it (see "
+        "docs/outputs.md). Only data dated up to the as-of date is used. Every date of the run is kept in "
+        "traits.daily_traits for scoring and history; this table holds the run's last date. Computed shard by "
+        "shard, TIERS_CHUNK_ORDERS staged orders' worth of customers at a time.",
+    ),
+    "customer_scores": (
+        ["scoring", "customer_scores"],
+        "scoring",
+        {"polars", "duckdb"},
+        "team:sales-ops",
+        "Score 0-100, tier, action and reasons per customer and as-of date, from the traits and the policy file "
+        "(TIERS_POLICY). Fixed cut-offs: a tier never moves because other customers changed; the policy's "
+        "hysteresis margin keeps a customer's previous tier near a cut-off.",
+    ),
+}
+
 
 @dg.op(
+    name="plan_shards",
     ins={"staged": dg.In(dg.Nothing)},
     out={"plan": dg.Out(ShardPlan), "shard": dg.DynamicOut(int)},
     description="Export the staged facts and previous tiers by shard; fit the forecast and read the category "
@@ -50,7 +85,8 @@ def score_shard(shard: int, plan: ShardPlan, tiers: TiersConfig, duckdb: DuckDBR
 
 
 @dg.op(
-    out={name: dg.Out(dg.Nothing) for name in ("customer_value", "customer_traits", "customer_scores")},
+    name="gather_shards",
+    out={name: dg.Out(dg.Nothing) for name in SHARD_ASSETS},
     description="Load every shard's results into the working database, in one transaction.",
 )
 def gather_shards_op(
@@ -63,7 +99,8 @@ def gather_shards_op(
     policy = tiers.policy()
     last = plan.dates[-1]
     with duckdb.get_connection() as con:
-        gather_shards(con, plan, sorted(outputs, key=str))
+        gather_shards(con, plan, outputs)
+        remove_location(f"{tiers.shard_storage}/io/{context.run_id}")  # the values the steps passed, used
         counts = {
             day: (unforecast, forecast)
             for day, unforecast, forecast in con.sql(sql_text("forecast/counts")).fetchall()
@@ -109,35 +146,8 @@ def gather_shards_op(
 
 @dg.graph_multi_asset(
     outs={
-        "customer_value": dg.AssetOut(
-            key=["forecast", "customer_value"],
-            dagster_type=dg.Nothing,
-            kinds={"scipy", "duckdb"},
-            description="Per as-of date and customer with a completed order up to it: p_alive (BG/NBD), expected "
-            "purchases and expected value (x Gamma-Gamma spend) in the next 12 months. Fitted as of the first "
-            "day of each date's month (once per month of a backfill, once for all shards) on a seeded sample of "
-            f"at most TIERS_CLV_SAMPLE customers (default {DEFAULT_SAMPLE:,}); null when the fit fails.",
-            owners=["team:data-engineering"],
-        ),
-        "customer_traits": dg.AssetOut(
-            key=["marts", "customer_traits"],
-            dagster_type=dg.Nothing,
-            kinds={"polars", "duckdb"},
-            description="One row per customer known on the as-of date, with every trait over the 365 days "
-            "ending on it (see docs/outputs.md). Only data dated up to the as-of date is used. Every date of the "
-            "run is kept in traits.daily_traits for scoring and history; this table holds the run's last date. "
-            "Computed shard by shard, TIERS_CHUNK_ORDERS staged orders' worth of customers at a time.",
-            owners=["team:data-engineering"],
-        ),
-        "customer_scores": dg.AssetOut(
-            key=["scoring", "customer_scores"],
-            dagster_type=dg.Nothing,
-            kinds={"polars", "duckdb"},
-            description="Score 0-100, tier, action and reasons per customer and as-of date, from the traits "
-            "and the policy file (TIERS_POLICY). Fixed cut-offs: a tier never moves because other customers "
-            "changed; the policy's hysteresis margin keeps a customer's previous tier near a cut-off.",
-            owners=["team:sales-ops"],
-        ),
+        name: dg.AssetOut(key=key, dagster_type=dg.Nothing, kinds=kinds, owners=[owner], description=text)
+        for name, (key, _, kinds, owner, text) in SHARD_ASSETS.items()
     },
     ins={name: dg.AssetIn(key=["staging", name], dagster_type=dg.Nothing) for name in INPUTS},
     partitions_def=as_of_partitions,
@@ -151,9 +161,9 @@ def _customer_shards(**staged):
 
 
 # A graph asset takes one group for all its outputs; the lineage page shows each in its layer's group.
-GROUPS = {"forecast": "traits", "marts": "traits", "scoring": "scoring"}
+_GROUPS = {dg.AssetKey(key): group for key, group, *_ in SHARD_ASSETS.values()}
 customer_shards = _customer_shards.map_asset_specs(
-    lambda spec: spec.replace_attributes(group_name=GROUPS[spec.key.path[0]])
+    lambda spec: spec.replace_attributes(group_name=_GROUPS[spec.key])
 )
 
 

@@ -7,7 +7,8 @@ shard count, which a real night does only when a landing file changed staging.
 
 Reported per run: wall time, the shard phase (from the plan step's start to the gather step's end), the
 slowest shard step, the sum of the shard steps, and peak memory of the `tiers` process tree and of the
-workers' trees (summed). Written to bench/results/<date>-scaling.{json,md}.
+workers' trees (summed); the JSON also has every step's seconds. Written to
+bench/results/<date>-scaling.{json,md}.
 """
 
 import argparse
@@ -88,6 +89,7 @@ def _run(env: dict, log: Path, worker_pids: list[int]) -> dict:
         "shard_steps_seconds": round(sum(shard_steps), 1),
         "run_peak_mib": round(measured.peak_rss_mib),
         "workers_peak_mib": round(peak.bytes / MIB),
+        "steps": {step.key: round(step.seconds, 1) for step in events.steps},
     }
 
 

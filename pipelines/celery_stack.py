@@ -1,5 +1,5 @@
-"""A local Celery stack for the tests and the scaling benchmark (bench/scaling.py): Redis on a free loopback port and Celery
-workers of one process each, sharing one Dagster instance (see README, "Celery on one machine")."""
+"""A local Celery stack for the tests and the scaling benchmark (bench/scaling.py): Redis on a free loopback
+port and Celery workers of one process each, sharing one Dagster instance (README, "Celery on one machine")."""
 
 import contextlib
 import os
@@ -35,7 +35,7 @@ def celery_stack(folder: Path, workers: int = 2) -> Iterator[CeleryStack]:
     """Start Redis and `workers` Celery workers under `folder`; stop them all on leaving."""
     if shutil.which("redis-server") is None:
         raise StackError("redis-server is not installed (Debian: apt-get install redis-server)")
-    port = _free_port()
+    port = free_port()
     broker = f"redis://127.0.0.1:{port}/0"
     home = folder / "dagster_home"
     home.mkdir(parents=True)
@@ -85,7 +85,8 @@ def _start(command: list[str], log: Path, env: dict, ready: str, seconds: float 
     raise StackError(f"{command[0]} did not start: {log.read_text(errors='replace')[-2000:]}")
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port free on loopback now."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]

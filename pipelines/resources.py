@@ -6,7 +6,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from tiering.policy import Policy, PolicyError, load_policy
-from tiering.settings import Settings
+from tiering.settings import DEFAULT_CLV_SAMPLE, Settings
 
 
 class TiersConfig(dg.ConfigurableResource):
@@ -17,7 +17,7 @@ class TiersConfig(dg.ConfigurableResource):
     warehouse_dir: str
     policy_path: str
     chunk_orders: int
-    clv_sample: int = 20_000
+    clv_sample: int = DEFAULT_CLV_SAMPLE
     shards: int = 1
     shard_storage: str = ""
 
@@ -52,6 +52,7 @@ def build_resources(settings: Settings) -> dict:
         "duckdb": DuckDBResource(
             database=str(settings.work_db), connection_config={"memory_limit": settings.duckdb_memory_limit}
         ),
-        # the shard plan and each shard's file list pass between steps (processes, pods) through here
+        # the shard plan and each shard's file list pass between steps (processes, pods) through here, a
+        # folder per run (io/<run id>/) that the gather step removes
         "io_manager": dg.FilesystemIOManager(base_dir=f"{settings.shard_location}/io"),
     }

@@ -5,7 +5,6 @@ import contextlib
 import json
 import re
 import shutil
-import socket
 import subprocess
 import time
 import urllib.request
@@ -16,6 +15,7 @@ import duckdb
 import pytest
 from websockets.sync.client import connect
 
+from pipelines.celery_stack import free_port
 from tiering.dashboard import read_dashboard_data, render_page, write_dashboard
 from tiering.policy import load_policy
 from tiering.settings import DEFAULT_POLICY
@@ -92,7 +92,7 @@ class Browser:
     """Headless Chromium on a free loopback port; DNS resolves nothing, so even a missed request goes nowhere."""
 
     def __init__(self, profile: Path):
-        port = _free_port()
+        port = free_port()
         self.process = subprocess.Popen(
             [
                 CHROMIUM,
@@ -187,12 +187,6 @@ SELECT (getvariable('as_of') - d * INTERVAL 1 DAY)::DATE, tier, greatest(0, cust
 FROM marts.tier_summary, range(1, 31) AS r(d)
 WHERE as_of_date = getvariable('as_of');
 """
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")

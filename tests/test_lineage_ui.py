@@ -2,7 +2,6 @@
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -11,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from pipelines.celery_stack import free_port
 from tiering.feeds import FEEDS
 from tiering.lineage import LINEAGE, scores_lineage
 from tiering.outputs import OUTPUT_TABLES
@@ -29,12 +29,6 @@ ASSET_GRAPH = """{
   }
 }"""
 GROUPS = {"raw": "ingest", "staging": "staging", "scoring": "scoring", "bi": "marts", "reports": "reports"}
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _graphql(port: int, query: str) -> dict:
@@ -56,7 +50,7 @@ def asset_graph(tmp_path_factory) -> dict[str, dict]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TIERS_")}
     env |= {"DAGSTER_HOME": str(root / "home"), "TIERS_LANDING_DIR": str(root / "landing")}
     env |= {"TIERS_WAREHOUSE_DIR": str(root / "warehouse")}
-    port = _free_port()
+    port = free_port()
     webserver = Path(sys.executable).with_name("dagster-webserver")
     server = subprocess.Popen(
         [str(webserver), "-h", "127.0.0.1", "-p", str(port), "-m", "pipelines.definitions"],

@@ -54,7 +54,8 @@ def test_any_shard_count_gives_the_same_rows_as_one(pipeline, s_landing, tmp_pat
             files = str(staged / "orders" / f"shard={shard}" / "*.parquet")
             query = f"SELECT count(*) FROM '{files}' WHERE customer_bucket % {shards} <> {shard}"
             assert con.execute(query).fetchall() == [(0,)]
-    assert not any((settings.warehouse_dir / "shards" / "runs").iterdir())
+    for used in ("runs", "io"):  # the run's shard files and the values its steps passed
+        assert not any((settings.warehouse_dir / "shards" / used).iterdir()), used
 
 
 def test_shard_and_executor_settings_are_checked():

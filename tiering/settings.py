@@ -11,7 +11,8 @@ DEFAULT_POLICY = REPO_ROOT / "policy" / "ideal_customer.yaml"
 
 
 EXECUTORS = ("in_process", "celery", "k8s")
-MAX_SHARDS = 1024  # a shard is a set of customer buckets (tiering.warehouse.CUSTOMER_BUCKETS)
+MAX_SHARDS = 1024
+DEFAULT_CLV_SAMPLE = 20_000  # a shard is a set of customer buckets (tiering.warehouse.CUSTOMER_BUCKETS)
 
 
 class SettingsError(ValueError):
@@ -29,7 +30,7 @@ class Settings:
     full_reload: bool = False  # reload every landing file, not only the new ones
     chunk_orders: int = 1_000_000  # large steps take customers in parts of about this many staged orders
     duckdb_memory_limit: str = "1GB"  # DuckDB's buffer pool; it spills to disk beyond it
-    clv_sample: int = 20_000  # the forecast is fitted on at most this many customers
+    clv_sample: int = DEFAULT_CLV_SAMPLE  # the forecast is fitted on at most this many customers
     shards: int = 1  # customers split into this many shards, each its own step (see tiering/shards.py)
     shard_storage: str = ""  # where shard inputs and outputs go: a folder or an object-store URL (s3://...)
     executor: str = "in_process"  # Dagster executor of the nightly job: in_process, celery or k8s
@@ -53,7 +54,9 @@ class Settings:
                 env, "TIERS_CHUNK_ORDERS", "1000000", int, "a whole number of orders above 0"
             ),
             duckdb_memory_limit=env.get("TIERS_DUCKDB_MEMORY_LIMIT", "1GB"),
-            clv_sample=_number(env, "TIERS_CLV_SAMPLE", "20000", int, "a whole number of customers above 0"),
+            clv_sample=_number(
+                env, "TIERS_CLV_SAMPLE", str(DEFAULT_CLV_SAMPLE), int, "a whole number of customers above 0"
+            ),
             shards=_number(
                 env, "TIERS_SHARDS", "1", int, f"a whole number of shards from 1 to {MAX_SHARDS}", MAX_SHARDS
             ),

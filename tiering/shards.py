@@ -113,7 +113,7 @@ def gather_shards(con: duckdb.DuckDBPyConnection, plan: ShardPlan, outputs: list
             files = ", ".join(f"'{quoted(output[table])}'" for output in outputs)
             run_sql(con, "shards/load_outputs", schema=table.split(".")[0], table=table, files=files)
         run_sql(con, "traits/customer_traits", {"last_date": plan.dates[-1]})
-    _remove(plan.run)
+    remove_location(plan.run)
 
 
 def use_storage(con: duckdb.DuckDBPyConnection, location: str) -> None:
@@ -155,7 +155,8 @@ def _make_folder(location: str) -> None:
         folder.mkdir(parents=True, exist_ok=True)
 
 
-def _remove(location: str) -> None:
+def remove_location(location: str) -> None:
+    """Remove a local folder and all in it; an object-store location is left to its lifecycle rules."""
     folder = _local(location)
     if folder is not None:
         shutil.rmtree(folder, ignore_errors=True)

@@ -13,7 +13,6 @@ from tiering.clv.data import TIME_UNITS, ClvError, purchase_days, summarise
 from tiering.clv.forecast import Models, fit_models, holdout_comparison, predict
 from tiering.warehouse import customer_parts, read_sql, replace_in_parts, transaction
 
-DEFAULT_SAMPLE = 20_000
 SEED = 20050101
 UNIT_DAYS = TIME_UNITS["week"]
 HORIZON_DAYS = 365
