@@ -6,11 +6,14 @@ from dataclasses import replace
 import duckdb
 import polars as pl
 import pytest
+import yaml
 
 from assets.marts import PUBLISHED
 from pipelines.celery_stack import celery_stack
 from pipelines.definitions import build_definitions
-from tiering.settings import Settings, SettingsError
+from tiering.policy import load_policy
+from tiering.settings import REPO_ROOT, Settings, SettingsError
+from tiering.shards import plan_shards, run_shard
 
 WORK_TABLES = ("forecast.customer_value", "traits.daily_traits", "scoring.customer_scores")
 
@@ -120,3 +123,35 @@ def test_four_shards_on_two_celery_workers_equal_the_in_process_run(
     # every step ran as a Celery task, on both workers
     done = [log.read_text().count("succeeded in") for log in stack.worker_logs]
     assert all(done) and sum(done) >= 14, done
+
+
+def test_the_kubernetes_values_set_known_settings_and_an_object_store():
+    values = yaml.safe_load((REPO_ROOT / "deploy" / "k8s" / "values.yaml").read_text())
+    (deployment,) = values["dagster-user-deployments"]["deployments"]
+    assert deployment["dagsterApiGrpcArgs"] == ["--module-name", "pipelines.definitions"]
+    env = {item["name"]: item["value"] for item in deployment["env"]}
+    known = Settings.from_env({}).as_environment()
+    assert set(env) <= set(known), set(env) - set(known)
+    settings = Settings.from_env(env)
+    assert settings.executor == "k8s" and settings.shards > 1
+    assert settings.shard_location.startswith("s3://")
+
+
+def test_a_shard_without_customers_writes_empty_files_of_the_same_columns(s_run, tmp_path, as_of):
+    settings, _ = s_run
+    work = tmp_path / "work.duckdb"
+    shutil.copy(settings.work_db, work)
+    policy = load_policy(settings.policy_path)
+    with duckdb.connect(str(work)) as con:
+        plan = plan_shards(con, str(tmp_path / "shards"), 1024, "run", [as_of], 20_000, 1_000_000)
+        used = {
+            bucket for (bucket,) in con.execute("SELECT customer_bucket FROM staging.customers").fetchall()
+        }
+    empty = next(shard for shard in range(1024) if shard not in used)
+    files = run_shard(plan, empty, policy, "1GB", 1_000_000)
+    full = run_shard(plan, min(used), policy, "1GB", 1_000_000)
+    with duckdb.connect() as con:
+        for table, path in files.items():
+            assert con.execute(f"SELECT count(*) FROM '{path}'").fetchall() == [(0,)], table
+            columns = [con.execute(f"DESCRIBE SELECT * FROM '{p}'").fetchall() for p in (path, full[table])]
+            assert columns[0] == columns[1], table

@@ -174,7 +174,10 @@ def _run(first: date, last: date, settings: Settings) -> int:
         reconstructable_kwargs={"environment": settings.as_environment()},
     )
     dates = f"as of {last}" if first == last else f"for as-of dates {first} to {last}"
-    where = "" if settings.executor == "in_process" else f" (executor: {settings.executor})"
+    notes = [f"executor {settings.executor}"] if settings.executor != "in_process" else []
+    if settings.shards > 1:
+        notes.append(f"{settings.shards} shards")
+    where = f" ({', '.join(notes)})" if notes else ""
     print(f"Running nightly_tiers {dates} on {settings.landing_dir}{where} ...")
     started = time.perf_counter()
     with _instance(dg) as instance:
