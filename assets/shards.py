@@ -1,6 +1,6 @@
 """Forecast, traits and scores, one step per customer shard (TIERS_SHARDS, see tiering/shards.py).
 
-One graph: `plan_shards` computes what is global once (forecast fits, category universe) and exports what the
+One graph: `plan_shards` computes what is global once (policy, forecast fits, categories) and exports what the
 shards read, one `score_shard` step per shard reads only its shard (the steps a distributed executor spreads
 over workers or pods), and `gather_shards` loads their union into the working database and materializes the
 three assets.
@@ -58,8 +58,8 @@ SHARD_ASSETS = {
     name="plan_shards",
     ins={"staged": dg.In(dg.Nothing)},
     out={"plan": dg.Out(ShardPlan), "shard": dg.DynamicOut(int)},
-    description="Export the staged facts and previous tiers by shard; fit the forecast and read the category "
-    "universe once for all shards.",
+    description="Export the staged facts and previous tiers by shard; read the policy, fit the forecast and read "
+    "the category universe once for all shards.",
 )
 def plan_shards_op(context: dg.OpExecutionContext, tiers: TiersConfig, duckdb: DuckDBResource):
     dates = run_dates(context)
@@ -70,6 +70,7 @@ def plan_shards_op(context: dg.OpExecutionContext, tiers: TiersConfig, duckdb: D
             tiers.shards,
             context.run_id,
             dates,
+            tiers.policy(),
             tiers.clv_sample,
             tiers.chunk_orders,
         )
@@ -81,7 +82,7 @@ def plan_shards_op(context: dg.OpExecutionContext, tiers: TiersConfig, duckdb: D
 @dg.op(description="One shard's forecast, traits and scores, read from and written to its own Parquet files.")
 def score_shard(shard: int, plan: ShardPlan, tiers: TiersConfig, duckdb: DuckDBResource) -> dict:
     memory_limit = duckdb.connection_config.get("memory_limit", "1GB")
-    return run_shard(plan, shard, tiers.policy(), memory_limit, tiers.chunk_orders)
+    return run_shard(plan, shard, memory_limit, tiers.chunk_orders)
 
 
 @dg.op(
@@ -96,7 +97,7 @@ def gather_shards_op(
     tiers: TiersConfig,
     duckdb: DuckDBResource,
 ):
-    policy = tiers.policy()
+    policy = plan.policy
     last = plan.dates[-1]
     with duckdb.get_connection() as con:
         gather_shards(con, plan, outputs)

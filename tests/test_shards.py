@@ -143,13 +143,13 @@ def test_a_shard_without_customers_writes_empty_files_of_the_same_columns(s_run,
     shutil.copy(settings.work_db, work)
     policy = load_policy(settings.policy_path)
     with duckdb.connect(str(work)) as con:
-        plan = plan_shards(con, str(tmp_path / "shards"), 1024, "run", [as_of], 20_000, 1_000_000)
+        plan = plan_shards(con, str(tmp_path / "shards"), 1024, "run", [as_of], policy, 20_000, 1_000_000)
         used = {
             bucket for (bucket,) in con.execute("SELECT customer_bucket FROM staging.customers").fetchall()
         }
     empty = next(shard for shard in range(1024) if shard not in used)
-    files = run_shard(plan, empty, policy, "1GB", 1_000_000)
-    full = run_shard(plan, min(used), policy, "1GB", 1_000_000)
+    files = run_shard(plan, empty, "1GB", 1_000_000)
+    full = run_shard(plan, min(used), "1GB", 1_000_000)
     with duckdb.connect() as con:
         for table, path in files.items():
             assert con.execute(f"SELECT count(*) FROM '{path}'").fetchall() == [(0,)], table

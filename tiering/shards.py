@@ -35,7 +35,7 @@ OUTPUTS = ("forecast.customer_value", "traits.daily_traits", "scoring.customer_s
 @dataclass(frozen=True)
 class ShardPlan:
     """What every shard of a run reads: the storage location, the staged facts' and the run's folders in it,
-    and the globals."""
+    and the globals, the policy among them (a policy file edited mid-run reaches no shard)."""
 
     shards: int
     root: str
@@ -44,6 +44,7 @@ class ShardPlan:
     dates: list[date]
     fits: ForecastFits
     categories: pl.DataFrame
+    policy: Policy
 
 
 def plan_shards(
@@ -52,6 +53,7 @@ def plan_shards(
     shards: int,
     run_id: str,
     dates: list[date],
+    policy: Policy,
     sample_size: int,
     orders_per_part: int,
 ) -> ShardPlan:
@@ -64,7 +66,7 @@ def plan_shards(
     run_sql(con, "shards/previous_tiers", {"first_date": dates[0]})
     _export(con, "previous_tiers", f"{run}/previous_tiers", shards)
     fits = fit_forecasts(con, dates, sample_size, orders_per_part)
-    return ShardPlan(shards, root, staged, run, dates, fits, category_universe(con))
+    return ShardPlan(shards, root, staged, run, dates, fits, category_universe(con), policy)
 
 
 def export_staged(con: duckdb.DuckDBPyConnection, root: str, shards: int) -> str:
@@ -80,7 +82,7 @@ def export_staged(con: duckdb.DuckDBPyConnection, root: str, shards: int) -> str
     return folder
 
 
-def run_shard(plan: ShardPlan, shard: int, policy: Policy, memory_limit: str, orders_per_part: int) -> dict:
+def run_shard(plan: ShardPlan, shard: int, memory_limit: str, orders_per_part: int) -> dict:
     """One shard's forecast, traits and scores for the run's dates, from its own Parquet files to Parquet
     files: {table: path}."""
     scratch = tempfile.mkdtemp(prefix=f"tiers-shard-{shard}-")
@@ -91,8 +93,8 @@ def run_shard(plan: ShardPlan, shard: int, policy: Policy, memory_limit: str, or
                 _shard_view(con, f"staging.{table}", f"{plan.staged}/{table}", shard)
             _shard_view(con, "marts.tier_history", f"{plan.run}/previous_tiers", shard)
             write_forecasts(con, plan.dates, plan.fits, orders_per_part)
-            write_traits(con, plan.dates, policy.rising, plan.categories, orders_per_part)
-            write_scores(con, plan.dates, policy, orders_per_part)
+            write_traits(con, plan.dates, plan.policy.rising, plan.categories, orders_per_part)
+            write_scores(con, plan.dates, plan.policy, orders_per_part)
             files = {table: f"{plan.run}/{table.split('.')[1]}/shard-{shard}.parquet" for table in OUTPUTS}
             for table, path in files.items():
                 _make_folder(path.rsplit("/", 1)[0])
