@@ -15,7 +15,7 @@ from pipelines.resources import TiersConfig
 from tiering.clv.nightly import forecast_warnings, holdout_chart
 from tiering.lineage import scores_lineage
 from tiering.settings import DEFAULT_CLV_SAMPLE
-from tiering.shards import ShardPlan, gather_shards, plan_shards, remove_location, run_shard
+from tiering.shards import ShardPlan, gather_shards, io_location, plan_shards, remove_location, run_shard
 from tiering.sql import sql_text
 from tiering.traits import TRAIT_DOCS
 from tiering.traits.nightly import INPUTS
@@ -81,8 +81,7 @@ def plan_shards_op(context: dg.OpExecutionContext, tiers: TiersConfig, duckdb: D
 
 @dg.op(description="One shard's forecast, traits and scores, read from and written to its own Parquet files.")
 def score_shard(shard: int, plan: ShardPlan, tiers: TiersConfig, duckdb: DuckDBResource) -> dict:
-    memory_limit = duckdb.connection_config.get("memory_limit", "1GB")
-    return run_shard(plan, shard, memory_limit, tiers.chunk_orders)
+    return run_shard(plan, shard, duckdb.connection_config["memory_limit"], tiers.chunk_orders)
 
 
 @dg.op(
@@ -101,12 +100,12 @@ def gather_shards_op(
     last = plan.dates[-1]
     with duckdb.get_connection() as con:
         gather_shards(con, plan, outputs)
-        remove_location(f"{tiers.shard_storage}/io/{context.run_id}")  # the values the steps passed, used
+        remove_location(f"{io_location(tiers.shard_storage)}/{context.run_id}")  # the values passed, used
         counts = {
             day: (unforecast, forecast)
             for day, unforecast, forecast in con.sql(sql_text("forecast/counts")).fetchall()
         }
-        warnings = _forecast_warnings(context, plan, {day: c[0] for day, c in counts.items()})
+        warnings = _forecast_warnings(context, plan, counts)
         yield dg.Output(
             None,
             "customer_value",
@@ -168,11 +167,12 @@ customer_shards = _customer_shards.map_asset_specs(
 )
 
 
-def _forecast_warnings(context: dg.OpExecutionContext, plan: ShardPlan, unforecast: dict) -> list[str]:
-    """Each date's forecast warnings, logged; the last date's, for the metadata."""
+def _forecast_warnings(context: dg.OpExecutionContext, plan: ShardPlan, counts: dict) -> list[str]:
+    """Each date's forecast warnings (`counts`: date -> (unforecast, forecast)), logged; the last date's, for
+    the metadata."""
     warnings = []
     for day in plan.dates:
-        warnings = forecast_warnings(plan.fits.serving(day), unforecast.get(day, 0))
+        warnings = forecast_warnings(plan.fits.serving(day), counts.get(day, (0, 0))[0])
         for warning in warnings:
             context.log.warning(f"customer value forecast as of {day}: {warning}")
     return warnings

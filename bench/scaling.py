@@ -25,7 +25,7 @@ import psutil
 from bench import dagster_events
 from bench.measure import MIB, run_measured, tree_rss
 from bench.run import DEFAULT_AS_OF as AS_OF
-from bench.run import REPO, base_env, ensure_data, pipeline_env, warm_file_cache
+from bench.run import DEFAULT_DATA_DIR, REPO, base_env, ensure_data, pipeline_env, warm_file_cache
 from pipelines.celery_stack import celery_stack
 from tiering.settings import DEFAULT_POLICY
 
@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _size(size: str, folder: Path, workers: int) -> dict:
-    landing = Path(ensure_data(size, REPO / "bench" / ".data", AS_OF, base_env(), 7200)["landing"])
+    landing = Path(ensure_data(size, DEFAULT_DATA_DIR, AS_OF, base_env(), 7200)["landing"])
     warm_file_cache(landing)
     with celery_stack(folder / "celery", workers) as stack:
         env = pipeline_env(landing, folder / "warehouse", stack.dagster_home, DEFAULT_POLICY)
@@ -64,10 +64,9 @@ def _size(size: str, folder: Path, workers: int) -> dict:
             }
             pids = stack.worker_pids if executor == "celery" else []
             _run(run_env, folder / f"{executor}-{shards}-a.log", pids)
-            out[f"{executor}, {shards} shard(s)"] = _run(run_env, folder / f"{executor}-{shards}-b.log", pids)
-            print(
-                f"[scaling] {size} {executor} {shards}: {out[f'{executor}, {shards} shard(s)']}", flush=True
-            )
+            label = f"{executor}, {shards} shard(s)"
+            out[label] = _run(run_env, folder / f"{executor}-{shards}-b.log", pids)
+            print(f"[scaling] {size} {label}: {out[label]}", flush=True)
     return out
 
 

@@ -67,14 +67,10 @@ def celery_stack(folder: Path, workers: int = 2) -> Iterator[CeleryStack]:
 
 def _start(command: list[str], log: Path, env: dict, ready: str, seconds: float = 90) -> subprocess.Popen:
     """Start `command` in a session of its own, its output in `log`, and wait until `ready` is printed."""
-    process = subprocess.Popen(
-        command,
-        env=env,
-        cwd=REPO_ROOT,
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    with log.open("w") as out:  # the child keeps its own copy of the file
+        process = subprocess.Popen(
+            command, env=env, cwd=REPO_ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline and process.poll() is None:
         if ready in log.read_text(errors="replace"):

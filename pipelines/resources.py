@@ -6,7 +6,8 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from tiering.policy import Policy, PolicyError, load_policy
-from tiering.settings import DEFAULT_CLV_SAMPLE, Settings
+from tiering.settings import Settings
+from tiering.shards import io_location
 
 
 class TiersConfig(dg.ConfigurableResource):
@@ -17,9 +18,9 @@ class TiersConfig(dg.ConfigurableResource):
     warehouse_dir: str
     policy_path: str
     chunk_orders: int
-    clv_sample: int = DEFAULT_CLV_SAMPLE
-    shards: int = 1
-    shard_storage: str = ""
+    clv_sample: int
+    shards: int
+    shard_storage: str
 
     @property
     def landing(self) -> Path:
@@ -54,5 +55,5 @@ def build_resources(settings: Settings) -> dict:
         ),
         # the shard plan and each shard's file list pass between steps (processes, pods) through here, a
         # folder per run (io/<run id>/) that the gather step removes
-        "io_manager": dg.FilesystemIOManager(base_dir=f"{settings.shard_location}/io"),
+        "io_manager": dg.FilesystemIOManager(base_dir=io_location(settings.shard_location)),
     }

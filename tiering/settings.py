@@ -11,8 +11,8 @@ DEFAULT_POLICY = REPO_ROOT / "policy" / "ideal_customer.yaml"
 
 
 EXECUTORS = ("in_process", "celery", "k8s")
-MAX_SHARDS = 1024
-DEFAULT_CLV_SAMPLE = 20_000  # a shard is a set of customer buckets (tiering.warehouse.CUSTOMER_BUCKETS)
+MAX_SHARDS = 1024  # a shard is a set of customer buckets (tiering.warehouse.CUSTOMER_BUCKETS)
+DEFAULT_CLV_SAMPLE = 20_000
 
 
 class SettingsError(ValueError):
@@ -47,22 +47,27 @@ class Settings:
             timezone=env.get("TIERS_TIMEZONE", "UTC"),
             history_start=env.get("TIERS_HISTORY_START", "2020-01-01"),
             max_rejected_share=_number(
-                env, "TIERS_MAX_REJECTED_SHARE", "0.05", float, "a share between 0 and 1"
+                env, "TIERS_MAX_REJECTED_SHARE", cls.max_rejected_share, float, "a share between 0 and 1"
             ),
             full_reload=env.get("TIERS_FULL_RELOAD", "").lower() in ("1", "true", "yes"),
             chunk_orders=_number(
-                env, "TIERS_CHUNK_ORDERS", "1000000", int, "a whole number of orders above 0"
+                env, "TIERS_CHUNK_ORDERS", cls.chunk_orders, int, "a whole number of orders above 0"
             ),
-            duckdb_memory_limit=env.get("TIERS_DUCKDB_MEMORY_LIMIT", "1GB"),
+            duckdb_memory_limit=env.get("TIERS_DUCKDB_MEMORY_LIMIT", cls.duckdb_memory_limit),
             clv_sample=_number(
-                env, "TIERS_CLV_SAMPLE", str(DEFAULT_CLV_SAMPLE), int, "a whole number of customers above 0"
+                env, "TIERS_CLV_SAMPLE", cls.clv_sample, int, "a whole number of customers above 0"
             ),
             shards=_number(
-                env, "TIERS_SHARDS", "1", int, f"a whole number of shards from 1 to {MAX_SHARDS}", MAX_SHARDS
+                env,
+                "TIERS_SHARDS",
+                cls.shards,
+                int,
+                f"a whole number of shards from 1 to {MAX_SHARDS}",
+                MAX_SHARDS,
             ),
-            shard_storage=env.get("TIERS_SHARD_STORAGE", ""),
-            executor=_choice(env, "TIERS_EXECUTOR", "in_process", EXECUTORS),
-            celery_broker=env.get("TIERS_CELERY_BROKER", "redis://localhost:6379/0"),
+            shard_storage=env.get("TIERS_SHARD_STORAGE", cls.shard_storage),
+            executor=_choice(env, "TIERS_EXECUTOR", cls.executor, EXECUTORS),
+            celery_broker=env.get("TIERS_CELERY_BROKER", cls.celery_broker),
         )
 
     def as_environment(self) -> dict[str, str]:
@@ -102,10 +107,10 @@ class Settings:
 
 
 def _number(
-    env: Mapping[str, str], name: str, default: str, kind: type, meaning: str, most: int | None = None
+    env: Mapping[str, str], name: str, default: float, kind: type, meaning: str, most: int | None = None
 ) -> float | int:
     """The variable `name` as a whole number above 0 (at most `most`), or a share (float) from 0 to 1."""
-    text = env.get(name, default).strip()
+    text = env.get(name, str(default)).strip()
     try:
         value = kind(text)
     except ValueError:

@@ -157,6 +157,11 @@ def _make_folder(location: str) -> None:
         folder.mkdir(parents=True, exist_ok=True)
 
 
+def io_location(root: str) -> str:
+    """Where Dagster's IO manager keeps the values the steps pass, a folder per run (io/<run id>/)."""
+    return f"{root}/io"
+
+
 def remove_location(location: str) -> None:
     """Remove a local folder and all in it; an object-store location is left to its lifecycle rules."""
     folder = _local(location)

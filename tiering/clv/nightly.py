@@ -72,8 +72,7 @@ def fit_forecasts(
     """The fits of the run's months on all customers of staging.orders, read one customer part at a time (see
     tiering.warehouse) down to per-customer summaries, and the last date's back-test."""
     fit_days = sorted({fit_date(day) for day in dates})
-    summaries = _summaries(con, fit_days, dates[-1], orders_per_part, with_backtest=True)
-    earlier = summaries.pop(None)
+    summaries, earlier = _summaries(con, fit_days, dates[-1], orders_per_part, backtest=True)
     fits = {day: fit_summary(_whole(summaries[day]), day, sample_size) for day in fit_days}
     last = fits[fit_date(dates[-1])]
     backtest = None
@@ -88,7 +87,7 @@ def write_forecasts(
 ) -> None:
     """forecast.customer_value: every customer of staging.orders with a purchase up to each date, forecast with
     the date's fit (see nightly_forecast), one customer part at a time."""
-    summaries = _summaries(con, dates, dates[-1], orders_per_part, with_backtest=False)
+    summaries, _ = _summaries(con, dates, dates[-1], orders_per_part, backtest=False)
 
     def values_by_date() -> Iterator[pl.DataFrame]:
         for day in dates:
@@ -99,20 +98,20 @@ def write_forecasts(
 
 
 def _summaries(
-    con: duckdb.DuckDBPyConnection, days: list[date], last: date, orders_per_part: int, with_backtest: bool
-) -> dict[date | None, list[pl.DataFrame]]:
-    """Per day, each customer part's summary as of that day; under None, the back-test summaries of `last`."""
-    summaries: dict[date | None, list[pl.DataFrame]] = {day: [] for day in days}
-    if with_backtest:
-        summaries[None] = []
+    con: duckdb.DuckDBPyConnection, days: list[date], last: date, orders_per_part: int, backtest: bool
+) -> tuple[dict[date, list[pl.DataFrame]], list[pl.DataFrame]]:
+    """Per day, each customer part's summary as of that day; and, if `backtest`, each part's back-test
+    summary of `last` (else none)."""
+    summaries: dict[date, list[pl.DataFrame]] = {day: [] for day in days}
+    earlier: list[pl.DataFrame] = []
     for part in customer_parts(con, "staging.orders", orders_per_part):
         log = read_sql(con, "forecast/completed_orders", part | {"last_date": last})
         purchases = purchase_days(log.lazy()).collect().lazy()
         for day, so_far in summaries.items():
-            so_far.append(
-                backtest_summary(purchases, last) if day is None else summarise(purchases, day, UNIT_DAYS)
-            )
-    return summaries
+            so_far.append(summarise(purchases, day, UNIT_DAYS))
+        if backtest:
+            earlier.append(backtest_summary(purchases, last))
+    return summaries, earlier
 
 
 def forecast_warnings(fit: "Fit", unforecast: int) -> list[str]:
