@@ -7,6 +7,7 @@ from pathlib import Path
 
 import yaml
 
+from pipelines.celery_stack import free_port
 from tiering.settings import DEFAULT_POLICY
 
 TIERS = [sys.executable, "-m", "tiering.cli"]
@@ -90,3 +91,18 @@ def test_a_dagster_home_that_is_not_a_folder_is_named_without_a_traceback(tmp_pa
     assert done.returncode == 2
     assert f"tiers: DAGSTER_HOME is {missing}, which is not a folder" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_celery_broker_out_of_reach_is_named_without_a_traceback(tmp_path, s_landing):
+    done = _tiers(
+        ["run", "--as-of", "2026-06-30"],
+        tmp_path,
+        TIERS_LANDING_DIR=str(s_landing),
+        TIERS_WAREHOUSE_DIR=str(tmp_path / "wh"),
+        TIERS_EXECUTOR="celery",
+        TIERS_CELERY_BROKER=(broker := f"redis://127.0.0.1:{free_port()}/0"),  # nothing listens there
+    )
+    assert done.returncode == 1
+    assert "  - the run: " in done.stderr and "Connection refused" in done.stderr, done.stderr
+    assert f"  - the Celery broker is {broker} (TIERS_CELERY_BROKER): is it up, with workers?" in done.stderr
+    assert "Traceback" not in done.stderr + done.stdout

@@ -187,7 +187,10 @@ def _run(first: date, last: date, settings: Settings) -> int:
     elapsed = time.perf_counter() - started
     if not result.success:
         print(f"\nThe run FAILED after {elapsed:.1f} s (run id {result.run_id}):", file=sys.stderr)
-        for message in _failures(result):
+        hint = None
+        if settings.executor == "celery":
+            hint = f"the Celery broker is {settings.celery_broker} (TIERS_CELERY_BROKER): is it up, with workers?"
+        for message in _failures(result, hint):
             print("  - " + message.replace("\n", "\n    "), file=sys.stderr)  # a step's failures, one a line
         return 1
     _print_summary(settings, last, elapsed)
@@ -201,20 +204,33 @@ def _instance(dg):
     return dg.DagsterInstance.from_config(str(REPO_ROOT))
 
 
-def _failures(result) -> list[str]:
-    messages = []
-    for event in result.all_events:
-        if event.event_type_value == "STEP_FAILURE":
-            error = event.step_failure_data.error
-            while (
-                error is not None and error.cause is not None
-            ):  # the user's exception, not Dagster's wrapper
-                error = error.cause
-            text = (error.message if error else "unknown error").strip()
-            messages.append(
-                f"{event.step_key}: {text.removeprefix('dagster._core.definitions.events.Failure: ')}"
-            )
-    return messages or ["the run did not succeed; see the Dagster UI for its logs"]
+def _failures(result, run_hint: str | None = None) -> list[str]:
+    """Each failed step with its error; else why the run itself failed (a Celery broker out of reach, say),
+    with `run_hint` after it."""
+    steps = [
+        f"{event.step_key}: {_innermost(event.step_failure_data.error)}"
+        for event in result.all_events
+        if event.event_type_value == "STEP_FAILURE"
+    ]
+    if steps:
+        return steps
+    runs = [
+        f"the run: {_innermost(event.event_specific_data.error)}"
+        for event in result.all_events
+        if event.event_type_value in ("RUN_FAILURE", "PIPELINE_FAILURE")
+        and getattr(event.event_specific_data, "error", None) is not None
+    ]
+    if runs and run_hint:
+        runs.append(run_hint)
+    return runs or ["the run did not succeed; see the Dagster UI for its logs"]
+
+
+def _innermost(error) -> str:
+    """The user's exception, not Dagster's wrappers around it."""
+    while error is not None and error.cause is not None:
+        error = error.cause
+    text = (error.message if error else "unknown error").strip()
+    return text.removeprefix("dagster._core.definitions.events.Failure: ")
 
 
 def _print_summary(settings: Settings, as_of: date, elapsed: float) -> None:
