@@ -1,27 +1,45 @@
-"""Load the DuckDB SQL kept as files under sql/ and run it."""
+"""Load the DuckDB SQL kept as files under sql/ and run it.
 
+A model (a staging table, a trait input, a mart) is a complete statement in a file of its own,
+sql/<layer>/<model>.sql, named "<layer>/<model>". Small lookups a module makes are named queries in one file per
+module, sql/queries/<module>.sql, each starting at a line `-- name: <query>`, and named "<module>:<query>".
+"""
+
+import re
 from functools import cache
 
 import duckdb
 
 from tiering.settings import SQL_DIR
 
+_NAMED = re.compile(r"^-- name: (\w+)[ \t]*$", re.MULTILINE)
+
+
+@cache
+def named_queries(module: str) -> dict[str, str]:
+    """The named queries of sql/queries/<module>.sql."""
+    parts = _NAMED.split((SQL_DIR / "queries" / f"{module}.sql").read_text())
+    return {name: text.strip() + "\n" for name, text in zip(parts[1::2], parts[2::2], strict=True)}
+
 
 @cache
 def sql_text(name: str) -> str:
-    """The text of sql/<name>.sql."""
+    """The text of sql/<name>.sql, or of the named query "<module>:<query>"."""
+    module, _, query = name.partition(":")
+    if query:
+        return named_queries(module)[query]
     return (SQL_DIR / f"{name}.sql").read_text()
 
 
 def render(name: str, **identifiers: str) -> str:
-    """sql/<name>.sql with {placeholders} filled. Only for identifiers from fixed sets, never for values."""
+    """The SQL of `name` with {placeholders} filled. Only for identifiers from fixed sets, never for values."""
     return sql_text(name).format(**identifiers)
 
 
 def run_sql(
     con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None, **identifiers: str
 ) -> None:
-    """Run every statement of sql/<name>.sql, binding values as parameters."""
+    """Run every statement of the SQL of `name`, binding values as parameters."""
     con.execute(render(name, **identifiers) if identifiers else sql_text(name), params or {})
 
 
