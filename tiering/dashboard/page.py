@@ -37,6 +37,7 @@ def render_page(data: DashboardData, policy: Policy) -> str:
         ]
     )
     config = {
+        "tiers": list(TIERS),
         "actions": {tier: policy.action(tier) for tier in TIERS},
         "currency": policy.base_currency,
         "history": data.history,
