@@ -1,22 +1,23 @@
 """Customer traits as of a date D: the one declaration of every trait column, and compute_traits.
 
-CUSTOMER_TRAITS below declares each trait column of marts.customer_traits once, in column order (see
-tiering/traits/trait.py for the record). Everything else about a trait derives from its entry:
+CUSTOMER_TRAITS below declares each trait column of marts.customer_traits once, in column order (the record is
+tiering/traits/trait.py). Everything else about a trait derives from its entry:
 
-- computed: `expr`, a pure Polars function in tiering/traits/<orders|payments|support|customers>.py (LazyFrames
-  in, one LazyFrame out, through compute_traits below); the forecast columns and `rising` come from
-  tiering/clv/ (forecast/customer_value, then tiering/clv/traits.py joins them and computes `rising`);
-- tested: tests/traits/test_<module>.py on hand-computed data (tests/clv/ for the forecast), the declarations
+- computed: `expr`, a pure Polars function in tiering/traits/<orders|payments|support|customers>.py giving the
+  trait from the per-customer aggregates its module builds (LazyFrames in, LazyFrame out), joined by
+  compute_traits below; the forecast columns and `rising` come from tiering/clv/ (forecast/customer_value,
+  joined and flagged by tiering/clv/traits.py);
+- tested: tests/traits/test_<module>.py on hand-computed data (tests/clv/ for the forecast); the declarations
   themselves in tests/traits/test_declarations.py;
-- documented: `description`, the function's docstring, is the column's row in docs/outputs.md (`tiers docs`,
-  tiering/outputs.py) and its COMMENT ON in tiers.duckdb (tiering/bi_layer.py), under `bi_name` in the bi views;
-- worded: `words`, how the reasons (tiering/reasons.py, used by scoring, `tiers explain` and the dashboard)
-  print the value;
+- documented: `description` (a computed trait's docstring) is its row in docs/outputs.md (`tiers docs`,
+  tiering/outputs.py) and its COMMENT ON in tiers.duckdb (tiering/bi_layer.py), shown as `bi_name` in the views;
+- worded: `words`, how reasons print the value (tiering/reasons.py: scoring, `tiers explain`, the dashboard);
 - traced: `reads`, its column lineage in the Dagster UI (tiering/lineage.py);
 - scored: by name in the policy file (policy/ideal_customer.yaml), which may score any trait with `words`.
 
-Adding a trait: its function and tests in tiering/traits/<module>.py and tests/traits/, one entry here, its
-input columns in the trait inputs (sql/traits/), then `tiers docs`.
+Adding a trait: its function (and any aggregate it needs) in tiering/traits/<module>.py with hand-computed tests
+in tests/traits/, one entry below, the staging columns it reads in that input's query (sql/traits/), then
+`tiers docs`.
 """
 
 from datetime import date
