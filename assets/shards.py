@@ -17,7 +17,7 @@ from tiering.lineage import scores_lineage
 from tiering.settings import DEFAULT_CLV_SAMPLE
 from tiering.shards import ShardPlan, gather_shards, io_location, plan_shards, remove_location, run_shard
 from tiering.sql import sql_text
-from tiering.traits import TRAIT_DOCS
+from tiering.traits import TRAIT_COLUMNS
 from tiering.traits.nightly import INPUTS
 
 # The three assets the graph materializes: output name -> (key, group, kinds, owner, description).
@@ -121,7 +121,7 @@ def gather_shards_op(
                 con,
                 "marts.customer_traits",
                 as_of_dates=len(plan.dates),
-                traits=len(TRAIT_DOCS),
+                traits=len(TRAIT_COLUMNS),
                 customers_rising=rising,
                 shards=plan.shards,
             ),

@@ -34,6 +34,17 @@ def test_shipped_policy_is_valid_and_scores_only_known_traits():
     assert set(policy.traits) <= set(TRAIT_COLUMNS)
 
 
+def test_every_table_keyed_by_tier_names_the_tiers_of_policy_tiers():
+    """The tier names are defined once (tiering.policy.TIERS); what is said or drawn per tier covers each."""
+    from tiering.dashboard.charts import COLORS, INK
+    from tiering.outputs import TIER_FIT, TIER_ORDER_SQL, TIER_TODO
+    from tiering.policy import TIERS, Actions
+
+    for per_tier in (Actions.model_fields, TIER_FIT, TIER_TODO, COLORS, INK):
+        assert tuple(per_tier) == TIERS
+    assert TIER_ORDER_SQL == "CASE tier WHEN 'Ideal' THEN 1 WHEN 'Acceptable' THEN 2 WHEN 'Poor' THEN 3 END"
+
+
 @pytest.mark.parametrize(
     ("edit", "expected"),
     [

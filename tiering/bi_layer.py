@@ -9,7 +9,7 @@ from tiering.sql import render, sql_text
 
 def bi_layer_statements() -> list[str]:
     """SQL to run in the BI file, as the default catalog, once the marts are in it: views, then comments."""
-    statements = [sql_text("bi/schema")]
+    statements = [sql_text("bi_layer:schema")]
     for table in OUTPUT_TABLES:
         statements += [_view(table), *_comments(table)]
     return statements
@@ -19,7 +19,7 @@ def _view(table: OutputTable) -> str:
     columns = ",\n    ".join(
         c.name if c.expression == c.name else f"{c.expression} AS {c.name}" for c in table.bi_columns()
     )
-    return render("bi/view", view=table.view, table=table.name, columns=columns)
+    return render("bi_layer:view", view=table.view, table=table.name, columns=columns)
 
 
 def _comments(table: OutputTable) -> list[str]:
@@ -34,4 +34,4 @@ def _comments(table: OutputTable) -> list[str]:
 
 def _comment(kind: str, target: str, text: str) -> str:
     # COMMENT ON takes no parameters: the text, from outputs.py, is quoted as a SQL string literal.
-    return render("bi/comment", kind=kind, target=target, text="'" + text.replace("'", "''") + "'")
+    return render("bi_layer:comment", kind=kind, target=target, text="'" + text.replace("'", "''") + "'")

@@ -15,7 +15,7 @@ import polars as pl
 from tiering.outputs import TIER_FIT, TIER_TODO, bi_label
 from tiering.policy import TIERS, Knockout, Policy, PolicyError, load_policy
 from tiering.reasons import describe_trait
-from tiering.scoring import _profile_items, score_rank, trait_points
+from tiering.scoring import knockout_hit, reason, score_rank, scored_items, weighted_score
 from tiering.settings import Settings
 from tiering.sql import sql_text
 
@@ -48,7 +48,7 @@ def explain_customer(bi_db: Path, customer_id: str, policy: Policy) -> str:
     frame = _read_customer(bi_db, customer_id)
     row = frame.row(0, named=True)
     items = _items(frame, policy)
-    path = _tier_path(row, policy)
+    path = _tier_path(frame, policy)
     return "\n".join(
         [
             f"{row['customer_name'] or '(no name)'} ({row['customer_id']}), as of {row['as_of_date']:%d %B %Y}",
@@ -69,7 +69,7 @@ def explain_customer(bi_db: Path, customer_id: str, policy: Policy) -> str:
             "",
             "How the tier follows:",
             *_tier_steps(row, path, policy),
-            *_disagreement(row, items, path),
+            *_disagreement(frame, path, policy),
         ]
     )
 
@@ -81,44 +81,25 @@ def _read_customer(bi_db: Path, customer_id: str) -> pl.DataFrame:
             f"No BI file at {bi_db}: run `tiers run` first, or point TIERS_WAREHOUSE_DIR at it."
         )
     with duckdb.connect(str(bi_db), read_only=True) as con:
-        found = con.sql(sql_text("explain/customer"), params={"customer_id": customer_id}).pl()
+        found = con.sql(sql_text("explain:customer"), params={"customer_id": customer_id}).pl()
         if found.height:
             return found
-        similar = con.execute(sql_text("explain/similar_customers"), {"text": customer_id}).fetchall()
+        similar = con.execute(sql_text("explain:similar_customers"), {"text": customer_id}).fetchall()
     hint = "; did you mean " + ", ".join(f"{i} ({n})" for i, n in similar) + "?" if similar else "."
     raise ExplainError(f"No customer '{customer_id}' in marts.customer_tiers of {bi_db}{hint}")
 
 
 def _items(frame: pl.DataFrame, policy: Policy) -> list[Item]:
     """Every scored trait and profile criterion with its weight, points and words; strongest pull first."""
-    specs = []
-    for trait, rule in policy.traits.items():
-        words = describe_trait(trait, pl.col(trait), policy.base_currency)
-        specs.append(
-            (
-                trait,
-                rule.weight,
-                trait_points(pl.col(trait), rule),
-                f"{rule.good}: " + words,
-                f"{rule.bad}: " + words,
-            )
-        )
-    specs += _profile_items(policy)
+    specs = scored_items(policy)
     columns = {}
-    for i, (_, _, points, good, bad) in enumerate(specs):
-        columns |= {f"points{i}": points, f"good{i}": good, f"bad{i}": bad}
+    for i, spec in enumerate(specs):
+        columns |= {f"points{i}": spec.points, f"words{i}": reason(spec)}
     values = frame.select(**columns).row(0, named=True)
     items = []
-    for i, (name, weight, *_) in enumerate(specs):
+    for i, spec in enumerate(specs):
         points = values[f"points{i}"]
-        words = (
-            None
-            if points is None
-            else f"+ {values[f'good{i}']}"
-            if points >= 50
-            else f"- {values[f'bad{i}']}"
-        )
-        items.append(Item(name, weight, points, words))
+        items.append(Item(spec.name, spec.weight, points, None if points is None else values[f"words{i}"]))
     return sorted(items, key=lambda item: 1 if item.points is None else -abs(item.points - 50) * item.weight)
 
 
@@ -128,16 +109,10 @@ def _item_line(item: Item) -> str:
     return f"  {item.points:>6.0f}  {item.weight:>6g}  {item.words}"
 
 
-def _knocked_out(rule: Knockout, value: float | None) -> bool:
-    if value is None:
-        return False
-    return value > rule.above if rule.above is not None else value < rule.below
-
-
 def _knockout_line(rule: Knockout, frame: pl.DataFrame, policy: Policy) -> str:
     limit = f"above {rule.above:g}" if rule.above is not None else f"below {rule.below:g}"
     words = frame.select(describe_trait(rule.trait, pl.col(rule.trait), policy.base_currency)).item()
-    applied = _knocked_out(rule, frame[rule.trait].item())
+    applied = frame.select(knockout_hit(rule)).item()
     verdict = f"APPLIED, at most {rule.max_tier}" if applied else "did not apply"
     return f"  - {rule.name} ({bi_label(rule.trait).lower()} {limit}): {words or 'no value'}; {verdict}."
 
@@ -150,9 +125,10 @@ class TierPath:
     tier: str  # after the knock-outs
 
 
-def _tier_path(row: dict, policy: Policy) -> TierPath:
+def _tier_path(frame: pl.DataFrame, policy: Policy) -> TierPath:
+    row = frame.row(0, named=True)
     by_score = _tier_by_score(row["score"], row.get("previous_tier"), policy)
-    caps = [rule for rule in policy.knockouts if _knocked_out(rule, row[rule.trait])]
+    caps = [rule for rule in policy.knockouts if frame.select(knockout_hit(rule)).item()]
     tier = TIERS[max([TIERS.index(by_score), *(TIERS.index(rule.max_tier) for rule in caps)])]
     return TierPath(_tier_by_score(row["score"], None, policy), by_score, caps, tier)
 
@@ -184,11 +160,10 @@ def _tier_steps(row: dict, path: TierPath, policy: Policy) -> list[str]:
     return [f"  {n}. {step}" for n, step in enumerate(steps, start=1)]
 
 
-def _disagreement(row: dict, items: list[Item], path: TierPath) -> list[str]:
+def _disagreement(frame: pl.DataFrame, path: TierPath, policy: Policy) -> list[str]:
     """A warning when the policy file as it is now no longer gives the published score or tier."""
-    scored = [i for i in items if i.points is not None]
-    weight = sum(i.weight for i in scored)
-    score = round(sum(i.points * i.weight for i in scored) / weight, 1) if weight else None
+    row = frame.row(0, named=True)
+    score = frame.select(weighted_score(scored_items(policy))).item()
     if score == row["score"] and path.tier == row["tier"]:
         return []
     return [

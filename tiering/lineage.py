@@ -1,11 +1,12 @@
 """Column lineage: the upstream columns each column of the staging, traits, scoring and mart tables is made of.
 
-Read from the SQL files and the trait functions; a test checks every column named here exists and that the tier
-traces back to every raw feed. Columns are "schema.table.column"; tables are Dagster asset keys.
+Read from the SQL files; each trait column's from its declaration (`reads`, tiering/traits/__init__.py). A test
+checks every column named here exists and that the tier traces back to every raw feed. Columns are
+"schema.table.column"; tables are Dagster asset keys.
 """
 
-from tiering.clv.traits import FORECAST_DOCS, RISING_DOC
 from tiering.policy import Policy
+from tiering.traits import CUSTOMER_TRAITS
 
 Lineage = dict[str, tuple[str, ...]]
 
@@ -21,33 +22,7 @@ def _from(table: str, columns: str) -> tuple[str, ...]:
 
 _RATE = _from("staging.fx_rates", "rate_to_base") + _from("raw.orders", "currency")
 _LINE_AMOUNTS = "net_amount list_amount discount_amount cost_amount"
-_ORDERS = _from("staging.orders", "order_date status")  # completed orders dated in the window
-_INVOICES = _from("staging.invoices", "issued_date due_date amount") + _from(
-    "staging.payments", "invoice_id paid_date amount"
-)
-_TICKETS = _from("staging.tickets", "opened_at")
-
-TRAIT_SOURCES: Lineage = {
-    "revenue_12m": (*_ORDERS, "staging.orders.net_amount"),
-    "gross_margin": (*_ORDERS, *_from("staging.orders", "net_amount cost_amount")),
-    "discount_depth": (*_ORDERS, *_from("staging.orders", "discount_amount list_amount")),
-    "purchase_frequency": _ORDERS,
-    "recency_days": _ORDERS,
-    "tenure_days": _from("staging.customers", "signup_date"),
-    "growth_trend": (*_ORDERS, "staging.orders.net_amount"),
-    "payment_delay_days": _INVOICES,
-    "on_time_rate": _INVOICES,
-    "overdue_amount": _INVOICES,
-    "product_breadth": _from("staging.order_categories", "product_category order_date"),
-    "premium_share": (*_ORDERS, *_from("staging.orders", "premium_net_amount net_amount")),
-    "service_share": (*_ORDERS, *_from("staging.orders", "service_net_amount net_amount")),
-    "return_rate": _ORDERS,
-    "orders_12m": _ORDERS,
-    "tickets_12m": _TICKETS,
-    "tickets_per_order": (*_TICKETS, *_ORDERS),
-    "complaint_share": _from("staging.tickets", "opened_at category"),
-    "escalation_rate": _from("staging.tickets", "opened_at escalated"),
-}
+_TRAIT_NAMES = " ".join(trait.name for trait in CUSTOMER_TRAITS)
 
 LINEAGE: dict[str, Lineage] = {
     "staging.fx_rates": _same("raw.fx_rates", "currency rate_to_base"),
@@ -78,12 +53,7 @@ LINEAGE: dict[str, Lineage] = {
     ),
     "marts.customer_traits": {
         "customer_id": ("staging.customers.customer_id",),
-        **TRAIT_SOURCES,
-        **_same("forecast.customer_value", " ".join(FORECAST_DOCS)),
-        **{
-            flag: ("forecast.customer_value.expected_value_12m", *TRAIT_SOURCES["revenue_12m"])
-            for flag in RISING_DOC
-        },
+        **{trait.name: trait.reads for trait in CUSTOMER_TRAITS},
     },
     "marts.tier_history": {
         "customer_id": ("scoring.customer_scores.customer_id",),
@@ -98,7 +68,7 @@ LINEAGE: dict[str, Lineage] = {
         "tier_changed": ("marts.tier_history.tier", "scoring.customer_scores.tier"),
         "score_change": ("marts.tier_history.score", "scoring.customer_scores.score"),
         **_same("staging.customers", "industry employees region"),
-        **_same("marts.customer_traits", " ".join([*TRAIT_SOURCES, *FORECAST_DOCS, *RISING_DOC])),
+        **_same("marts.customer_traits", _TRAIT_NAMES),
     },
     "marts.tier_summary": {
         **_same("marts.tier_history", "as_of_date tier action"),

@@ -7,13 +7,13 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from tiering.clv.traits import FORECAST_DOCS
-from tiering.traits import TRAIT_COLUMNS
+from tiering.traits import CUSTOMER_TRAITS
 
-TIERS = ("Ideal", "Acceptable", "Poor")
+TIERS = ("Ideal", "Acceptable", "Poor")  # best first: the one definition of the tier names
 
-# Traits the policy may score or use in knock-outs: a fixed set, so nothing from the file reaches SQL or code.
-SCORABLE_TRAITS = (*TRAIT_COLUMNS, *FORECAST_DOCS)
+# Traits the policy may score or use in knock-outs: those with words for the reasons (tiering/traits), a fixed
+# set, so nothing from the file reaches SQL or code.
+SCORABLE_TRAITS = tuple(trait.name for trait in CUSTOMER_TRAITS if trait.words is not None)
 
 
 class PolicyError(ValueError):
@@ -81,7 +81,7 @@ class Knockout(_Strict):
     trait: Literal[SCORABLE_TRAITS]  # type: ignore[valid-type]
     above: float | None = None
     below: float | None = None
-    max_tier: Literal["Acceptable", "Poor"]
+    max_tier: Literal[TIERS[1:]]  # type: ignore[valid-type]
 
     @model_validator(mode="after")
     def _one_bound(self) -> "Knockout":

@@ -1,5 +1,7 @@
 """Score customers against the policy, assign tier and action, and say why."""
 
+from typing import NamedTuple
+
 import polars as pl
 
 from tiering.policy import TIERS, CategoryCriterion, Knockout, Policy, RangeCriterion, TraitRule
@@ -7,6 +9,16 @@ from tiering.reasons import describe_trait
 
 TOP_REASONS = 3
 _RANK = {tier: rank for rank, tier in enumerate(TIERS)}  # Ideal 0, Acceptable 1, Poor 2
+
+
+class ScoredItem(NamedTuple):
+    """A trait or profile criterion the policy scores, as expressions over a row of traits and profile."""
+
+    name: str
+    weight: float
+    points: pl.Expr  # 0-100, null without a value
+    good: pl.Expr  # words for a customer it lifts
+    bad: pl.Expr  # words for a customer it pulls down
 
 
 def trait_points(value: pl.Expr, rule: TraitRule) -> pl.Expr:
@@ -30,41 +42,64 @@ def _in_range(column: str, criterion: RangeCriterion) -> pl.Expr:
     return ok.cast(pl.Float64) * 100.0
 
 
-def _profile_items(policy: Policy) -> list[tuple[str, float, pl.Expr, str, str]]:
-    """(name, weight, points, good words, bad words) for each profile criterion in the policy."""
+def _profile_items(policy: Policy) -> list[ScoredItem]:
+    """Each profile criterion in the policy."""
     items = []
     profile = policy.profile
     if profile.industry:
         industry = pl.col("industry").fill_null("unknown")
         good = pl.lit("target industry (") + industry + ")"
         bad = pl.lit("outside the target industries (") + industry + ")"
-        items.append(("industry", profile.industry.weight, _in_list("industry", profile.industry), good, bad))
+        items.append(
+            ScoredItem("industry", profile.industry.weight, _in_list("industry", profile.industry), good, bad)
+        )
     if profile.employees:
         size = pl.col("employees").cast(pl.String)
         good = pl.lit("target company size (") + size + " employees)"
         bad = pl.lit("outside the target company size (") + size + " employees)"
         items.append(
-            ("employees", profile.employees.weight, _in_range("employees", profile.employees), good, bad)
+            ScoredItem(
+                "employees", profile.employees.weight, _in_range("employees", profile.employees), good, bad
+            )
         )
     if profile.region:
         region = pl.col("region").fill_null("unknown")
         good = pl.lit("target region (") + region + ")"
         bad = pl.lit("outside the target regions (") + region + ")"
-        items.append(("region", profile.region.weight, _in_list("region", profile.region), good, bad))
+        items.append(
+            ScoredItem("region", profile.region.weight, _in_list("region", profile.region), good, bad)
+        )
     return items
 
 
-def _scored_items(policy: Policy) -> list[tuple[str, float, pl.Expr, pl.Expr, pl.Expr]]:
+def scored_items(policy: Policy) -> list[ScoredItem]:
+    """Every trait and profile criterion the policy scores, in the policy's order."""
     items = []
     for trait, rule in policy.traits.items():
         words = describe_trait(trait, pl.col(trait), policy.base_currency)
         good = pl.lit(f"{rule.good}: ") + words
         bad = pl.lit(f"{rule.bad}: ") + words
-        items.append((trait, rule.weight, trait_points(pl.col(trait), rule), good, bad))
+        items.append(ScoredItem(trait, rule.weight, trait_points(pl.col(trait), rule), good, bad))
     return items + _profile_items(policy)
 
 
-def _knockout_hit(rule: Knockout) -> pl.Expr:
+def _weight_present(items: list[ScoredItem]) -> pl.Expr:
+    return pl.sum_horizontal([pl.when(i.points.is_not_null()).then(i.weight).otherwise(0.0) for i in items])
+
+
+def weighted_score(items: list[ScoredItem]) -> pl.Expr:
+    """The score: the weighted mean of the items' points that have a value, one decimal; null when none has."""
+    weighted = pl.sum_horizontal([(i.points * i.weight).fill_null(0.0) for i in items])
+    return (weighted / _weight_present(items)).fill_nan(None).round(1)
+
+
+def reason(item: ScoredItem) -> pl.Expr:
+    """'+ ' and the good words when the item lifts the score (50 points or more), else '- ' and the bad words."""
+    return pl.when(item.points >= 50.0).then(pl.lit("+ ") + item.good).otherwise(pl.lit("- ") + item.bad)
+
+
+def knockout_hit(rule: Knockout) -> pl.Expr:
+    """Whether the knock-out rule applies: the trait beyond its limit (false without a value)."""
     value = pl.col(rule.trait)
     hit = value > rule.above if rule.above is not None else value < rule.below
     return hit.fill_null(False)
@@ -116,25 +151,19 @@ def score_customers(
     traits: customer_id and the trait columns; customers: customer_id, industry, employees, region;
     previous: customer_id, previous_tier (last published tier, for hysteresis), or None.
     """
-    items = _scored_items(policy)
-    profile_columns = [name for name, *_ in _profile_items(policy)]
+    items = scored_items(policy)
+    profile_columns = [item.name for item in _profile_items(policy)]
     frame = traits.join(customers.select("customer_id", *profile_columns), on="customer_id", how="left")
     if previous is None:
         frame = frame.with_columns(previous_tier=pl.lit(None, pl.String))
     else:
         frame = frame.join(previous.select("customer_id", "previous_tier"), on="customer_id", how="left")
 
-    points = {name: pts.alias(f"_pts_{name}") for name, _, pts, _, _ in items}
-    frame = frame.with_columns(points.values())
-    weight_present = [
-        pl.when(pl.col(f"_pts_{name}").is_not_null()).then(w).otherwise(0.0) for name, w, *_ in items
-    ]
-    weighted = [(pl.col(f"_pts_{name}") * w).fill_null(0.0) for name, w, *_ in items]
-    frame = frame.with_columns(_weight=pl.sum_horizontal(weight_present)).with_columns(
-        score=(pl.sum_horizontal(weighted) / pl.col("_weight")).fill_nan(None).round(1)
-    )
+    frame = frame.with_columns(item.points.alias(f"_pts_{item.name}") for item in items)
+    items = [item._replace(points=pl.col(f"_pts_{item.name}")) for item in items]  # computed once, above
+    frame = frame.with_columns(_weight=_weight_present(items), score=weighted_score(items))
 
-    caps = [pl.when(_knockout_hit(k)).then(_RANK[k.max_tier]).otherwise(0) for k in policy.knockouts]
+    caps = [pl.when(knockout_hit(k)).then(_RANK[k.max_tier]).otherwise(0) for k in policy.knockouts]
     rank = pl.max_horizontal(score_rank(pl.col("score"), pl.col("previous_tier"), policy), *caps)
     tier = pl.lit(None, pl.String)
     for name, r in _RANK.items():
@@ -143,7 +172,7 @@ def score_customers(
     for name in TIERS:
         action = pl.when(pl.col("tier") == name).then(pl.lit(policy.action(name))).otherwise(action)
     knockout_texts = [
-        pl.when(_knockout_hit(k)).then(_knockout_text(k, policy.base_currency)) for k in policy.knockouts
+        pl.when(knockout_hit(k)).then(_knockout_text(k, policy.base_currency)) for k in policy.knockouts
     ]
     frame = frame.with_columns(
         tier=tier,
@@ -178,19 +207,20 @@ def _rising_reason(policy: Policy) -> pl.Expr:
     return pl.concat_list(pl.when(pl.col("rising")).then(text)).list.drop_nulls()
 
 
-def _top_reasons(frame: pl.LazyFrame, items: list) -> pl.LazyFrame:
+def _top_reasons(frame: pl.LazyFrame, items: list[ScoredItem]) -> pl.LazyFrame:
     """The items that moved the score furthest from the neutral 50, strongest first, with + or - and words.
 
     Ties keep the policy's order, so a re-run gives the same text.
     """
     parts = []
-    for order, (name, weight, _, good, bad) in enumerate(items):
-        pts = pl.col(f"_pts_{name}")
-        strength = ((pts - 50.0).abs() * weight / pl.col("_weight")).round(6)
-        text = pl.when(pts >= 50.0).then(pl.lit("+ ") + good).otherwise(pl.lit("- ") + bad)
+    for order, item in enumerate(items):
+        strength = ((item.points - 50.0).abs() * item.weight / pl.col("_weight")).round(6)
         parts.append(
             frame.select(
-                "customer_id", strength.alias("strength"), pl.lit(order).alias("order"), text.alias("text")
+                "customer_id",
+                strength.alias("strength"),
+                pl.lit(order).alias("order"),
+                reason(item).alias("text"),
             ).filter(pl.col("strength").is_not_null())
         )
     ranked = pl.col("text").sort_by("strength", "order", descending=[True, False])

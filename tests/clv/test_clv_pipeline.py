@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from tiering.clv.nightly import sample_customers
-from tiering.clv.traits import FORECAST_DOCS, rising_flag
+from tiering.clv.traits import FORECAST_COLUMNS, rising_flag
 from tiering.policy import Policy, PolicyError, RisingRule, load_policy
 from tiering.scoring import score_customers
 from tiering.settings import DEFAULT_POLICY, Settings, SettingsError
@@ -42,7 +42,7 @@ def test_traits_and_tiers_carry_the_forecast_and_rising_customers_say_so(s_run):
     with duckdb.connect(str(settings.bi_db), read_only=True) as con:
         traits = con.sql("SELECT * FROM marts.customer_traits").pl()
         tiers = con.sql("SELECT customer_id, reasons, rising FROM marts.customer_tiers").pl()
-    forecast = traits.select(*FORECAST_DOCS)
+    forecast = traits.select(*FORECAST_COLUMNS)
     assert forecast.select(pl.all().is_nan().any()).row(0) == (False, False, False)
     assert traits["p_alive"].drop_nulls().is_between(0, 1).all()
     assert all(low >= 0 for low in forecast.drop_nulls().min().row(0))

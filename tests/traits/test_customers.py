@@ -4,7 +4,7 @@ from datetime import time
 
 import polars as pl
 
-from tiering.traits import TRAIT_COLUMNS, TRAIT_DOCS
+from tiering.traits import TRAIT_COLUMNS
 
 
 def test_known_customers_and_tenure(world) -> None:
@@ -71,13 +71,6 @@ def test_rows_dated_after_d_change_nothing(world) -> None:
     world.ticket("a", 1, escalated=True, at=time(0, 0))
     assert world.traits().equals(before)
     assert before.row(0, named=True)["overdue_amount"] == 50.0  # i2, whose payment comes after D
-
-
-def test_trait_docs_are_one_line_per_trait() -> None:
-    assert list(TRAIT_DOCS) == TRAIT_COLUMNS
-    assert len(TRAIT_COLUMNS) == len(set(TRAIT_COLUMNS)) == 19
-    for name, doc in TRAIT_DOCS.items():
-        assert doc and "\n" not in doc and doc.endswith("."), name
 
 
 def test_engines_agree(world) -> None:

@@ -4,12 +4,12 @@ import os
 import uuid
 from pathlib import Path
 
-from tiering.dashboard.data import DashboardData, read_dashboard_data
+from tiering.dashboard.data import read_dashboard_data
 from tiering.dashboard.page import render_page
 
 FILE_NAME = "tier_dashboard.html"
 
-__all__ = ["FILE_NAME", "DashboardData", "read_dashboard_data", "render_page", "write_dashboard"]
+__all__ = ["FILE_NAME", "read_dashboard_data", "render_page", "write_dashboard"]
 
 
 def write_dashboard(html: str, folder: Path) -> Path:

@@ -11,15 +11,6 @@ from tiering.sql import render, sql_text
 
 # The searchable table holds at most this many customers (best first); beyond it, BI tools read bi.customer_tiers.
 MAX_TABLE_ROWS = 100_000
-TABLE_COLUMNS = (
-    "customer_id",
-    "customer_name",
-    "tier",
-    "score",
-    "previous_tier",
-    "score_change",
-    "revenue_12m",
-)
 
 
 class CustomerRow(NamedTuple):
@@ -107,7 +98,7 @@ def read_dashboard_data(con: duckdb.DuckDBPyConnection, as_of: date, policy: Pol
 
 
 def _fetch(con: duckdb.DuckDBPyConnection, name: str, **params) -> list[tuple]:
-    return con.execute(sql_text(f"dashboard/{name}"), params).fetchall()
+    return con.execute(sql_text(f"dashboard:{name}"), params).fetchall()
 
 
 def _previous_date(con: duckdb.DuckDBPyConnection, as_of: date) -> date | None:
@@ -122,7 +113,7 @@ def _tiers_now(con: duckdb.DuckDBPyConnection, as_of: date) -> dict[str, TierNow
 
 def _distributions(con: duckdb.DuckDBPyConnection, traits: list[str]) -> dict[str, dict[str, Distribution]]:
     sql = render(
-        "dashboard/trait_distributions",
+        "dashboard:trait_distributions",
         traits=", ".join(traits),
         traits_as_double=", ".join(f"{t}::DOUBLE AS {t}" for t in traits),
     )
@@ -135,5 +126,8 @@ def _distributions(con: duckdb.DuckDBPyConnection, traits: list[str]) -> dict[st
 def _customers(con: duckdb.DuckDBPyConnection, tier_columns: set[str]) -> list[CustomerRow]:
     """The table rows; previous tier and score change are null until the marts carry history."""
     history = {c: c if c in tier_columns else "NULL" for c in ("previous_tier", "score_change")}
-    sql = render("dashboard/customers", **history)
-    return [CustomerRow(*row) for row in con.execute(sql, {"max_rows": MAX_TABLE_ROWS}).fetchall()]
+    sql = render("dashboard:customers", **history)
+    return [
+        CustomerRow(*row)
+        for row in con.execute(sql, {"max_rows": MAX_TABLE_ROWS, "tiers": list(TIERS)}).fetchall()
+    ]

@@ -3,10 +3,10 @@
 "use strict";
 
 const PAGE_SIZE = 25;
-const RANK = { Ideal: 1, Acceptable: 2, Poor: 3 };
 const [ID, NAME, TIER, SCORE, PREVIOUS, CHANGE, REVENUE, REASONS] = [0, 1, 2, 3, 4, 5, 6, 7];
 
 const config = JSON.parse(document.getElementById("dashboard-config").textContent);
+const RANK = Object.fromEntries(config.tiers.map((tier, i) => [tier, i + 1])); // best tier first
 const state = { rows: [], words: [], tier: "", movedOnly: false, sort: "tier", descending: false, page: 0 };
 
 async function unpack(base64) {

@@ -11,7 +11,7 @@ from tiering.dashboard import charts
 from tiering.dashboard.data import CustomerRow, DashboardData, Movement
 from tiering.outputs import TIER_FIT, TIER_TODO, bi_label
 from tiering.policy import TIERS, Direction, Policy
-from tiering.reasons import TRAIT_WORDING
+from tiering.traits import TRAIT_BY_NAME
 
 HERE = Path(__file__).parent
 MOVERS = 8  # customers listed under "Who moved"
@@ -37,6 +37,7 @@ def render_page(data: DashboardData, policy: Policy) -> str:
         ]
     )
     config = {
+        "tiers": list(TIERS),
         "actions": {tier: policy.action(tier) for tier in TIERS},
         "currency": policy.base_currency,
         "history": data.history,
@@ -76,7 +77,7 @@ def _pct(part: float, whole: float) -> str:
 
 
 def _trait_format(trait: str, currency: str) -> charts.Format:
-    kind = TRAIT_WORDING[trait][0]
+    kind = TRAIT_BY_NAME[trait].words.value
     if kind == "percent":
         return lambda v: f"{100 * v:.0f}%"
     if kind == "signed_percent":

@@ -1,6 +1,0 @@
--- Up to three customers whose id or name contains the text given, for a helpful "did you mean".
-SELECT customer_id, customer_name
-FROM marts.customer_tiers
-WHERE customer_id ILIKE '%' || $text || '%' OR customer_name ILIKE '%' || $text || '%'
-ORDER BY customer_id
-LIMIT 3

@@ -1,0 +1,68 @@
+-- What the dashboard shows (tiering/dashboard/data.py), read from the marts of the working database.
+
+-- name: previous_date
+-- The as-of date run before the dashboard's date: what the tier movements compare with (null on a first run).
+SELECT max(as_of_date) FROM marts.tier_history WHERE as_of_date < $as_of
+
+-- name: tiers_now
+-- Per tier on the as-of date: the tier summary, plus the discount depth and support tickets it does not hold.
+WITH extra AS (
+    SELECT tier, avg(discount_depth) AS mean_discount_depth, sum(tickets_12m) AS tickets_12m
+    FROM marts.customer_tiers
+    GROUP BY tier
+)
+SELECT
+    s.tier,
+    s.customers,
+    s.revenue_12m,
+    s.gross_margin,
+    s.mean_payment_delay_days,
+    e.mean_discount_depth,
+    s.tickets_per_order,
+    coalesce(e.tickets_12m, 0) AS tickets_12m,
+    s.mean_score
+FROM marts.tier_summary AS s
+LEFT JOIN extra AS e USING (tier)
+WHERE s.as_of_date = $as_of
+
+-- name: tiers_over_time
+-- Customers per tier on every as-of date run up to the dashboard's date.
+SELECT as_of_date, tier, customers
+FROM marts.tier_summary
+WHERE as_of_date <= $as_of
+ORDER BY as_of_date
+
+-- name: movements
+-- Customers and revenue by the tier they came from and the tier they are in, on the dashboard's date.
+SELECT from_tier, to_tier, customers, revenue_12m
+FROM marts.tier_movements
+WHERE as_of_date = $as_of
+
+-- name: trait_distributions
+-- Per scored trait and tier: how many customers have a value, and its 10th, 25th, 50th, 75th, 90th percentiles.
+SELECT
+    trait,
+    tier,
+    count(*) AS customers,
+    quantile_cont(value, [0.1, 0.25, 0.5, 0.75, 0.9]) AS percentiles
+FROM (
+    UNPIVOT (SELECT tier, {traits_as_double} FROM marts.customer_tiers)
+    ON {traits}
+    INTO NAME trait VALUE value
+)
+GROUP BY trait, tier
+
+-- name: customers
+-- One row per customer for the searchable table: best tier first ($tiers is best first), highest score first.
+SELECT
+    customer_id,
+    customer_name,
+    tier,
+    score,
+    {previous_tier} AS previous_tier,
+    {score_change} AS score_change,
+    round(revenue_12m) AS revenue_12m,
+    reasons
+FROM marts.customer_tiers
+ORDER BY list_position($tiers, tier), score DESC, customer_id
+LIMIT $max_rows
