@@ -7,7 +7,8 @@ tables (tiering/quality/suites.py), the load order of the raw assets (assets/ing
 README and docs/feeds.md (tiering/feed_docs.py).
 
 A row rule quarantines a row that breaks it at load time when it has a `reason` (the rejected row's reason is
-"<column>: <reason>"); the Great Expectations checks verify the rules after the load, blocking or warning.
+"<column>: <reason>"), and is verified after the load by the Great Expectations check its `check` names: a
+failed "gx_blocking" stops the run, a failed "gx_warn" only warns.
 """
 
 from dataclasses import dataclass
@@ -42,6 +43,7 @@ class NonNegative:
 
     column: str
     reason = "negative"
+    check = "gx_blocking"
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class Positive:
 
     column: str
     reason = "not positive"
+    check = "gx_blocking"
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,7 @@ class PlausibleDate:
     first: date = date(1900, 1, 1)
     last: date = date(2100, 12, 31)
     reason = "impossible date"
+    check = None
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,7 @@ class NotBefore:
 
     column: str
     earlier: str
+    check = "gx_blocking"
 
     @property
     def reason(self) -> str:
@@ -81,6 +86,7 @@ class OneOf:
     column: str
     values: tuple[str, ...]
     reason = None
+    check = "gx_warn"
 
 
 @dataclass(frozen=True)
@@ -89,6 +95,7 @@ class NotAfterAsOf:
 
     column: str
     reason = None
+    check = "gx_warn"
 
 
 @dataclass(frozen=True)
@@ -99,6 +106,7 @@ class Difference:
     minuend: str
     subtrahend: str
     reason = None
+    check = "gx_warn"
 
 
 RowRule = NonNegative | Positive | PlausibleDate | NotBefore | OneOf | NotAfterAsOf | Difference

@@ -62,7 +62,11 @@ def _fingerprint(base_currency: str, manifest: list[tuple]) -> str:
     """What a staging build depends on: every staging SQL text (tables read each other), the base currency and
     the loaded files."""
     digest = hashlib.sha256(f"{base_currency.upper()} {CUSTOMER_BUCKETS}".encode())
-    for name in (*(f"staging/{t}" for t in STAGING_TABLES), "staging:missing_rates", "staging/customer_bucket"):
+    for name in (
+        *(f"staging/{t}" for t in STAGING_TABLES),
+        "staging:missing_rates",
+        "staging/customer_bucket",
+    ):
         digest.update(sql_text(name).encode())
     digest.update(repr(manifest).encode())
     return digest.hexdigest()

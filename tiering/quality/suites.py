@@ -4,16 +4,18 @@ Blocking expectations guard what would corrupt the tiers (keys, references, amou
 action and score); the others warn (categories, dates after the as-of date, amounts that do not add up).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 
 import duckdb
 
-from tiering.feeds import Difference, Feed, NonNegative, NotAfterAsOf, NotBefore, OneOf, Positive
+from tiering.feeds import Difference, Feed, NonNegative, NotAfterAsOf, NotBefore, OneOf, Positive, RowRule
 from tiering.policy import TIERS
 from tiering.sql import sql_text
 
 BATCH = "{batch}"  # left for Great Expectations to fill in with the table under validation
+# the row rules verified after the load, in the order of their expectations in a suite
+RULE_ORDER = (NonNegative, NotBefore, Positive, Difference, OneOf, NotAfterAsOf)
 
 
 @dataclass(frozen=True)
@@ -33,13 +35,28 @@ def raw_suite(feed: Feed, as_of: date, whole_table: bool = True) -> list[Expecta
         *_key_expectations(feed.key, raw_feed=None if whole_table else feed.name),
         *(_not_null(c.name) for c in feed.columns if c.required and c.name not in feed.key),
         *(_orphans(p.column, p.feed, p.feed_column) for p in feed.parents),
-        *(_between(r.column, "non-negative", min_value=0) for r in feed.rules_of(NonNegative)),
-        *(_date_order(r.earlier, r.column) for r in feed.rules_of(NotBefore)),
-        *(_between(r.column, "positive", min_value=0, strict_min=True) for r in feed.rules_of(Positive)),
-        *(_difference(feed, r) for r in feed.rules_of(Difference)),
-        *(_in_set(r.column, r.values) for r in feed.rules_of(OneOf)),
-        *(_not_after(feed, r.column, as_of) for r in feed.rules_of(NotAfterAsOf)),
+        *(_rule_expectation(feed, rule, as_of) for kind in RULE_ORDER for rule in feed.rules_of(kind)),
     ]
+
+
+def _rule_expectation(feed: Feed, rule: RowRule, as_of: date) -> Expectation:
+    """A row rule as an expectation of the check its declaration names (gx_blocking or gx_warn)."""
+    match rule:
+        case NonNegative(column=column):
+            expectation = _between(column, "non-negative", min_value=0)
+        case NotBefore(column=column, earlier=earlier):
+            expectation = _date_order(earlier, column)
+        case Positive(column=column):
+            expectation = _between(column, "positive", min_value=0, strict_min=True)
+        case Difference():
+            expectation = _difference(feed, rule)
+        case OneOf(column=column, values=values):
+            expectation = _in_set(column, values)
+        case NotAfterAsOf(column=column):
+            expectation = _not_after(feed, column, as_of)
+        case _:
+            raise ValueError(f"{rule} has no expectation")
+    return replace(expectation, blocking=rule.check == "gx_blocking")
 
 
 def traits_suite(as_of: date) -> list[Expectation]:
@@ -148,7 +165,7 @@ def _difference(feed: Feed, rule: Difference) -> Expectation:
         subtrahend=rule.subtrahend,
     )
     label = f"{rule.column} = {rule.minuend} - {rule.subtrahend} within a cent"
-    return Expectation(label, "UnexpectedRowsExpectation", {"unexpected_rows_query": query}, blocking=False)
+    return Expectation(label, "UnexpectedRowsExpectation", {"unexpected_rows_query": query})
 
 
 def _not_after(feed: Feed, column: str, as_of: date) -> Expectation:
@@ -159,7 +176,6 @@ def _not_after(feed: Feed, column: str, as_of: date) -> Expectation:
         f"{column} not after the as-of date {as_of}",
         "ExpectColumnValuesToBeBetween",
         {"column": column, "max_value": limit.isoformat(sep=" ") if timestamp else limit.isoformat()},
-        blocking=False,
     )
 
 
