@@ -40,7 +40,8 @@ def test_row_checks_write_identifiers_only_and_bind_reasons_and_bounds():
         checks = row_checks(feed, as_text)
         sql = " ".join(checks.identifiers.values())
         assert "'" not in sql, feed.name  # no literal: every value is a parameter
-        reasons = [v for k, v in checks.params.items() if k.startswith("reason_")]
+        params = {**checks.type_params, **checks.rule_params}
+        reasons = [v for k, v in sorted(params.items(), key=_number) if k.startswith("reason_")]
         assert [r for r in reasons if "not a valid" in r] == [
             f"{c.name}: not a valid {c.sql_type.split('(')[0].lower()}"
             for c in feed.columns
@@ -57,11 +58,9 @@ def test_a_file_column_of_the_declared_type_needs_no_type_check():
     feed = FEEDS["fx_rates"]
     checks = row_checks(feed, {"currency": "VARCHAR", "rate_to_base": "DOUBLE"})
     assert "TRY_CAST(rate_to_base AS DOUBLE) IS NULL" not in checks.identifiers["type_checks"]
-    assert sorted(v for k, v in checks.params.items() if k.startswith("reason_")) == [
-        "currency: missing",
-        "rate_to_base: missing",
-        "rate_to_base: not positive",
-    ]
+    assert "rate_to_base AS DOUBLE" not in checks.identifiers["type_failed"]
+    assert list(checks.type_params.values()) == ["currency: missing", "rate_to_base: missing"]
+    assert list(checks.rule_params.values()) == ["rate_to_base: not positive"]
 
 
 def test_the_readme_feed_table_is_rendered_from_the_declarations():
@@ -70,3 +69,8 @@ def test_the_readme_feed_table_is_rendered_from_the_declarations():
 
 def test_the_feeds_doc_is_rendered_from_the_declarations():
     assert FEEDS_DOC.read_text() == render_feeds_doc(), "run `python -m tiering.feed_docs`"
+
+
+def _number(item: tuple[str, object]) -> int:
+    name = item[0]
+    return int(name.removeprefix("reason_")) if name.startswith("reason_") else -1

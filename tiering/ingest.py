@@ -245,11 +245,11 @@ def _load_file(
     source_types = {name.lower(): sql_type.replace(" ", "").upper() for name, sql_type in present.items()}
     checks = row_checks(feed, source_types)
     (rows_read,) = con.execute(sql_text("ingest:landing_rows")).fetchone()
-    params = {**checks.params, "source_file": str(path)}
+    params = {**checks.rule_params, "source_file": str(path)}
     (rows_usable,) = con.execute(render("ingest/usable_rows", **checks.identifiers), params).fetchone()
     if rows_usable < rows_read:
         sql = render("ingest/rejected_rows", **checks.identifiers)
-        con.execute(sql, {**params, **_ids(result)}).fetchall()
+        con.execute(sql, {**params, **checks.type_params, **_ids(result)}).fetchall()
     return rows_read
 
 

@@ -14,40 +14,45 @@ from tiering.feeds import Feed, NonNegative, NotBefore, PlausibleDate, Positive,
 @dataclass(frozen=True)
 class RowChecks:
     identifiers: dict[str, str]  # fill sql/ingest/usable_rows.sql and rejected_rows.sql
-    params: dict[str, object]
+    type_params: dict[str, object]  # the reasons of the type checks (rejected_rows.sql only)
+    rule_params: dict[str, object]  # the reasons and bounds of the row rules (both statements)
 
 
 def row_checks(feed: Feed, source_types: dict[str, str]) -> RowChecks:
     """The checks of one landing file whose columns have `source_types` (lower-case name: DuckDB type); a type
-    check is left out where the file's column already has the contract's type."""
-    params: dict[str, object] = {}
+    check is left out where the file's column already has the contract's type. The type checks come twice: as
+    one condition (for the usable rows, cheaper) and as terms (for the reasons of the others)."""
+    type_params: dict[str, object] = {}
+    rule_params: dict[str, object] = {}
 
-    def term(condition: str, reason: str) -> str:
-        name = f"reason_{len(params)}"
+    def term(condition: str, reason: str, params: dict[str, object]) -> str:
+        name = f"reason_{len(type_params) + len(rule_params)}"
         params[name] = reason
         return f"CASE WHEN {condition} THEN ${name} END"
 
-    type_terms = []
+    type_conditions = []
     for c in feed.columns:
         if source_types[c.name] != _normal(c.sql_type):
             condition = f"{c.name} IS NOT NULL AND TRY_CAST({c.name} AS {c.sql_type}) IS NULL"
-            type_terms.append(term(condition, f"{c.name}: not a valid {c.sql_type.split('(')[0].lower()}"))
+            type_conditions.append((condition, f"{c.name}: not a valid {c.sql_type.split('(')[0].lower()}"))
         if c.required:
-            type_terms.append(term(f"{c.name} IS NULL", f"{c.name}: missing"))
+            type_conditions.append((f"{c.name} IS NULL", f"{c.name}: missing"))
+    type_terms = [term(condition, reason, type_params) for condition, reason in type_conditions]
     rule_terms = []
     for rule in (r for r in feed.rules if r.reason):
         condition, values = _broken(rule)
-        rule_terms.append(term(condition, f"{rule.column}: {rule.reason}"))
-        params.update(values)
+        rule_terms.append(term(condition, f"{rule.column}: {rule.reason}", rule_params))
+        rule_params.update(values)
     identifiers = {
         "feed": feed.name,
         "columns": ", ".join(feed.column_names),
         "typed_columns": ", ".join(f"TRY_CAST({c.name} AS {c.sql_type}) AS {c.name}" for c in feed.columns),
         "record": record_fields(feed),
+        "type_failed": " OR ".join(f"({condition})" for condition, _ in type_conditions) or "false",
         "type_checks": ", ".join(type_terms) or "NULL",
         "rule_checks": ", ".join(rule_terms) or "NULL",
     }
-    return RowChecks(identifiers, params)
+    return RowChecks(identifiers, type_params, rule_params)
 
 
 def record_fields(feed: Feed) -> str:
