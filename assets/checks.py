@@ -15,7 +15,7 @@ from dagster_duckdb import DuckDBResource
 
 from pipelines.resources import TiersConfig
 from tiering.feeds import FEEDS, Feed
-from tiering.quality.rules import TIERS
+from tiering.policy import TIERS
 from tiering.quality.suites import (
     Expectation,
     files_loaded_by_run,

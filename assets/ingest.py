@@ -13,7 +13,6 @@ from assets.metadata import table_metadata
 from pipelines.resources import TiersConfig
 from tiering.feeds import FEEDS, Feed
 from tiering.ingest import FeedLoad, IngestError, LoadOptions, feed_files, load_feed
-from tiering.quality.rules import FOREIGN_KEYS
 from tiering.settings import Settings
 
 
@@ -29,7 +28,7 @@ class IngestConfig(dg.ConfigurableResource):
 
 
 def _parents(feed: Feed) -> list[str]:
-    return sorted({fk.parent for fk in FOREIGN_KEYS.get(feed.name, ())})
+    return sorted({p.feed for p in feed.parents})
 
 
 def _load_order() -> list[Feed]:

@@ -92,6 +92,7 @@ ROW_PROBLEMS = [
     ("due before issued", "invoices", ["I2,C1,O1,2026-02-05,2026-01-04,9"], {1: "due_date: before issued_date"}),
     ("closed before opened", "support_tickets", ["T1,C1,2026-01-05 10:00:00,2026-01-04 10:00:00,low,bug,false"], {1: "closed_at: before opened_at"}),
     ("impossible year", "orders", ["O2,C1,2999-01-05,completed,USD"], {1: "order_date: impossible date"}),
+    ("impossible time", "support_tickets", ["T1,C1,2100-12-31 00:00:00,,low,bug,false", "T2,C1,2100-12-31 00:00:01,,low,bug,false"], {2: "opened_at: impossible date"}),
 ]  # fmt: skip
 HEADERS = {
     "orders": ORDERS,

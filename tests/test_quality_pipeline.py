@@ -1,13 +1,15 @@
 """The quality gates in the real nightly job, on a tiny hand-made landing folder: what warns, what stops the run
 before publishing (leaving the published file as it was), and how a data engineer sees why."""
 
+import dataclasses
 import hashlib
 import shutil
 from pathlib import Path
 
 import pytest
 
-from tiering import cli, ingest
+from tiering import cli
+from tiering.feeds import FEEDS as DECLARED
 
 FEEDS = {
     "customers": "customer_id,name,industry,employees,region,signup_date\n"
@@ -82,7 +84,8 @@ def test_a_soft_problem_warns_with_its_values_and_the_run_publishes(first_run):
 
 def test_a_blocking_failure_stops_the_run_before_publishing(tiny, pipeline, monkeypatch):
     published = _digest(tiny.bi_db)
-    monkeypatch.setattr(ingest, "FOREIGN_KEYS", {})  # an ingest that lets orphans through
+    # an ingest that lets orphans through: orders declared without their parent
+    monkeypatch.setitem(DECLARED, "orders", dataclasses.replace(DECLARED["orders"], parents=()))
     late = "order_id,customer_id,order_date,status,currency\nO71,C9,2026-06-20,completed,USD\n"
     (tiny.landing_dir / "orders" / "orders_late.csv").write_text(late)
     result = pipeline.run(tiny)

@@ -17,15 +17,15 @@ from pathlib import Path
 
 import duckdb
 
-from tiering.feeds import Feed
+from tiering.feeds import FEEDS, Feed
 from tiering.quality.files import IngestError, check_columns, check_file, duckdb_error_message
-from tiering.quality.rules import FOREIGN_KEYS
+from tiering.quality.row_checks import column_defs, record_fields, row_checks
 from tiering.sql import render, run_sql, sql_text
 from tiering.warehouse import transaction
 
 log = logging.getLogger(__name__)
 
-READERS = {".csv": "ingest/read_csv_file", ".parquet": "ingest/read_parquet_file"}
+READERS = {".csv": "ingest/read_csv", ".parquet": "ingest/read_parquet"}
 DEFAULT_MAX_REJECTED_SHARE = 0.05
 
 __all__ = ["FeedLoad", "IngestError", "LoadOptions", "feed_files", "load_feed"]
@@ -102,12 +102,10 @@ def load_feed(
         _record_failure(con, feed, result, str(exc))
         raise
     finally:
-        run_sql(con, "ingest/drop_batch")
+        run_sql(con, "ingest:drop_batch")
     if result.rows_rejected:
-        params = {"feed": feed.name, "run_id": result.run_id}
-        result.rejected_by_reason = dict(
-            con.execute(sql_text("ingest/rejections_by_reason"), params).fetchall()
-        )
+        rejected = con.execute(sql_text("ingest:rejections_by_reason"), _ids(result)).fetchall()
+        result.rejected_by_reason = dict(rejected)
     return result
 
 
@@ -123,18 +121,19 @@ def _prepare(con: duckdb.DuckDBPyConnection, feed: Feed, full_reload: bool) -> N
     """Create the quality tables (rebuilding outdated ones) and the raw table; a feed with no loaded file
     (first run, full reload, or a database of an older version) starts from an empty raw table."""
     _quality_tables(con)
-    loaded = con.execute(sql_text("ingest/loaded_files"), {"feed": feed.name}).fetchall()
+    loaded = con.execute(sql_text("ingest:loaded_files"), {"feed": feed.name}).fetchall()
     if full_reload or not loaded:
-        for statement in render("ingest/reset_feed", feed=feed.name).split(";\n"):
-            con.execute(statement, {"feed": feed.name} if "$feed" in statement else {}).fetchall()
-    for table_feed in (feed, *(fk.parent_feed for fk in FOREIGN_KEYS.get(feed.name, ()))):
-        run_sql(con, "ingest/create_raw_table", feed=table_feed.name, column_defs=_column_defs(table_feed))
+        run_sql(con, "ingest:drop_raw_table", feed=feed.name)
+        for forget in ("ingest:forget_loaded_files", "ingest:forget_rejected_rows"):
+            con.execute(sql_text(forget), {"feed": feed.name}).fetchall()
+    for table_feed in (feed, *(FEEDS[p.feed] for p in feed.parents)):
+        run_sql(con, "ingest:create_raw_table", feed=table_feed.name, column_defs=column_defs(table_feed))
 
 
 def _quality_tables(con: duckdb.DuckDBPyConnection) -> None:
-    for (table,) in con.execute(sql_text("ingest/outdated_quality_tables")).fetchall():
-        con.execute(f"DROP TABLE quality.{table}")
-    run_sql(con, "ingest/create_quality_tables")
+    for (table,) in con.execute(sql_text("ingest:outdated_quality_tables")).fetchall():
+        run_sql(con, "ingest:drop_quality_table", table=table)
+    run_sql(con, "ingest/quality_tables")
 
 
 def _new_files(
@@ -144,7 +143,7 @@ def _new_files(
     is reported, not reloaded."""
     loaded = {
         path: (sha, at)
-        for path, sha, at in con.execute(sql_text("ingest/loaded_files"), {"feed": feed.name}).fetchall()
+        for path, sha, at in con.execute(sql_text("ingest:loaded_files"), {"feed": feed.name}).fetchall()
     }
     new = []
     for path, sha256 in digests.items():
@@ -189,18 +188,14 @@ def _load_new_files(
 ) -> None:
     """Inside the caller's transaction: each file's usable rows into raw.<feed> and the others into
     quarantine, then duplicates and orphans moved from raw to quarantine; refused above the limit."""
-    run_sql(con, "ingest/create_batch")
+    run_sql(con, "ingest:create_batch")
     rows_read = {str(f.path): _load_file(con, feed, seq, f, result) for seq, f in enumerate(new_files)}
     result.files = list(rows_read)
-    run_sql(con, "ingest/flag_rows", **_flag_identifiers(feed))
-    record_fields = ", ".join(f"{c} := r.{c}" for c in feed.column_names)
-    sql = render("ingest/quarantine_flagged", feed=feed.name, record_fields=record_fields)
-    con.execute(sql, _ids(result)).fetchall()
-    con.execute(render("ingest/delete_flagged", feed=feed.name)).fetchall()
+    _quarantine_duplicates_and_orphans(con, feed, result)
     counts = _reconcile(con, feed, rows_read, result)
     _decide(result, max_rejected_share)
     if result.status == "refused":
-        con.execute(render("ingest/unload_batch", feed=feed.name)).fetchall()
+        con.execute(render("ingest:unload_batch", feed=feed.name)).fetchall()
         result.rows_loaded = 0
     else:
         _record_files(con, feed, new_files, counts, result.run_id)
@@ -210,7 +205,7 @@ def _reconcile(
     con: duckdb.DuckDBPyConnection, feed: Feed, rows_read: dict[str, int], result: FeedLoad
 ) -> dict[str, tuple[int, int]]:
     """Rows loaded and rejected per file, counted in the tables; each file's sum must be its rows read."""
-    sql = render("ingest/file_counts", feed=feed.name)
+    sql = render("ingest:file_counts", feed=feed.name)
     counts = {
         path: (loaded, rejected) for path, loaded, rejected in con.execute(sql, _ids(result)).fetchall()
     }
@@ -244,20 +239,38 @@ def _load_file(
             con.execute(statement)
     except duckdb.Error as exc:
         raise IngestError(f"feed '{feed.name}': {path}: {duckdb_error_message(exc, path)}") from None
-    present = dict(con.execute("SELECT column_name, column_type FROM (DESCRIBE landing_file)").fetchall())
-    del present["_row_number"]
+    present = dict(con.execute(sql_text("ingest:landing_columns")).fetchall())
     result.warnings += check_columns(feed, path, list(present))
-    con.execute("INSERT INTO ingest_files VALUES ($seq, $path)", {"seq": seq, "path": str(path)}).fetchall()
+    con.execute(sql_text("ingest:add_batch_file"), {"seq": seq, "path": str(path)}).fetchall()
     source_types = {name.lower(): sql_type.replace(" ", "").upper() for name, sql_type in present.items()}
-    run_sql(con, "ingest/check_rows", **_check_identifiers(feed, source_types))
-    rows_read = con.execute("SELECT count(*) FROM landing_file").fetchone()[0]
-    params = {"source_file": str(path)}
-    columns = ", ".join(feed.column_names)
-    sql = render("ingest/insert_clean_rows", feed=feed.name, columns=columns)
-    (rows_usable,) = con.execute(sql, params).fetchone()
+    checks = row_checks(feed, source_types)
+    (rows_read,) = con.execute(sql_text("ingest:landing_rows")).fetchone()
+    params = {**checks.rule_params, "source_file": str(path)}
+    (rows_usable,) = con.execute(render("ingest/usable_rows", **checks.identifiers), params).fetchone()
     if rows_usable < rows_read:
-        con.execute(sql_text("ingest/insert_rejected_rows"), {**params, **_ids(result)}).fetchall()
+        sql = render("ingest/rejected_rows", **checks.identifiers)
+        con.execute(sql, {**params, **checks.type_params, **_ids(result)}).fetchall()
     return rows_read
+
+
+def _quarantine_duplicates_and_orphans(con: duckdb.DuckDBPyConnection, feed: Feed, result: FeedLoad) -> None:
+    """Move the rows of this load whose key was loaded before or repeats, or whose parent row does not exist,
+    from raw.<feed> to quarantine, each with its reasons in order: duplicates first, then each parent's orphans."""
+    key_columns = ", ".join(feed.key)
+    run_sql(con, "ingest/flag_duplicates", feed=feed.name, key_columns=key_columns)
+    for order, parent in enumerate(feed.parents, start=3):
+        sql = render(
+            "ingest:flag_orphans",
+            feed=feed.name,
+            column=parent.column,
+            parent=parent.feed,
+            parent_column=parent.feed_column,
+        )
+        con.execute(sql, {"order": order, "reason": parent.reason}).fetchall()
+    run_sql(con, "ingest:collect_flags")
+    sql = render("ingest:quarantine_flagged", feed=feed.name, record=record_fields(feed))
+    con.execute(sql, _ids(result)).fetchall()
+    con.execute(render("ingest:delete_flagged", feed=feed.name)).fetchall()
 
 
 def _decide(result: FeedLoad, max_rejected_share: float) -> None:
@@ -284,7 +297,7 @@ def _record_files(
     for new_file in new_files:
         loaded, rejected = counts[str(new_file.path)]
         con.execute(
-            sql_text("ingest/record_file"),
+            sql_text("ingest:record_file"),
             {
                 "feed": feed.name,
                 "file_name": new_file.path.name,
@@ -302,7 +315,7 @@ def _record_files(
 def _audit(con: duckdb.DuckDBPyConnection, feed: Feed, result: FeedLoad) -> None:
     notes = [m for m in (result.message, *result.changed, *result.warnings) if m]
     con.execute(
-        sql_text("ingest/record_audit"),
+        sql_text("ingest:record_audit"),
         {
             "feed": feed.name,
             "files": len(result.files),
@@ -317,46 +330,3 @@ def _audit(con: duckdb.DuckDBPyConnection, feed: Feed, result: FeedLoad) -> None
             "message": "\n".join(notes) or None,
         },
     ).fetchall()
-
-
-def _column_defs(feed: Feed) -> str:
-    return ", ".join(f"{c.name} {c.sql_type}" for c in feed.columns)
-
-
-def _check_identifiers(feed: Feed, source_types: dict[str, str]) -> dict[str, str]:
-    """SQL fragments from the feed contract: typed columns, the record as read, the type checks (a wrong type
-    or a missing value) and the row rules; a type check is left out where the file's column already has the
-    contract's type."""
-    type_checks = []  # (condition on the value as read, reason)
-    for c in feed.columns:
-        if source_types[c.name] != c.sql_type.replace(" ", "").upper():
-            bad_type = f"{c.name} IS NOT NULL AND TRY_CAST({c.name} AS {c.sql_type}) IS NULL"
-            type_checks.append((bad_type, f"{c.name}: not a valid {c.sql_type.split('(')[0].lower()}"))
-        if c.required:
-            type_checks.append((f"{c.name} IS NULL", f"{c.name}: missing"))
-    rules = "\n".join(
-        line for line in sql_text(f"ingest/rules/{feed.name}").splitlines() if not line.startswith("--")
-    ).strip()
-    return {
-        "typed_columns": ", ".join(f"TRY_CAST({c.name} AS {c.sql_type}) AS {c.name}" for c in feed.columns),
-        "record": f"struct_pack({', '.join(f'{c} := {c}' for c in feed.column_names)})",
-        "type_failed": " OR ".join(f"({condition})" for condition, _ in type_checks) or "false",
-        "type_reasons": ", ".join(f"CASE WHEN {cond} THEN '{reason}' END" for cond, reason in type_checks)
-        or "NULL",
-        "rule_terms": rules or "NULL",
-    }
-
-
-def _flag_identifiers(feed: Feed) -> dict[str, str]:
-    """SQL fragments for duplicate and orphan flags, from the feed's key and foreign keys."""
-    orphan_flags = [
-        f"UNION ALL SELECT u._source_file, u._row_number, {3 + i}, 'orphan: {fk.column} not in {fk.parent}' "
-        f"FROM batch AS u ANTI JOIN raw.{fk.parent} AS p ON p.{fk.parent_column} = u.{fk.column} "
-        f"WHERE u.{fk.column} IS NOT NULL"
-        for i, fk in enumerate(FOREIGN_KEYS.get(feed.name, ()))
-    ]
-    return {
-        "feed": feed.name,
-        "key_columns": ", ".join(feed.key),
-        "orphan_flags": "\n    ".join(orphan_flags),
-    }

@@ -30,16 +30,16 @@ def build_staging(
     con: duckdb.DuckDBPyConnection, base_currency: str, tables: tuple[str, ...] = STAGING_TABLES
 ) -> list[StagingBuild]:
     """Build the staging tables among `tables` whose inputs changed, in STAGING_TABLES order."""
-    run_sql(con, "staging/build_state")
+    run_sql(con, "staging:build_state")
     bucket_macro(con)
-    fingerprint = _fingerprint(base_currency, con.execute(sql_text("staging/manifest")).fetchall())
+    fingerprint = _fingerprint(base_currency, con.execute(sql_text("staging:manifest")).fetchall())
     builds = []
     for table in (t for t in STAGING_TABLES if t in tables):
-        built = con.execute(sql_text("staging/built_fingerprint"), {"table_name": table}).fetchone()
+        built = con.execute(sql_text("staging:built_fingerprint"), {"table_name": table}).fetchone()
         rebuilt = built is None or built[0] != fingerprint
         if rebuilt:
             _build(con, table, base_currency)
-            con.execute(sql_text("staging/record_build"), {"table_name": table, "fingerprint": fingerprint})
+            con.execute(sql_text("staging:record_build"), {"table_name": table, "fingerprint": fingerprint})
         builds.append(StagingBuild(table, rebuilt))
     return builds
 
@@ -49,7 +49,7 @@ def _build(con: duckdb.DuckDBPyConnection, table: str, base_currency: str) -> No
         run_sql(con, f"staging/{table}")
         return
     run_sql(con, "staging/fx_rates", {"base_currency": base_currency})
-    missing = con.execute(sql_text("staging/missing_rates")).fetchall()
+    missing = con.execute(sql_text("staging:missing_rates")).fetchall()
     if missing:
         listed = ", ".join(f"{currency or '(empty)'} ({orders} orders)" for currency, orders in missing)
         raise MissingRatesError(
@@ -62,7 +62,11 @@ def _fingerprint(base_currency: str, manifest: list[tuple]) -> str:
     """What a staging build depends on: every staging SQL text (tables read each other), the base currency and
     the loaded files."""
     digest = hashlib.sha256(f"{base_currency.upper()} {CUSTOMER_BUCKETS}".encode())
-    for name in (*STAGING_TABLES, "missing_rates", "customer_bucket"):
-        digest.update(sql_text(f"staging/{name}").encode())
+    for name in (
+        *(f"staging/{t}" for t in STAGING_TABLES),
+        "staging:missing_rates",
+        "staging/customer_bucket",
+    ):
+        digest.update(sql_text(name).encode())
     digest.update(repr(manifest).encode())
     return digest.hexdigest()

@@ -1,1 +1,1 @@
-"""Data quality: whole-file checks, the rules rows must meet, and Great Expectations suites (imported lazily)."""
+"""Data quality: whole-file problems, row checks at load time, and Great Expectations suites (imported lazily)."""

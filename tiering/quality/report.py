@@ -13,13 +13,13 @@ def rejections_report(work_db: Path, run_id: str | None = None) -> str:
         return f"No run has loaded data yet: {work_db} does not exist."
     with duckdb.connect(str(work_db), read_only=True) as con:
         try:
-            run = con.execute(sql_text("quality/last_run"), {"run_id": run_id}).fetchone()
+            run = con.execute(sql_text("quality:last_run"), {"run_id": run_id}).fetchone()
         except duckdb.CatalogException:
             run = None
         if run is None:
             return "No load is recorded in quality.load_audit" + (f" for run {run_id}." if run_id else ".")
-        audit = con.execute(sql_text("quality/run_audit"), {"run_id": run[0]}).fetchall()
-        rejections = con.execute(sql_text("quality/run_rejections"), {"run_id": run[0]}).fetchall()
+        audit = con.execute(sql_text("quality:run_audit"), {"run_id": run[0]}).fetchall()
+        rejections = con.execute(sql_text("quality:run_rejections"), {"run_id": run[0]}).fetchall()
     return _format(run, audit, rejections)
 
 

@@ -4,16 +4,18 @@ Blocking expectations guard what would corrupt the tiers (keys, references, amou
 action and score); the others warn (categories, dates after the as-of date, amounts that do not add up).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 
 import duckdb
 
-from tiering.feeds import Feed
-from tiering.quality.rules import CATEGORIES, DATE_ORDER, EVENT_DATES, FOREIGN_KEYS, NON_NEGATIVE, TIERS
+from tiering.feeds import Difference, Feed, NonNegative, NotAfterAsOf, NotBefore, OneOf, Positive, RowRule
+from tiering.policy import TIERS
 from tiering.sql import sql_text
 
 BATCH = "{batch}"  # left for Great Expectations to fill in with the table under validation
+# the row rules verified after the load, in the order of their expectations in a suite
+RULE_ORDER = (NonNegative, NotBefore, Positive, Difference, OneOf, NotAfterAsOf)
 
 
 @dataclass(frozen=True)
@@ -27,21 +29,34 @@ class Expectation:
 
 
 def raw_suite(feed: Feed, as_of: date, whole_table: bool = True) -> list[Expectation]:
-    """Keys, required values, references, amounts and dates of raw.<feed>, or of some of its rows (raw_rows):
-    their keys are then also checked against the other rows."""
+    """The declaration of raw.<feed> as expectations (keys, required values, references, row rules), on the whole
+    table or on some of its rows (raw_rows): their keys are then also checked against the other rows."""
     return [
         *_key_expectations(feed.key, raw_feed=None if whole_table else feed.name),
         *(_not_null(c.name) for c in feed.columns if c.required and c.name not in feed.key),
-        *(
-            _orphans(fk.column, f"raw.{fk.parent}", fk.parent_column)
-            for fk in FOREIGN_KEYS.get(feed.name, ())
-        ),
-        *(_between(c, "non-negative", min_value=0) for c in NON_NEGATIVE.get(feed.name, ())),
-        *(_date_order(earlier, later) for earlier, later in DATE_ORDER.get(feed.name, ())),
-        *_feed_specific(feed),
-        *(_in_set(c, values) for c, values in CATEGORIES.get(feed.name, {}).items()),
-        *(_not_after(feed, c, as_of) for c in EVENT_DATES.get(feed.name, ())),
+        *(_orphans(p.column, p.feed, p.feed_column) for p in feed.parents),
+        *(_rule_expectation(feed, rule, as_of) for kind in RULE_ORDER for rule in feed.rules_of(kind)),
     ]
+
+
+def _rule_expectation(feed: Feed, rule: RowRule, as_of: date) -> Expectation:
+    """A row rule as an expectation of the check its declaration names (gx_blocking or gx_warn)."""
+    match rule:
+        case NonNegative(column=column):
+            expectation = _between(column, "non-negative", min_value=0)
+        case NotBefore(column=column, earlier=earlier):
+            expectation = _date_order(earlier, column)
+        case Positive(column=column):
+            expectation = _between(column, "positive", min_value=0, strict_min=True)
+        case Difference():
+            expectation = _difference(feed, rule)
+        case OneOf(column=column, values=values):
+            expectation = _in_set(column, values)
+        case NotAfterAsOf(column=column):
+            expectation = _not_after(feed, column, as_of)
+        case _:
+            raise ValueError(f"{rule} has no expectation")
+    return replace(expectation, blocking=rule.check == "gx_blocking")
 
 
 def traits_suite(as_of: date) -> list[Expectation]:
@@ -76,22 +91,22 @@ def summary_suite() -> list[Expectation]:
 
 
 def _query(name: str, **identifiers: str) -> str:
-    """The unexpected-rows query of sql/quality/<name>.sql without its comments, identifiers filled in."""
-    text = "\n".join(line for line in sql_text(f"quality/{name}").splitlines() if not line.startswith("--"))
-    return text.format(batch=BATCH, **identifiers)
+    """The unexpected-rows query "quality:<name>" without its comments, identifiers filled in."""
+    text = "\n".join(line for line in sql_text(f"quality:{name}").splitlines() if not line.startswith("--"))
+    return text.format(batch=BATCH, **identifiers).strip()
 
 
 def files_loaded_by_run(con: duckdb.DuckDBPyConnection, feed: Feed, run_id: str) -> int:
     """How many files of the feed the run loaded (none on a night without new files)."""
     params = {"feed": feed.name, "run_id": run_id}
-    return con.execute(sql_text("quality/run_loads"), params).fetchone()[0]
+    return con.execute(sql_text("quality:run_loads"), params).fetchone()[0]
 
 
 def raw_rows(con: duckdb.DuckDBPyConnection, feed: Feed, run_id: str) -> tuple[str, dict] | None:
     """The query (and its parameters) of the rows of raw.<feed> its checks validate: those the run loaded
     (none when it loaded no file); None when the run loaded the whole table, which is then read as it is."""
     params = {"feed": feed.name, "run_id": run_id}
-    this_run, all_runs = con.execute(sql_text("quality/run_loads"), params).fetchone()
+    this_run, all_runs = con.execute(sql_text("quality:run_loads"), params).fetchone()
     if this_run and this_run == all_runs:
         return None
     return _query("raw_batch", feed=feed.name), params
@@ -99,18 +114,14 @@ def raw_rows(con: duckdb.DuckDBPyConnection, feed: Feed, run_id: str) -> tuple[s
 
 def _key_expectations(key: tuple[str, ...], raw_feed: str | None = None) -> list[Expectation]:
     """Key columns not null and unique: in the table, or for a raw feed's rows, in the whole raw table."""
-    query = _query(
-        "duplicate_keys",
-        key_columns=", ".join(key),
-        key_not_null=" AND ".join(f"{k} IS NOT NULL" for k in key),
-    )
+    key_columns = ", ".join(key)
     if raw_feed:
-        query += "\nUNION ALL\n" + _query("earlier_load_keys", feed=raw_feed, key_columns=", ".join(key))
+        query = _query("new_duplicate_keys", key_columns=key_columns, feed=raw_feed)
+    else:
+        query = _query("duplicate_keys", key_columns=key_columns)
     return [
         *(_not_null(k) for k in key),
-        Expectation(
-            f"({', '.join(key)}) unique", "UnexpectedRowsExpectation", {"unexpected_rows_query": query}
-        ),
+        Expectation(f"({key_columns}) unique", "UnexpectedRowsExpectation", {"unexpected_rows_query": query}),
     ]
 
 
@@ -134,7 +145,7 @@ def _in_set(column: str, values: tuple[str, ...], blocking: bool = False) -> Exp
 def _orphans(column: str, parent: str, parent_column: str) -> Expectation:
     query = _query("orphans", column=column, parent=parent, parent_column=parent_column)
     return Expectation(
-        f"{column} found in {parent}", "UnexpectedRowsExpectation", {"unexpected_rows_query": query}
+        f"{column} found in raw.{parent}", "UnexpectedRowsExpectation", {"unexpected_rows_query": query}
     )
 
 
@@ -145,27 +156,26 @@ def _date_order(earlier: str, later: str) -> Expectation:
     )
 
 
-def _feed_specific(feed: Feed) -> list[Expectation]:
-    if feed.name == "fx_rates":
-        return [_between("rate_to_base", "positive", min_value=0, strict_min=True)]
-    if feed.name == "order_lines":
-        query = _query("net_amounts")
-        label = "net_amount = list_amount - discount_amount within a cent"
-        return [
-            Expectation(label, "UnexpectedRowsExpectation", {"unexpected_rows_query": query}, blocking=False)
-        ]
-    return []
+def _difference(feed: Feed, rule: Difference) -> Expectation:
+    query = _query(
+        "differences",
+        key_columns=", ".join(feed.key),
+        column=rule.column,
+        minuend=rule.minuend,
+        subtrahend=rule.subtrahend,
+    )
+    label = f"{rule.column} = {rule.minuend} - {rule.subtrahend} within a cent"
+    return Expectation(label, "UnexpectedRowsExpectation", {"unexpected_rows_query": query})
 
 
 def _not_after(feed: Feed, column: str, as_of: date) -> Expectation:
     """Dates of events not after the as-of date (timestamps: not after its last second)."""
-    timestamp = next(c.sql_type for c in feed.columns if c.name == column) == "TIMESTAMP"
+    timestamp = feed.column(column).sql_type == "TIMESTAMP"
     limit = datetime.combine(as_of, time.max).replace(microsecond=0) if timestamp else as_of
     return Expectation(
         f"{column} not after the as-of date {as_of}",
         "ExpectColumnValuesToBeBetween",
         {"column": column, "max_value": limit.isoformat(sep=" ") if timestamp else limit.isoformat()},
-        blocking=False,
     )
 
 

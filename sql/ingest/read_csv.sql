@@ -1,4 +1,5 @@
--- Every value read as text, so that nothing is guessed; types are applied, and failures quarantined, next.
+-- One landing CSV file, every value read as text so that nothing is guessed; types are applied, and failures
+-- quarantined, next.
 -- The dialect is the contract's (comma, double quotes, UTF-8): another one is an error, never a guess.
 -- Insertion order is preserved, so the rowid's offset from the first one gives the data row's number
 -- (inside a transaction, rowids do not start at 0).

@@ -1,1 +1,0 @@
-SELECT file_name, sha256, loaded_at FROM quality.loaded_files WHERE feed = $feed

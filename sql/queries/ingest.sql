@@ -1,0 +1,119 @@
+-- The lookups and small statements of tiering/ingest.py; {feed} and the column lists come from the feed's
+-- declaration (tiering/feeds.py), values are bound.
+
+-- name: outdated_quality_tables
+-- Quality tables written by an older version (before runs and the manifest): they are rebuilt.
+SELECT DISTINCT table_name
+FROM duckdb_tables()
+WHERE schema_name = 'quality' AND table_name IN ('rejected_rows', 'load_audit', 'loaded_files')
+  AND table_name NOT IN (
+      SELECT table_name FROM duckdb_columns()
+      WHERE schema_name = 'quality' AND column_name = CASE table_name WHEN 'loaded_files' THEN 'file_name' ELSE 'run_id' END
+  )
+
+-- name: drop_quality_table
+DROP TABLE quality.{table}
+
+-- name: loaded_files
+SELECT file_name, sha256, loaded_at FROM quality.loaded_files WHERE feed = $feed
+
+-- name: drop_raw_table
+-- A full reload of one feed: its raw table, manifest and earlier rejections are cleared (the audit stays).
+DROP TABLE IF EXISTS raw.{feed}
+
+-- name: forget_loaded_files
+DELETE FROM quality.loaded_files WHERE feed = $feed
+
+-- name: forget_rejected_rows
+DELETE FROM quality.rejected_rows WHERE feed = $feed
+
+-- name: create_raw_table
+-- The typed raw table of a feed, with each row's file and row number in it.
+CREATE TABLE IF NOT EXISTS raw.{feed} ({column_defs}, _source_file VARCHAR NOT NULL, _row_number BIGINT NOT NULL)
+
+-- name: create_batch
+-- The new files of this load, in load order.
+CREATE OR REPLACE TEMP TABLE ingest_files (_file_seq INTEGER, source_file VARCHAR)
+
+-- name: add_batch_file
+INSERT INTO ingest_files VALUES ($seq, $path)
+
+-- name: landing_columns
+-- The columns of the landing file as read, with their types.
+SELECT column_name, column_type FROM (DESCRIBE landing_file) WHERE column_name <> '_row_number'
+
+-- name: landing_rows
+SELECT count(*) FROM landing_file
+
+-- name: flag_orphans
+-- Rows of this load in raw.{feed} that refer to a parent row that does not exist (an orphan).
+INSERT INTO ingest_flag_rows
+SELECT u._source_file, u._row_number, $order, $reason
+FROM raw.{feed} AS u
+ANTI JOIN raw.{parent} AS p ON p.{parent_column} = u.{column}
+WHERE u._source_file IN (SELECT source_file FROM ingest_files) AND u.{column} IS NOT NULL
+
+-- name: collect_flags
+-- Every flagged row of this load once, with its reasons in order.
+CREATE OR REPLACE TEMP TABLE ingest_flags AS
+SELECT _source_file, _row_number, string_agg(_reason, '; ' ORDER BY _order) AS _reason
+FROM ingest_flag_rows
+GROUP BY ALL
+
+-- name: quarantine_flagged
+INSERT INTO quality.rejected_rows
+SELECT $feed, r._source_file, r._row_number, to_json(struct_pack({record})), g._reason, current_timestamp, $run_id
+FROM raw.{feed} AS r
+JOIN ingest_flags AS g USING (_source_file, _row_number)
+
+-- name: delete_flagged
+DELETE FROM raw.{feed} AS r
+USING ingest_flags AS g
+WHERE r._source_file = g._source_file AND r._row_number = g._row_number
+
+-- name: file_counts
+-- Per new file: rows now in raw.{feed} and rows quarantined by this run.
+WITH loaded AS (
+    SELECT _source_file AS source_file, count(*) AS rows
+    FROM raw.{feed}
+    WHERE _source_file IN (SELECT source_file FROM ingest_files)
+    GROUP BY ALL
+),
+rejected AS (
+    SELECT source_file, count(*) AS rows
+    FROM quality.rejected_rows
+    WHERE feed = $feed AND run_id = $run_id
+    GROUP BY ALL
+)
+SELECT f.source_file, coalesce(l.rows, 0), coalesce(r.rows, 0)
+FROM ingest_files AS f
+LEFT JOIN loaded AS l USING (source_file)
+LEFT JOIN rejected AS r USING (source_file)
+ORDER BY f._file_seq
+
+-- name: unload_batch
+-- A refused load: its rows leave raw.{feed} again (its rejections and audit stay).
+DELETE FROM raw.{feed} WHERE _source_file IN (SELECT source_file FROM ingest_files)
+
+-- name: drop_batch
+DROP TABLE IF EXISTS ingest_flags;
+DROP TABLE IF EXISTS ingest_flag_rows;
+DROP TABLE IF EXISTS ingest_files;
+DROP VIEW IF EXISTS landing_file;
+DROP TABLE IF EXISTS landing_text
+
+-- name: record_file
+INSERT INTO quality.loaded_files VALUES (
+    $feed, $file_name, $source_file, $sha256, $size_bytes, $rows_read, $rows_loaded, $rows_rejected, current_timestamp,
+    $run_id
+)
+
+-- name: record_audit
+INSERT INTO quality.load_audit VALUES (
+    $feed, $files, $rows_read, $rows_loaded, $rows_rejected, current_timestamp, $run_id, $status, $rows_held_back,
+    $files_unchanged, $files_changed, $message
+)
+
+-- name: rejections_by_reason
+SELECT reason, count(*) AS rows FROM quality.rejected_rows WHERE feed = $feed AND run_id = $run_id
+GROUP BY reason ORDER BY rows DESC, reason

@@ -1,1 +1,0 @@
-INSERT OR REPLACE INTO staging.build_state VALUES ($table_name, $fingerprint, current_localtimestamp())

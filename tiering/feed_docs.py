@@ -1,0 +1,122 @@
+"""The feed docs, rendered from the declarations in tiering/feeds.py: the README's feed table and docs/feeds.md.
+
+`python -m tiering.feed_docs` rewrites both; tests/test_feeds.py checks that they are up to date.
+"""
+
+from tiering.feeds import (
+    FEEDS,
+    Column,
+    Difference,
+    Feed,
+    NonNegative,
+    NotAfterAsOf,
+    NotBefore,
+    OneOf,
+    PlausibleDate,
+    Positive,
+    RowRule,
+)
+from tiering.settings import REPO_ROOT
+
+README = REPO_ROOT / "README.md"
+FEEDS_DOC = REPO_ROOT / "docs" / "feeds.md"
+TABLE_HEADER = "| folder | columns |"
+
+
+def render_feed_table() -> str:
+    """The README's table of landing folders and their columns."""
+    lines = [TABLE_HEADER, "|---|---|"]
+    for feed in FEEDS.values():
+        folder = f"`{feed.name}/`" + (" (optional)" if feed.optional else "")
+        lines.append(f"| {folder} | {', '.join(_column_words(feed, c) for c in feed.columns)} |")
+    return "\n".join(lines) + "\n"
+
+
+def render_feeds_doc() -> str:
+    """docs/feeds.md: every feed's columns, key, references and row rules, and what happens to a row that
+    breaks them."""
+    parts = [
+        "# The landing feeds\n",
+        "Generated from the declarations in `tiering/feeds.py` by `python -m tiering.feed_docs`; do not edit.\n",
+        "Each feed is a sub-folder of the landing folder (`TIERS_LANDING_DIR`) holding CSV files (UTF-8, comma, "
+        "a header row) or Parquet files. A file lacking a column is refused; an extra column is ignored with a "
+        "warning. At load time a row is quarantined in `quality.rejected_rows`, with its reasons, when a value "
+        'does not cast to its column\'s type ("<column>: not a valid <type>"), a required value is missing '
+        '("<column>: missing"), a row rule marked *quarantined* is broken, its key was loaded before or repeats '
+        'in the load ("duplicate key: ..."; the first row wins) or a reference does not resolve '
+        '("orphan: <column> not in <feed>"; parents are loaded first). After the load, the Great Expectations '
+        "checks of each raw table verify keys, required values, references and the row rules: `gx_blocking` "
+        "stops the run, `gx_warn` only warns.\n",
+    ]
+    for feed in FEEDS.values():
+        parts.append(_feed_section(feed))
+    return "\n".join(parts)
+
+
+def write_docs() -> None:
+    """Rewrite docs/feeds.md and the README's feed table from the declarations."""
+    FEEDS_DOC.write_text(render_feeds_doc())
+    README.write_text(replace_feed_table(README.read_text(), render_feed_table()))
+
+
+def readme_feed_table(readme: str) -> str:
+    """The feed table as it stands in the README: the lines from its header to the first line not in it."""
+    lines = readme.splitlines(keepends=True)
+    start = next(i for i, line in enumerate(lines) if line.startswith(TABLE_HEADER))
+    end = next((i for i in range(start, len(lines)) if not lines[i].startswith("|")), len(lines))
+    return "".join(lines[start:end])
+
+
+def replace_feed_table(readme: str, table: str) -> str:
+    return readme.replace(readme_feed_table(readme), table, 1)
+
+
+def _column_words(feed: Feed, column: Column) -> str:
+    values = [", ".join(r.values) for r in feed.rules_of(OneOf) if r.column == column.name]
+    notes = "; ".join([*values, *([column.note] if column.note else [])])
+    return f"{column.name} ({notes})" if notes else column.name
+
+
+def _feed_section(feed: Feed) -> str:
+    lines = [f"## `{feed.name}/`" + (" (optional: the folder may be absent)" if feed.optional else ""), ""]
+    lines += [feed.description, "", f"Key: {', '.join(feed.key)}.", ""]
+    lines += ["| column | type | required | notes |", "|---|---|---|---|"]
+    for c in feed.columns:
+        lines.append(f"| {c.name} | {c.sql_type} | {'yes' if c.required else 'no'} | {c.note} |")
+    if feed.parents:
+        lines += ["", "References (an orphan is quarantined, and `gx_blocking` checks them):", ""]
+        lines += [f"- {p.column} → {p.feed}.{p.feed_column}" for p in feed.parents]
+    if feed.rules:
+        lines += ["", "Row rules:", ""]
+        lines += [f"- {_rule_words(r)}" for r in feed.rules]
+    return "\n".join(lines) + "\n"
+
+
+def _rule_words(rule: RowRule) -> str:
+    """The rule in words, then where it is enforced: quarantined at load time, and the check verifying it."""
+    enforced = [f'quarantined ("{rule.column}: {rule.reason}")' if rule.reason else "", rule.check or ""]
+    return f"{_condition_words(rule)}: {', '.join(f'`{e}`' if e == rule.check else e for e in enforced if e)}"
+
+
+def _condition_words(rule: RowRule) -> str:
+    match rule:
+        case NonNegative(column=c):
+            return f"{c} ≥ 0"
+        case Positive(column=c):
+            return f"{c} > 0"
+        case PlausibleDate(column=c, first=first, last=last):
+            return f"{c} between {first} and {last}"
+        case NotBefore(column=c, earlier=earlier):
+            return f"{c} not before {earlier}"
+        case OneOf(column=c, values=values):
+            return f"{c} one of {', '.join(values)}"
+        case NotAfterAsOf(column=c):
+            return f"{c} not after the as-of date of the run"
+        case Difference(column=c, minuend=minuend, subtrahend=subtrahend):
+            return f"{c} = {minuend} - {subtrahend} within a cent"
+    raise ValueError(f"{rule} has no words in tiering/feed_docs.py")
+
+
+if __name__ == "__main__":
+    write_docs()
+    print(f"wrote {FEEDS_DOC} and the feed table of {README}")
