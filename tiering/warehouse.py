@@ -22,8 +22,13 @@ from tiering.sql import run_sql, sql_text
 def read_sql(con: duckdb.DuckDBPyConnection, name: str, params: dict) -> pl.DataFrame:
     """The result of the query in sql/<name>.sql, binding those of `params` it uses."""
     text = sql_text(name)
+    return con.sql(text, params=bound(text, params)).pl()
+
+
+def bound(text: str, params: dict) -> dict:
+    """Those of `params` the SQL `text` uses ($name): DuckDB refuses values a statement does not take."""
     used = set(re.findall(r"\$(\w+)", text))
-    return con.sql(text, params={key: value for key, value in params.items() if key in used}).pl()
+    return {key: value for key, value in params.items() if key in used}
 
 
 CUSTOMER_BUCKETS = 1024
