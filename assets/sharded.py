@@ -11,14 +11,12 @@ from datetime import date
 from typing import Any
 
 import dagster as dg
-import duckdb as duckdb_module
 from dagster_duckdb import DuckDBResource
+from duckdb import DuckDBPyConnection as Connection
 
 from assets.partitions import as_of_partitions, one_pass, run_dates
 from pipelines.resources import TiersConfig
 from tiering.shards import ShardedTable, ShardPlan, gather_shards, plan_shards, remove_step_values, run_shard
-
-Connection = duckdb_module.DuckDBPyConnection
 
 
 def sharded_asset(

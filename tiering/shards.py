@@ -110,11 +110,13 @@ def run_shard(
     memory_limit: str,
     compute: Callable[[duckdb.DuckDBPyConnection], None],
 ) -> str:
-    """One shard's rows of the table: `compute` fills it in a scratch database where each input table is a
-    view over the shard's files; written to the path returned."""
+    """One shard's rows of the table: `compute` fills it in a database of the step's own (in memory, spilling
+    to a scratch folder) where each input table is a view over the shard's files; written to the path
+    returned."""
     scratch = tempfile.mkdtemp(prefix=f"tiers-{sharded.name}-{shard}-")
     try:
-        with duckdb.connect(f"{scratch}/shard.duckdb", config={"memory_limit": memory_limit}) as con:
+        config = {"memory_limit": memory_limit, "temp_directory": scratch}  # in memory, spilling to scratch
+        with duckdb.connect(config=config) as con:
             use_storage(con, plan.root)
             for table, folder in plan.inputs.items():
                 _shard_view(con, table, folder, shard)
