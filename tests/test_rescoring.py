@@ -1,8 +1,10 @@
 """A policy change re-scores the stored traits: scoring/customer_scores materialized alone, by asset selection,
 for one partition, on the instance of the nightly run that computed the traits."""
 
+import logging
 import shutil
 from dataclasses import replace
+from datetime import timedelta
 
 import dagster as dg
 import duckdb
@@ -62,7 +64,15 @@ def test_a_policy_change_rescores_the_stored_traits_without_recomputing_them(
         latest = instance.get_latest_materialization_event(SCORES).asset_materialization
         assert latest.partition == as_of.isoformat()
         assert latest.metadata["policy_version"].value == "2026.11-rescored"
-    after = _work_tables(settings)
+        after = _work_tables(settings)
+
+        # a date whose traits are not stored has no scores, and the run says why
+        day_before = (as_of - timedelta(days=1)).isoformat()
+        result = job.execute_in_process(instance=instance, asset_selection=[SCORES], partition_key=day_before)
+        assert result.success
+        warnings = [e.message for e in instance.all_logs(result.run_id) if e.level == logging.WARNING]
+        assert any(f"no traits for {day_before}" in message for message in warnings), warnings
+
     for table in ("forecast.customer_value", "traits.daily_traits"):
         assert after[table].equals(before[table]), f"{table} changed"
 
