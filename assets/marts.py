@@ -11,7 +11,7 @@ from pipelines.resources import TiersConfig
 from tiering.bi_layer import bi_layer_statements
 from tiering.publish import publish_tables
 from tiering.sql import run_sql
-from tiering.warehouse import set_run_window
+from tiering.warehouse import row_count, set_run_window
 
 PUBLISHED = (
     "marts.customer_tiers",
@@ -96,7 +96,7 @@ def mart_tables(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
 def published_tiers_file(tiers: TiersConfig, duckdb: DuckDBResource) -> dg.MaterializeResult:
     with duckdb.get_connection() as con:
         publish_tables(con, list(PUBLISHED), tiers.bi_db.parent, tiers.bi_db.name, bi_layer_statements())
-        counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in PUBLISHED}
+        counts = {t: row_count(con, t) for t in PUBLISHED}
     return dg.MaterializeResult(
         metadata={
             "path": dg.MetadataValue.path(str(tiers.bi_db.resolve())),

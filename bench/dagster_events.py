@@ -4,8 +4,9 @@ Stages (the names the benchmark reports):
 - ingest:  raw_feeds                     loading the landing files into the typed raw tables
 - checks:  every asset-check step        (the Great Expectations suites, gx_*)
 - staging: staging_tables                from raw tables to the staging tables
-- shards:  customer_shards.*             shard plan (exports, forecast fit), every shard's forecast, traits and
-                                         scores, and their gathering
+- shards:  forecast__customer_value.*,   the forecast, the traits and the scores, each planned (exports, the
+           marts__customer_traits.*,     forecast fit), computed one step per shard and gathered
+           scoring__customer_scores.*
 - marts:   mart_tables
 - publish: bi__*, reports__*             the BI file, the Parquet exports and the dashboard
 A step matching none of them is reported under `other`, so nothing is silently dropped.
@@ -19,7 +20,7 @@ STAGES = ("ingest", "checks", "staging", "shards", "marts", "publish")
 STAGE_PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("ingest", ("raw_feeds",)),
     ("staging", ("staging_tables",)),
-    ("shards", ("customer_shards.*",)),
+    ("shards", ("forecast__customer_value.*", "marts__customer_traits.*", "scoring__customer_scores.*")),
     ("marts", ("mart_tables",)),
     ("publish", ("bi__*", "reports__*")),
 )

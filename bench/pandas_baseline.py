@@ -1,7 +1,7 @@
 """The usual alternative: the same traits and tiers written in pandas, as an analyst would, straight from the files.
 
 Reads the landing Parquet files with pandas, derives the traits of tiering/traits (the definitions are the
-docstrings listed in TRAIT_DOCS), scores them against the policy YAML (weights, points, profile, knock-outs,
+declarations in tiering/traits), scores them against the policy YAML (weights, points, profile, knock-outs,
 cut-offs; a first run, so no hysteresis) and writes one row per customer: customer_id, score, tier and every
 trait. Plain groupby and merge, no tuning; it imports nothing from the pipeline, so agreeing tiers are a real
 cross-check of both.

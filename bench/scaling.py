@@ -79,8 +79,8 @@ def _run(env: dict, log: Path, worker_pids: list[int]) -> dict:
     if measured.returncode != 0:
         raise RuntimeError(f"{command} failed:\n{measured.stdout_tail}")
     events = dagster_events.latest_run_events(Path(env["DAGSTER_HOME"]), after=measured.started_at)
-    shards = [s for s in events.steps if s.key.startswith("customer_shards.")]
-    shard_steps = [s.seconds for s in shards if ".score_shard[" in s.key]
+    shards = [s for s in events.steps if s.stage == "shards"]
+    shard_steps = [s.seconds for s in shards if "_shard[" in s.key]
     return {
         "wall_seconds": round(measured.wall_seconds, 1),
         "shard_phase_seconds": round(max(s.end for s in shards) - min(s.start for s in shards), 1),

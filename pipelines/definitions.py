@@ -5,11 +5,13 @@ import os
 import dagster as dg
 
 from assets.checks import quality_checks
+from assets.forecast import customer_value
 from assets.ingest import IngestConfig, raw_feeds
 from assets.marts import mart_assets
 from assets.reports import tier_dashboard
-from assets.shards import customer_shards
+from assets.scoring import customer_scores
 from assets.staging import staging_tables
+from assets.traits import customer_traits
 from pipelines.jobs import executor_for, nightly_job, nightly_schedule
 from pipelines.resources import build_resources
 from tiering.settings import Settings
@@ -21,7 +23,9 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         assets=[
             raw_feeds,
             staging_tables,
-            customer_shards,
+            customer_value,
+            customer_traits,
+            customer_scores,
             *mart_assets,
             tier_dashboard,
         ],

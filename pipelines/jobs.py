@@ -2,7 +2,7 @@
 
 The job is the same on every executor: in-process (the default: DuckDB and Polars are multi-threaded already),
 Celery (each step a task on the workers of TIERS_CELERY_BROKER) or Kubernetes (each step a pod). The steps
-that spread are the customer shards (assets/shards.py).
+that spread are the customer shards (assets/sharded.py).
 """
 
 from datetime import date

@@ -2,6 +2,7 @@
 
 import os
 import sys
+from contextlib import nullcontext
 from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
@@ -28,13 +29,17 @@ def make_settings(root: Path, landing: Path | None = None) -> Settings:
 
 
 def run_nightly(
-    settings: Settings, as_of: date = AS_OF, first: date | None = None
+    settings: Settings,
+    as_of: date = AS_OF,
+    first: date | None = None,
+    instance: dg.DagsterInstance | None = None,
 ) -> dg.ExecuteInProcessResult:
-    """One run of the real nightly job for the as-of dates first..as_of (just as_of by default)."""
+    """One run of the real nightly job for the as-of dates first..as_of (just as_of by default), on
+    `instance` (a new ephemeral one by default)."""
     job = build_definitions(settings).resolve_job_def("nightly_tiers")
-    with dg.DagsterInstance.ephemeral() as instance:
+    with dg.DagsterInstance.ephemeral() if instance is None else nullcontext(instance) as used:
         return job.execute_in_process(
-            instance=instance, tags=as_of_range_tags(first or as_of, as_of), raise_on_error=False
+            instance=used, tags=as_of_range_tags(first or as_of, as_of), raise_on_error=False
         )
 
 

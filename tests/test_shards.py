@@ -11,11 +11,20 @@ import yaml
 from assets.marts import PUBLISHED
 from pipelines.celery_stack import celery_stack
 from pipelines.definitions import build_definitions
+from tiering.clv.nightly import FORECAST, fit_forecasts, write_forecasts
+from tiering.nightly_scores import SCORES, write_scores
 from tiering.policy import load_policy
 from tiering.settings import REPO_ROOT, Settings, SettingsError
 from tiering.shards import plan_shards, run_shard
+from tiering.traits.nightly import TRAITS, category_universe, write_traits
 
 WORK_TABLES = ("forecast.customer_value", "traits.daily_traits", "scoring.customer_scores")
+# The steps of each sharded asset: its graph, and the name of its ops
+SHARDED_STEPS = {
+    "forecast__customer_value": "forecast",
+    "marts__customer_traits": "traits",
+    "scoring__customer_scores": "scores",
+}
 
 
 def _tables(settings: Settings) -> dict[str, pl.DataFrame]:
@@ -48,7 +57,8 @@ def test_any_shard_count_gives_the_same_rows_as_one(pipeline, s_landing, tmp_pat
     result = pipeline.run(settings)
     assert result.success
     steps = {e.step_key for e in result.all_events if e.event_type_value == "STEP_SUCCESS"}
-    assert {f"customer_shards.score_shard[{s}]" for s in range(shards)} <= steps
+    for graph, name in SHARDED_STEPS.items():
+        assert {f"{graph}.{name}_shard[{s}]" for s in range(shards)} <= steps
     _assert_same_rows(one_shard, _tables(settings))
     # each shard's staged facts hold its customers only, and the run's own files are gone once gathered
     staged = next((settings.warehouse_dir / "shards" / "staged").iterdir())
@@ -142,16 +152,33 @@ def test_a_shard_without_customers_writes_empty_files_of_the_same_columns(s_run,
     work = tmp_path / "work.duckdb"
     shutil.copy(settings.work_db, work)
     policy = load_policy(settings.policy_path)
+    dates, per_part = [as_of], 1_000_000
     with duckdb.connect(str(work)) as con:
-        plan = plan_shards(con, str(tmp_path / "shards"), 1024, "run", [as_of], policy, 20_000, 1_000_000)
+        sharded = {
+            FORECAST.name: (FORECAST, fit_forecasts(con, dates, 20_000, per_part), write_forecasts),
+            TRAITS.name: (
+                TRAITS,
+                (policy.rising, category_universe(con)),
+                lambda con, dates, shared, n: write_traits(con, dates, *shared, n),
+            ),
+            SCORES.name: (SCORES, policy, write_scores),
+        }
+        plans = {
+            name: plan_shards(con, table, str(tmp_path / "shards"), 1024, "run", dates, shared)
+            for name, (table, shared, _) in sharded.items()
+        }
         used = {
             bucket for (bucket,) in con.execute("SELECT customer_bucket FROM staging.customers").fetchall()
         }
     empty = next(shard for shard in range(1024) if shard not in used)
-    files = run_shard(plan, empty, "1GB", 1_000_000)
-    full = run_shard(plan, min(used), "1GB", 1_000_000)
-    with duckdb.connect() as con:
-        for table, path in files.items():
-            assert con.execute(f"SELECT count(*) FROM '{path}'").fetchall() == [(0,)], table
-            columns = [con.execute(f"DESCRIBE SELECT * FROM '{p}'").fetchall() for p in (path, full[table])]
-            assert columns[0] == columns[1], table
+    for name, (table, shared, write) in sharded.items():
+
+        def compute(con, shared=shared, write=write):
+            write(con, dates, shared, per_part)
+
+        files = [run_shard(plans[name], table, shard, "1GB", compute) for shard in (empty, min(used))]
+        with duckdb.connect() as con:
+            assert con.execute(f"SELECT count(*) FROM '{files[0]}'").fetchall() == [(0,)], table.table
+            assert con.execute(f"SELECT count(*) FROM '{files[1]}'").fetchall() != [(0,)], table.table
+            columns = [con.execute(f"DESCRIBE SELECT * FROM '{path}'").fetchall() for path in files]
+            assert columns[0] == columns[1], table.table

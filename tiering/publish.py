@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from tiering.sql import quoted, render
+from tiering.sql import quoted, run_sql, sql_text
 
 EXPORTS_LINK = "exports"
 NEW_CATALOG = "new_bi_file"  # the BI file being built, as attached to the working database
@@ -57,22 +57,22 @@ def _build_bi_file(
 ) -> None:
     """The tables, then the statements, run with the new file as the default catalog so that the names in
     views resolve when a reader opens the file on its own."""
-    work = con.execute("SELECT current_database()").fetchone()[0]
-    con.execute(f"ATTACH '{quoted(path)}' AS {NEW_CATALOG}")
+    [(work,)] = con.execute(sql_text("publish:current_database")).fetchall()
+    run_sql(con, "publish:attach", path=quoted(path), catalog=NEW_CATALOG)
     try:
         for qualified in tables:
             schema, table = qualified.split(".")
-            con.execute(f"CREATE SCHEMA IF NOT EXISTS {NEW_CATALOG}.{schema}")
-            con.execute(render("publish/copy_table", catalog=NEW_CATALOG, schema=schema, table=table))
-        con.execute(f"USE {NEW_CATALOG}")
+            run_sql(con, "publish:create_schema", catalog=NEW_CATALOG, schema=schema)
+            run_sql(con, "publish:copy_table", catalog=NEW_CATALOG, schema=schema, table=table)
+        run_sql(con, "publish:use", catalog=NEW_CATALOG)
         try:
             for statement in statements:
                 con.execute(statement)
         finally:
-            con.execute(f"USE {work}")
-        con.execute(f"CHECKPOINT {NEW_CATALOG}")
+            run_sql(con, "publish:use", catalog=work)
+        run_sql(con, "publish:checkpoint", catalog=NEW_CATALOG)
     finally:
-        con.execute(f"DETACH {NEW_CATALOG}")
+        run_sql(con, "publish:detach", catalog=NEW_CATALOG)
     _fsync(path)
 
 
@@ -80,7 +80,7 @@ def _build_exports(con: duckdb.DuckDBPyConnection, tables: list[str], folder: Pa
     folder.mkdir()
     for qualified in tables:
         target = folder / f"{qualified.split('.')[1]}.parquet"
-        con.execute(render("publish/export_parquet", table=qualified, path=quoted(target)))
+        run_sql(con, "publish:export_parquet", table=qualified, path=quoted(target))
         _fsync(target)
 
 

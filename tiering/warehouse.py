@@ -16,14 +16,19 @@ from datetime import date
 import duckdb
 import polars as pl
 
-from tiering.sql import run_sql, sql_text
+from tiering.sql import render, run_sql, sql_text
 
 
 def read_sql(con: duckdb.DuckDBPyConnection, name: str, params: dict) -> pl.DataFrame:
     """The result of the query in sql/<name>.sql, binding those of `params` it uses."""
     text = sql_text(name)
+    return con.sql(text, params=bound(text, params)).pl()
+
+
+def bound(text: str, params: dict) -> dict:
+    """Those of `params` the SQL `text` uses ($name): DuckDB refuses values a statement does not take."""
     used = set(re.findall(r"\$(\w+)", text))
-    return con.sql(text, params={key: value for key, value in params.items() if key in used}).pl()
+    return {key: value for key, value in params.items() if key in used}
 
 
 CUSTOMER_BUCKETS = 1024
@@ -39,19 +44,23 @@ def customer_parts(con: duckdb.DuckDBPyConnection, table: str, rows_per_part: in
     about `rows_per_part` rows: at least 1, at most CUSTOMER_BUCKETS. Defines customer_bucket() for the parts'
     queries."""
     bucket_macro(con)
-    [(rows,)] = con.execute(f"SELECT count(*) FROM {table}").fetchall()
+    rows = row_count(con, table)
     parts = min(CUSTOMER_BUCKETS, max(1, -(-rows // rows_per_part)))
     bounds = [part * CUSTOMER_BUCKETS // parts for part in range(parts + 1)]
     return [{"bucket_lo": lo, "bucket_hi": hi} for lo, hi in itertools.pairwise(bounds)]
 
 
+def row_count(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    """The number of rows of schema.table."""
+    [(rows,)] = con.execute(render("warehouse:row_count", table=table)).fetchall()
+    return rows
+
+
 def write_table(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
     """Replace schema.table with the frame's rows."""
-    schema = table.split(".")[0]
-    con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
     con.register("_frame", frame)
     try:
-        con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM _frame")
+        run_sql(con, "warehouse:replace_table", schema=table.split(".")[0], table=table)
     finally:
         con.unregister("_frame")
 
@@ -60,7 +69,7 @@ def append_table(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame
     """Add the frame's rows to schema.table, matching columns by name."""
     con.register("_frame", frame)
     try:
-        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _frame")
+        run_sql(con, "warehouse:append_table", table=table)
     finally:
         con.unregister("_frame")
 
@@ -86,5 +95,5 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
 
 def set_run_window(con: duckdb.DuckDBPyConnection, first: date, last: date) -> None:
     """Expose the run's as-of dates to SQL as getvariable('run_start') and getvariable('run_end')."""
-    con.execute("SET VARIABLE run_start = $day::DATE", {"day": first})
-    con.execute("SET VARIABLE run_end = $day::DATE", {"day": last})
+    run_sql(con, "warehouse:set_date", {"day": first}, variable="run_start")
+    run_sql(con, "warehouse:set_date", {"day": last}, variable="run_end")

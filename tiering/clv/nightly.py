@@ -11,6 +11,8 @@ import polars as pl
 
 from tiering.clv.data import TIME_UNITS, ClvError, purchase_days, summarise
 from tiering.clv.forecast import Models, fit_models, holdout_comparison, predict
+from tiering.shards import ShardedTable
+from tiering.sql import sql_text
 from tiering.warehouse import customer_parts, read_sql, replace_in_parts, transaction
 
 SEED = 20050101
@@ -21,6 +23,8 @@ FORECAST_COLUMNS = {
     "expected_purchases": "expected_purchases_12m",
     "expected_value": "expected_value_12m",
 }
+# Computed shard by shard (see tiering.shards) from the staged orders, with the fits made once for all shards.
+FORECAST = ShardedTable("forecast", "forecast.customer_value", staged=("orders",))
 
 
 @dataclass
@@ -112,6 +116,12 @@ def _summaries(
         if backtest:
             earlier.append(backtest_summary(purchases, last))
     return summaries, earlier
+
+
+def forecast_counts(con: duckdb.DuckDBPyConnection) -> dict[date, tuple[int, int]]:
+    """Per as-of date of forecast.customer_value: (customers left without a forecast, customers forecast)."""
+    rows = con.execute(sql_text("nightly_forecast:counts")).fetchall()
+    return {day: (unforecast, forecast) for day, unforecast, forecast in rows}
 
 
 def forecast_warnings(fit: "Fit", unforecast: int) -> list[str]:

@@ -12,6 +12,8 @@ import duckdb
 import polars as pl
 
 from tiering.clv.traits import join_forecast
+from tiering.shards import ShardedTable
+from tiering.sql import sql_text
 from tiering.traits import compute_traits
 from tiering.traits.common import window_start
 from tiering.warehouse import customer_parts, read_sql, replace_in_parts, transaction
@@ -20,11 +22,26 @@ if TYPE_CHECKING:
     from tiering.policy import RisingRule
 
 INPUTS = ("customers", "orders", "order_categories", "invoices", "payments", "tickets")
+# Computed shard by shard (see tiering.shards) from the staged facts and the run's forecasts; the run's last
+# date is then kept in marts.customer_traits.
+TRAITS = ShardedTable(
+    "traits",
+    "traits.daily_traits",
+    staged=INPUTS,
+    upstream={"forecast.customer_value": "nightly_traits:run_forecast"},
+    then="marts/customer_traits",
+)
 
 
 def category_universe(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """Each product category with the first day anyone bought it, from all customers' staged orders."""
-    return read_sql(con, "traits/category_firsts", {})
+    return read_sql(con, "nightly_traits:category_firsts", {})
+
+
+def customers_rising(con: duckdb.DuckDBPyConnection) -> int:
+    """How many customers marts.customer_traits flags rising."""
+    [(rising,)] = con.execute(sql_text("nightly_traits:customers_rising")).fetchall()
+    return rising
 
 
 def write_traits(

@@ -1,3 +1,6 @@
+-- The lookups of tiering/clv/nightly.py.
+
+-- name: counts
 -- Per as-of date: customers left without an expected purchase count, and customers with p_alive.
 SELECT as_of_date, count(*) - count(expected_purchases_12m) AS unforecast, count(p_alive) AS forecast
 FROM forecast.customer_value

@@ -1,1 +1,0 @@
-CREATE TABLE {catalog}.{schema}.{table} AS SELECT * FROM {schema}.{table}

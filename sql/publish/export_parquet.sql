@@ -1,1 +1,0 @@
-COPY (SELECT * FROM {table}) TO '{path}' (FORMAT parquet, COMPRESSION zstd)

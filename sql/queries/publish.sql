@@ -1,0 +1,26 @@
+-- The statements of tiering/publish.py: the new BI file built beside the old one, and the Parquet exports.
+
+-- name: current_database
+SELECT current_database()
+
+-- name: attach
+-- The BI file being built, attached to the working database.
+ATTACH '{path}' AS {catalog}
+
+-- name: create_schema
+CREATE SCHEMA IF NOT EXISTS {catalog}.{schema}
+
+-- name: copy_table
+CREATE TABLE {catalog}.{schema}.{table} AS SELECT * FROM {schema}.{table}
+
+-- name: use
+USE {catalog}
+
+-- name: checkpoint
+CHECKPOINT {catalog}
+
+-- name: detach
+DETACH {catalog}
+
+-- name: export_parquet
+COPY (SELECT * FROM {table}) TO '{path}' (FORMAT parquet, COMPRESSION zstd)
