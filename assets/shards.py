@@ -10,11 +10,9 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from assets.metadata import column_lineage, table_metadata
-from assets.partitions import as_of_partitions, one_pass, run_dates
-from pipelines.resources import TiersConfig
+from assets.resources import Settings, TiersConfig, as_of_partitions, one_pass, run_dates
 from tiering.clv.nightly import forecast_warnings, holdout_chart
 from tiering.lineage import scores_lineage
-from tiering.settings import DEFAULT_CLV_SAMPLE
 from tiering.shards import ShardPlan, gather_shards, io_location, plan_shards, remove_location, run_shard
 from tiering.sql import sql_text
 from tiering.traits import TRAIT_DOCS
@@ -30,7 +28,7 @@ SHARD_ASSETS = {
         "Per as-of date and customer with a completed order up to it: p_alive (BG/NBD), expected purchases and "
         "expected value (x Gamma-Gamma spend) in the next 12 months. Fitted as of the first day of each date's "
         "month (once per month of a backfill, once for all shards) on a seeded sample of at most "
-        f"TIERS_CLV_SAMPLE customers (default {DEFAULT_CLV_SAMPLE:,}); null when the fit fails.",
+        f"TIERS_CLV_SAMPLE customers (default {Settings.clv_sample:,}); null when the fit fails.",
     ),
     "customer_traits": (
         ["marts", "customer_traits"],

@@ -9,32 +9,30 @@ from types import SimpleNamespace
 import dagster as dg
 import pytest
 
-from pipelines.definitions import build_definitions
+from assets.resources import Settings, run_config
+from pipelines.definitions import nightly_tiers
 from pipelines.jobs import as_of_range_tags
 from tiering.demo_data import generate
-from tiering.settings import DEFAULT_POLICY, Settings
 
 AS_OF = date(2026, 6, 30)
 
 
 def make_settings(root: Path, landing: Path | None = None) -> Settings:
-    return Settings(
-        landing_dir=landing or root / "landing",
-        warehouse_dir=root / "warehouse",
-        policy_path=DEFAULT_POLICY,
-        timezone="UTC",
-        history_start="2020-01-01",
-    )
+    """The default settings with the landing folder `landing` (default root/landing) and warehouse root/warehouse."""
+    return Settings(landing_dir=landing or root / "landing", warehouse_dir=root / "warehouse")
 
 
 def run_nightly(
     settings: Settings, as_of: date = AS_OF, first: date | None = None
 ) -> dg.ExecuteInProcessResult:
-    """One run of the real nightly job for the as-of dates first..as_of (just as_of by default)."""
-    job = build_definitions(settings).resolve_job_def("nightly_tiers")
+    """One run of the real nightly job for the as-of dates first..as_of (just as_of by default), with
+    `settings` given as run config, as `tiers run` gives its own."""
     with dg.DagsterInstance.ephemeral() as instance:
-        return job.execute_in_process(
-            instance=instance, tags=as_of_range_tags(first or as_of, as_of), raise_on_error=False
+        return nightly_tiers().execute_in_process(
+            run_config=run_config(settings),
+            instance=instance,
+            tags=as_of_range_tags(first or as_of, as_of),
+            raise_on_error=False,
         )
 
 

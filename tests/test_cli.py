@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from pipelines.celery_stack import free_port
+from support import free_port
 from tiering.settings import DEFAULT_POLICY
 
 TIERS = [sys.executable, "-m", "tiering.cli"]

@@ -5,7 +5,6 @@ from pathlib import Path
 
 import dagster as dg
 import yaml
-
 from pipelines.storage import OPEN_DATABASES, PooledSqliteEventLogStorage
 
 REPO = Path(__file__).resolve().parents[1]

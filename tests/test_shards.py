@@ -1,7 +1,7 @@
 """Customer shards: any shard count gives the same outputs, in-process and on Celery workers with Redis."""
 
 import shutil
-from dataclasses import replace
+from dataclasses import fields, replace
 
 import duckdb
 import polars as pl
@@ -9,10 +9,11 @@ import pytest
 import yaml
 
 from assets.marts import PUBLISHED
-from pipelines.celery_stack import celery_stack
+from assets.resources import Settings, run_config
 from pipelines.definitions import build_definitions
+from support.celery_stack import celery_stack
 from tiering.policy import load_policy
-from tiering.settings import REPO_ROOT, Settings, SettingsError
+from tiering.settings import REPO_ROOT, SettingsError
 from tiering.shards import plan_shards, run_shard
 
 WORK_TABLES = ("forecast.customer_value", "traits.daily_traits", "scoring.customer_scores")
@@ -73,22 +74,18 @@ def test_shard_and_executor_settings_are_checked():
         SettingsError, match="TIERS_EXECUTOR must be one of in_process, celery, k8s, not 'spark'"
     ):
         Settings.from_env({"TIERS_EXECUTOR": "spark"})
-    moved = Settings.from_env({"TIERS_SHARD_STORAGE": "s3://tiers-bucket/shards"})
-    assert moved.as_environment()["TIERS_SHARD_STORAGE"] == "s3://tiers-bucket/shards"
-    assert Settings.from_env(moved.as_environment()) == replace(
-        moved,
-        landing_dir=moved.landing_dir.resolve(),
-        warehouse_dir=moved.warehouse_dir.resolve(),
-        policy_path=moved.policy_path.resolve(),
-    )
+    moved = run_config(Settings.from_env({"TIERS_SHARD_STORAGE": "s3://tiers-bucket/shards"}))["resources"]
+    assert moved["tiers"]["config"]["shard_storage"] == "s3://tiers-bucket/shards"
+    assert moved["io_manager"]["config"]["base_dir"] == "s3://tiers-bucket/shards/io"
 
 
 @pytest.mark.parametrize("executor", ["celery", "k8s"])
-def test_the_same_job_is_defined_for_each_distributed_executor(tmp_path, executor):
-    settings = replace(Settings.from_env({"TIERS_WAREHOUSE_DIR": str(tmp_path)}), executor=executor)
-    job = build_definitions(settings).resolve_job_def("nightly_tiers")
+def test_the_same_job_is_defined_for_each_distributed_executor(monkeypatch, executor):
+    monkeypatch.setenv("TIERS_EXECUTOR", executor)
+    job = build_definitions().resolve_job_def("nightly_tiers")
     assert job.executor_def.name == executor
-    in_process = build_definitions(replace(settings, executor="in_process")).resolve_job_def("nightly_tiers")
+    monkeypatch.setenv("TIERS_EXECUTOR", "in_process")
+    in_process = build_definitions().resolve_job_def("nightly_tiers")
     assert set(job.asset_layer.executable_asset_keys) == set(in_process.asset_layer.executable_asset_keys)
 
 
@@ -130,7 +127,7 @@ def test_the_kubernetes_values_set_known_settings_and_an_object_store():
     (deployment,) = values["dagster-user-deployments"]["deployments"]
     assert deployment["dagsterApiGrpcArgs"] == ["--module-name", "pipelines.definitions"]
     env = {item["name"]: item["value"] for item in deployment["env"]}
-    known = Settings.from_env({}).as_environment()
+    known = {f.metadata["setting"].variable for f in fields(Settings)}
     assert set(env) <= set(known), set(env) - set(known)
     settings = Settings.from_env(env)
     assert settings.executor == "k8s" and settings.shards > 1

@@ -12,11 +12,11 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from assets.resources import Settings
 from tiering.outputs import TIER_FIT, TIER_TODO, bi_label
 from tiering.policy import TIERS, Knockout, Policy, PolicyError, load_policy
 from tiering.reasons import describe_trait
 from tiering.scoring import _profile_items, score_rank, trait_points
-from tiering.settings import Settings
 from tiering.sql import sql_text
 
 

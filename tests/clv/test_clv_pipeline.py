@@ -7,11 +7,12 @@ import polars as pl
 import pytest
 import yaml
 
+from assets.resources import Settings
 from tiering.clv.nightly import sample_customers
 from tiering.clv.traits import FORECAST_DOCS, rising_flag
 from tiering.policy import Policy, PolicyError, RisingRule, load_policy
 from tiering.scoring import score_customers
-from tiering.settings import DEFAULT_POLICY, Settings, SettingsError
+from tiering.settings import DEFAULT_POLICY, SettingsError
 
 
 def _materialisation(result, key: list[str]):
