@@ -1,6 +1,9 @@
 """Customer shards: any shard count gives the same outputs, in-process and on Celery workers with Redis."""
 
+import os
 import shutil
+import subprocess
+import sys
 from dataclasses import fields, replace
 
 import duckdb
@@ -99,10 +102,8 @@ def celery_workers(tmp_path):
 
 
 def test_four_shards_on_two_celery_workers_equal_the_in_process_run(
-    celery_workers, s_landing, tmp_path, monkeypatch, one_shard, as_of
+    celery_workers, s_landing, tmp_path, one_shard, as_of
 ):
-    from tiering.cli import main
-
     stack = celery_workers
     warehouse = tmp_path / "warehouse"
     environment = {
@@ -113,10 +114,17 @@ def test_four_shards_on_two_celery_workers_equal_the_in_process_run(
         "TIERS_CELERY_BROKER": stack.broker,
         "TIERS_SHARDS": "4",
     }
-    for name, value in environment.items():
-        monkeypatch.setenv(name, value)
-    assert main(["run", "--as-of", as_of.isoformat()]) == 0
-    _assert_same_rows(one_shard, _tables(Settings.from_env()))
+    # `tiers run` as a user starts it: the executor is the one its definitions load with; the workers have no
+    # TIERS_* variables and take the settings from the run's config
+    done = subprocess.run(
+        [sys.executable, "-m", "tiering.cli", "run", "--as-of", as_of.isoformat()],
+        env={k: v for k, v in os.environ.items() if not k.startswith("TIERS_")} | environment,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    _assert_same_rows(one_shard, _tables(Settings.from_env(environment)))
     # every step ran as a Celery task, on both workers
     done = [log.read_text().count("succeeded in") for log in stack.worker_logs]
     assert all(done) and sum(done) >= 14, done
