@@ -13,7 +13,10 @@ from pathlib import Path
 
 from . import free_port
 
-BIN = Path("/usr/lib/postgresql/15/bin")  # Debian's postgresql-15
+# Debian's postgresql: /usr/lib/postgresql/<version>/bin, the newest installed (15 on Debian 12)
+BIN = max(
+    Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name), default=Path("/nonexistent")
+)
 
 
 class PostgresError(RuntimeError):
@@ -47,7 +50,7 @@ def postgres_server() -> Iterator[str]:
         run(str(BIN / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8")
         run(str(BIN / "pg_ctl"), "-D", str(data), "-l", str(log), "-o", options, "-w", "start")
         try:
-            yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
+            yield f"postgresql+psycopg2://postgres@127.0.0.1:{port}/postgres"  # dagster-postgres drives psycopg2
         finally:
             run(str(BIN / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop")
     finally:
