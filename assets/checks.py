@@ -13,7 +13,7 @@ from datetime import date
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from pipelines.resources import TiersConfig
+from assets.resources import TiersConfig
 from tiering.feeds import FEEDS, Feed
 from tiering.policy import TIERS
 from tiering.quality.suites import (

@@ -13,7 +13,7 @@ from tiering.clv.nightly import (
     holdout_chart,
     write_forecasts,
 )
-from tiering.settings import DEFAULT_CLV_SAMPLE
+from tiering.settings import Settings
 from tiering.shards import ShardPlan
 
 
@@ -68,7 +68,7 @@ customer_value = sharded_asset(
     description="Per as-of date and customer with a completed order up to it: p_alive (BG/NBD), expected "
     "purchases and expected value (x Gamma-Gamma spend) in the next 12 months. Fitted as of the first day of "
     "each date's month (once per month of a backfill, once for all shards) on a seeded sample of at most "
-    f"TIERS_CLV_SAMPLE customers (default {DEFAULT_CLV_SAMPLE:,}); null when the fit fails.",
+    f"TIERS_CLV_SAMPLE customers (default {Settings.clv_sample:,}); null when the fit fails.",
     share=lambda tiers, con, dates: fit_forecasts(con, dates, tiers.clv_sample, tiers.chunk_orders),
     compute=lambda con, plan, orders_per_part: write_forecasts(con, plan.dates, plan.shared, orders_per_part),
     metadata=_metadata,

@@ -10,21 +10,9 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from assets.metadata import table_metadata
-from pipelines.resources import TiersConfig
+from assets.resources import IngestConfig, TiersConfig
 from tiering.feeds import FEEDS, Feed
 from tiering.ingest import FeedLoad, IngestError, LoadOptions, feed_files, load_feed
-from tiering.settings import Settings
-
-
-class IngestConfig(dg.ConfigurableResource):
-    """How the raw feeds are loaded: the rejection limit per feed and run, and whether to reload everything."""
-
-    max_rejected_share: float
-    full_reload: bool = False
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> "IngestConfig":
-        return cls(max_rejected_share=settings.max_rejected_share, full_reload=settings.full_reload)
 
 
 def _parents(feed: Feed) -> list[str]:

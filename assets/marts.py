@@ -6,8 +6,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from assets.metadata import table_metadata
-from assets.partitions import as_of_partitions, one_pass, run_dates
-from pipelines.resources import TiersConfig
+from assets.resources import TiersConfig, as_of_partitions, one_pass, run_dates
 from tiering.bi_layer import bi_layer_statements
 from tiering.publish import publish_tables
 from tiering.sql import run_sql

@@ -6,8 +6,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from assets.marts import mart_assets
-from assets.partitions import as_of_partitions, one_pass, run_dates
-from pipelines.resources import TiersConfig
+from assets.resources import TiersConfig, as_of_partitions, one_pass, run_dates
 from tiering.dashboard import read_dashboard_data, render_page, write_dashboard
 
 # Every mart, so the page is built once all of them hold the run's dates.

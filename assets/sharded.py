@@ -14,8 +14,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 from duckdb import DuckDBPyConnection as Connection
 
-from assets.partitions import as_of_partitions, one_pass, run_dates
-from pipelines.resources import TiersConfig
+from assets.resources import TiersConfig, as_of_partitions, one_pass, run_dates
 from tiering.shards import ShardedTable, ShardPlan, gather_shards, plan_shards, remove_step_values, run_shard
 
 

@@ -8,7 +8,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from assets.metadata import table_metadata
-from pipelines.resources import TiersConfig
+from assets.resources import TiersConfig
 from tiering.staging import MissingRatesError, build_staging
 
 _TABLES = {

@@ -26,7 +26,7 @@ from bench import dagster_events
 from bench.measure import MIB, run_measured, tree_rss
 from bench.run import DEFAULT_AS_OF as AS_OF
 from bench.run import DEFAULT_DATA_DIR, REPO, base_env, ensure_data, pipeline_env, warm_file_cache
-from pipelines.celery_stack import celery_stack
+from tests.support.celery_stack import celery_stack
 from tiering.settings import DEFAULT_POLICY
 
 CONFIGURATIONS = (("in_process", 1), ("in_process", 4), ("celery", 1), ("celery", 4))

@@ -1,24 +1,24 @@
-"""The Dagster definitions: `dagster dev` from the repository root loads this module (see pyproject.toml)."""
-
-import os
+"""The Dagster definitions: `dagster dev` from the repository root loads this module (see pyproject.toml), and
+`tiers run`, a Celery worker or a step's pod rebuilds the nightly job from it (`nightly_tiers`)."""
 
 import dagster as dg
 
 from assets.checks import quality_checks
 from assets.forecast import customer_value
-from assets.ingest import IngestConfig, raw_feeds
+from assets.ingest import raw_feeds
 from assets.marts import mart_assets
 from assets.reports import tier_dashboard
+from assets.resources import build_resources
 from assets.scoring import customer_scores
 from assets.staging import staging_tables
 from assets.traits import customer_traits
 from pipelines.jobs import executor_for, nightly_job, nightly_schedule
-from pipelines.resources import build_resources
 from tiering.settings import Settings
 
 
-def build_definitions(settings: Settings) -> dg.Definitions:
-    job = nightly_job(executor_for(settings))
+def build_definitions() -> dg.Definitions:
+    """The definitions for the TIERS_* variables of this process; a bad value raises SettingsError naming it."""
+    job = nightly_job(executor_for(Settings.from_env()))
     return dg.Definitions(
         assets=[
             raw_feeds,
@@ -32,16 +32,14 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         asset_checks=quality_checks,
         jobs=[job],
         schedules=[nightly_schedule(job)],
-        resources={**build_resources(settings), "ingest": IngestConfig.from_settings(settings)},
+        resources=build_resources(),
     )
 
 
-def nightly_job_for(environment: dict[str, str]) -> dg.JobDefinition:
-    """The nightly job with the settings of `environment` (TIERS_* variables) over the process's own: how a
-    Celery worker or a step pod rebuilds the job a `tiers run` started, with that command's settings."""
-    return build_definitions(Settings.from_env({**os.environ, **environment})).resolve_job_def(
-        "nightly_tiers"
-    )
+defs = build_definitions()
 
 
-defs = build_definitions(Settings.from_env())
+def nightly_tiers() -> dg.JobDefinition:
+    """The nightly job of `defs`: `dg.reconstructable(nightly_tiers)` is how `tiers run` launches it so that
+    any executor's worker rebuilds it by importing this module (its settings come in the run config)."""
+    return defs.resolve_job_def("nightly_tiers")

@@ -8,14 +8,12 @@ that spread are the customer shards (assets/sharded.py).
 from datetime import date
 
 import dagster as dg
-from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition
-from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
 from tiering.settings import Settings
 
 
 def executor_for(settings: Settings) -> dg.ExecutorDefinition:
-    """The executor named by TIERS_EXECUTOR; Celery's broker is also its result backend."""
+    """The executor named by TIERS_EXECUTOR; Celery's broker (TIERS_CELERY_BROKER) is also its result backend."""
     if settings.executor == "celery":
         from dagster_celery import celery_executor
 
@@ -28,7 +26,7 @@ def executor_for(settings: Settings) -> dg.ExecutorDefinition:
     return dg.in_process_executor
 
 
-def nightly_job(executor: dg.ExecutorDefinition) -> UnresolvedAssetJobDefinition:
+def nightly_job(executor: dg.ExecutorDefinition):
     return dg.define_asset_job(
         "nightly_tiers",
         selection=dg.AssetSelection.all(),
@@ -39,7 +37,7 @@ def nightly_job(executor: dg.ExecutorDefinition) -> UnresolvedAssetJobDefinition
     )
 
 
-def nightly_schedule(job: UnresolvedAssetJobDefinition) -> dg.ScheduleDefinition:
+def nightly_schedule(job) -> dg.ScheduleDefinition:
     return dg.build_schedule_from_partitioned_job(
         job,
         hour_of_day=2,
@@ -50,8 +48,9 @@ def nightly_schedule(job: UnresolvedAssetJobDefinition) -> dg.ScheduleDefinition
 
 
 def as_of_range_tags(first: date, last: date) -> dict[str, str]:
-    """Run tags that make one run of nightly_tiers cover the as-of dates first..last."""
+    """Run tags that make one run of nightly_tiers cover the as-of dates first..last (Dagster's documented
+    partition range tags)."""
     return {
-        ASSET_PARTITION_RANGE_START_TAG: first.isoformat(),
-        ASSET_PARTITION_RANGE_END_TAG: last.isoformat(),
+        "dagster/asset_partition_range_start": first.isoformat(),
+        "dagster/asset_partition_range_end": last.isoformat(),
     }

@@ -10,22 +10,18 @@ from types import SimpleNamespace
 import dagster as dg
 import pytest
 
-from pipelines.definitions import build_definitions
+from assets.resources import run_config
+from pipelines.definitions import nightly_tiers
 from pipelines.jobs import as_of_range_tags
 from tiering.demo_data import generate
-from tiering.settings import DEFAULT_POLICY, Settings
+from tiering.settings import Settings
 
 AS_OF = date(2026, 6, 30)
 
 
 def make_settings(root: Path, landing: Path | None = None) -> Settings:
-    return Settings(
-        landing_dir=landing or root / "landing",
-        warehouse_dir=root / "warehouse",
-        policy_path=DEFAULT_POLICY,
-        timezone="UTC",
-        history_start="2020-01-01",
-    )
+    """The default settings with the landing folder `landing` (default root/landing) and warehouse root/warehouse."""
+    return Settings(landing_dir=landing or root / "landing", warehouse_dir=root / "warehouse")
 
 
 def run_nightly(
@@ -34,12 +30,15 @@ def run_nightly(
     first: date | None = None,
     instance: dg.DagsterInstance | None = None,
 ) -> dg.ExecuteInProcessResult:
-    """One run of the real nightly job for the as-of dates first..as_of (just as_of by default), on
-    `instance` (a new ephemeral one by default)."""
-    job = build_definitions(settings).resolve_job_def("nightly_tiers")
+    """One run of the real nightly job for the as-of dates first..as_of (just as_of by default), with
+    `settings` given as run config, as `tiers run` gives its own, on `instance` (a new ephemeral one by
+    default)."""
     with dg.DagsterInstance.ephemeral() if instance is None else nullcontext(instance) as used:
-        return job.execute_in_process(
-            instance=used, tags=as_of_range_tags(first or as_of, as_of), raise_on_error=False
+        return nightly_tiers().execute_in_process(
+            run_config=run_config(settings),
+            instance=used,
+            tags=as_of_range_tags(first or as_of, as_of),
+            raise_on_error=False,
         )
 
 

@@ -5,10 +5,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
-from pipelines.celery_stack import free_port
-from tiering.settings import DEFAULT_POLICY
+from support import free_port
+from tiering.settings import DEFAULT_POLICY, REPO_ROOT, variables_table
 
 TIERS = [sys.executable, "-m", "tiering.cli"]
 
@@ -74,15 +75,45 @@ def test_a_bad_date_is_refused_by_the_argument_parser(tmp_path):
     assert "'30/06/2026' is not a date in the form YYYY-MM-DD" in done.stderr
 
 
-def test_a_bad_number_in_the_environment_is_named_without_a_traceback(tmp_path):
-    for name, value, meaning in (
-        ("TIERS_CHUNK_ORDERS", "lots", "a whole number of orders above 0"),
-        ("TIERS_MAX_REJECTED_SHARE", "5%", "a share between 0 and 1"),
-    ):
-        done = _tiers(["run", "--as-of", "2026-06-30"], tmp_path, **{name: value})
-        assert done.returncode == 2
-        assert f"tiers: {name} must be {meaning}, not '{value}'" in done.stderr
-        assert "Traceback" not in done.stderr
+BAD_SETTINGS = [
+    ("TIERS_CHUNK_ORDERS", "lots", "a whole number of orders above 0"),
+    ("TIERS_CHUNK_ORDERS", "-1", "a whole number of orders above 0"),
+    ("TIERS_MAX_REJECTED_SHARE", "5%", "a share between 0 and 1"),
+    ("TIERS_MAX_REJECTED_SHARE", "2", "a share between 0 and 1"),
+    ("TIERS_SHARDS", "0", "a whole number of shards from 1 to 1024"),
+    ("TIERS_SHARDS", "lots", "a whole number of shards from 1 to 1024"),
+    ("TIERS_EXECUTOR", "spark", "one of in_process, celery, k8s"),
+    ("TIERS_HISTORY_START", "2020-13-01", "a date in the form YYYY-MM-DD"),
+    ("TIERS_TIMEZONE", "Mars/Olympus", "a timezone name such as UTC or Europe/Berlin"),
+]
+
+
+@pytest.mark.parametrize(("name", "value", "meaning"), BAD_SETTINGS)
+def test_a_bad_setting_in_the_environment_is_named_without_a_traceback(tmp_path, name, value, meaning):
+    done = _tiers(["run", "--as-of", "2026-06-30"], tmp_path, **{name: value})
+    assert done.returncode == 2
+    assert done.stderr.strip() == f"tiers: {name} must be {meaning}, not '{value}'"
+
+
+def test_a_bad_setting_stops_the_definitions_from_loading_naming_it():
+    """What `dagster dev` shows: the code location does not load, and the error names the variable."""
+    load = subprocess.run(
+        [sys.executable, "-c", "import pipelines.definitions"],
+        env={**os.environ, "TIERS_SHARDS": "0"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert load.returncode == 1
+    assert (
+        "SettingsError: TIERS_SHARDS must be a whole number of shards from 1 to 1024, not '0'" in load.stderr
+    )
+
+
+def test_the_readme_table_of_variables_is_generated_from_their_declaration():
+    assert variables_table() in (REPO_ROOT / "README.md").read_text(), (
+        "copy variables_table() into the README"
+    )
 
 
 def test_a_dagster_home_that_is_not_a_folder_is_named_without_a_traceback(tmp_path):

@@ -15,7 +15,7 @@ import duckdb
 import pytest
 from websockets.sync.client import connect
 
-from pipelines.celery_stack import free_port
+from support import free_port
 from tiering.dashboard import read_dashboard_data, render_page, write_dashboard
 from tiering.policy import load_policy
 from tiering.settings import DEFAULT_POLICY

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.celery_stack import free_port
+from support import free_port
 from tiering.feeds import FEEDS
 from tiering.lineage import LINEAGE, scores_lineage
 from tiering.outputs import OUTPUT_TABLES

@@ -1,7 +1,10 @@
 """Customer shards: any shard count gives the same outputs, in-process and on Celery workers with Redis."""
 
+import os
 import shutil
-from dataclasses import replace
+import subprocess
+import sys
+from dataclasses import fields, replace
 
 import duckdb
 import polars as pl
@@ -9,8 +12,9 @@ import pytest
 import yaml
 
 from assets.marts import PUBLISHED
-from pipelines.celery_stack import celery_stack
+from assets.resources import run_config
 from pipelines.definitions import build_definitions
+from support.celery_stack import celery_stack
 from tiering.clv.nightly import FORECAST, fit_forecasts, write_forecasts
 from tiering.nightly_scores import SCORES, write_scores
 from tiering.policy import load_policy
@@ -83,22 +87,18 @@ def test_shard_and_executor_settings_are_checked():
         SettingsError, match="TIERS_EXECUTOR must be one of in_process, celery, k8s, not 'spark'"
     ):
         Settings.from_env({"TIERS_EXECUTOR": "spark"})
-    moved = Settings.from_env({"TIERS_SHARD_STORAGE": "s3://tiers-bucket/shards"})
-    assert moved.as_environment()["TIERS_SHARD_STORAGE"] == "s3://tiers-bucket/shards"
-    assert Settings.from_env(moved.as_environment()) == replace(
-        moved,
-        landing_dir=moved.landing_dir.resolve(),
-        warehouse_dir=moved.warehouse_dir.resolve(),
-        policy_path=moved.policy_path.resolve(),
-    )
+    moved = run_config(Settings.from_env({"TIERS_SHARD_STORAGE": "s3://tiers-bucket/shards"}))["resources"]
+    assert moved["tiers"]["config"]["shard_storage"] == "s3://tiers-bucket/shards"
+    assert moved["io_manager"]["config"]["base_dir"] == "s3://tiers-bucket/shards/io"
 
 
 @pytest.mark.parametrize("executor", ["celery", "k8s"])
-def test_the_same_job_is_defined_for_each_distributed_executor(tmp_path, executor):
-    settings = replace(Settings.from_env({"TIERS_WAREHOUSE_DIR": str(tmp_path)}), executor=executor)
-    job = build_definitions(settings).resolve_job_def("nightly_tiers")
+def test_the_same_job_is_defined_for_each_distributed_executor(monkeypatch, executor):
+    monkeypatch.setenv("TIERS_EXECUTOR", executor)
+    job = build_definitions().resolve_job_def("nightly_tiers")
     assert job.executor_def.name == executor
-    in_process = build_definitions(replace(settings, executor="in_process")).resolve_job_def("nightly_tiers")
+    monkeypatch.setenv("TIERS_EXECUTOR", "in_process")
+    in_process = build_definitions().resolve_job_def("nightly_tiers")
     assert set(job.asset_layer.executable_asset_keys) == set(in_process.asset_layer.executable_asset_keys)
 
 
@@ -112,10 +112,8 @@ def celery_workers(tmp_path):
 
 
 def test_four_shards_on_two_celery_workers_equal_the_in_process_run(
-    celery_workers, s_landing, tmp_path, monkeypatch, one_shard, as_of
+    celery_workers, s_landing, tmp_path, one_shard, as_of
 ):
-    from tiering.cli import main
-
     stack = celery_workers
     warehouse = tmp_path / "warehouse"
     environment = {
@@ -126,10 +124,17 @@ def test_four_shards_on_two_celery_workers_equal_the_in_process_run(
         "TIERS_CELERY_BROKER": stack.broker,
         "TIERS_SHARDS": "4",
     }
-    for name, value in environment.items():
-        monkeypatch.setenv(name, value)
-    assert main(["run", "--as-of", as_of.isoformat()]) == 0
-    _assert_same_rows(one_shard, _tables(Settings.from_env()))
+    # `tiers run` as a user starts it: the executor is the one its definitions load with; the workers have no
+    # TIERS_* variables and take the settings from the run's config
+    done = subprocess.run(
+        [sys.executable, "-m", "tiering.cli", "run", "--as-of", as_of.isoformat()],
+        env={k: v for k, v in os.environ.items() if not k.startswith("TIERS_")} | environment,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    _assert_same_rows(one_shard, _tables(Settings.from_env(environment)))
     # every step ran as a Celery task, on both workers
     done = [log.read_text().count("succeeded in") for log in stack.worker_logs]
     assert all(done) and sum(done) >= 14, done
@@ -140,7 +145,7 @@ def test_the_kubernetes_values_set_known_settings_and_an_object_store():
     (deployment,) = values["dagster-user-deployments"]["deployments"]
     assert deployment["dagsterApiGrpcArgs"] == ["--module-name", "pipelines.definitions"]
     env = {item["name"]: item["value"] for item in deployment["env"]}
-    known = Settings.from_env({}).as_environment()
+    known = {f.metadata["setting"].variable for f in fields(Settings)}
     assert set(env) <= set(known), set(env) - set(known)
     settings = Settings.from_env(env)
     assert settings.executor == "k8s" and settings.shards > 1

@@ -118,7 +118,7 @@ def _yesterday() -> date:
     return date.today() - timedelta(days=1)
 
 
-def _demo_data(args: argparse.Namespace, settings: Settings) -> int:
+def _demo_data(args: argparse.Namespace, settings) -> int:
     from tiering.demo_data import generate
 
     out = args.out or settings.landing_dir
@@ -134,13 +134,13 @@ def _demo_data(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _needs_demo_data(settings: Settings) -> bool:
+def _needs_demo_data(settings) -> bool:
     """Nothing configured and nothing landed yet: the Quick start case."""
     landing = settings.landing_dir
     return "TIERS_LANDING_DIR" not in os.environ and not (landing.is_dir() and any(landing.iterdir()))
 
 
-def _run(first: date, last: date, settings: Settings) -> int:
+def _run(first: date, last: date, settings) -> int:
     """Run the nightly job for the as-of dates first..last (one date for a nightly run) in one pass."""
     from tiering.policy import PolicyError, load_policy
 
@@ -165,14 +165,10 @@ def _run(first: date, last: date, settings: Settings) -> int:
 
     import dagster as dg
 
+    from assets.resources import run_config
+    from pipelines.definitions import nightly_tiers
     from pipelines.jobs import as_of_range_tags
 
-    # rebuilt by name, with this command's settings, wherever a step runs (here, a Celery worker or a pod)
-    job = dg.build_reconstructable_job(
-        "pipelines.definitions",
-        "nightly_job_for",
-        reconstructable_kwargs={"environment": settings.as_environment()},
-    )
     dates = f"as of {last}" if first == last else f"for as-of dates {first} to {last}"
     notes = [f"executor {settings.executor}"] if settings.executor != "in_process" else []
     if settings.shards > 1:
@@ -181,8 +177,14 @@ def _run(first: date, last: date, settings: Settings) -> int:
     print(f"Running nightly_tiers {dates} on {settings.landing_dir}{where} ...")
     started = time.perf_counter()
     with _instance(dg) as instance:
-        result = dg.execute_job(
-            job, instance, run_config=QUIET, tags=as_of_range_tags(first, last), raise_on_error=False
+        result = (
+            dg.execute_job(  # the job of the definitions, rebuilt wherever a step runs, with these settings
+                dg.reconstructable(nightly_tiers),
+                instance,
+                run_config={**run_config(settings), **QUIET},
+                tags=as_of_range_tags(first, last),
+                raise_on_error=False,
+            )
         )
     elapsed = time.perf_counter() - started
     if not result.success:
@@ -207,17 +209,20 @@ def _instance(dg):
 def _failures(result, run_hint: str | None = None) -> list[str]:
     """Each failed step with its error; else why the run itself failed (a Celery broker out of reach, say),
     with `run_hint` after it."""
+    import dagster as dg
+
+    # a DagsterEvent's event_specific_data is a StepFailureData for a step's failure, an error for the run's
     steps = [
-        f"{event.step_key}: {_innermost(event.step_failure_data.error)}"
+        f"{event.step_key}: {_step_failure(event.event_specific_data)}"
         for event in result.all_events
-        if event.event_type_value == "STEP_FAILURE"
+        if event.is_step_failure
     ]
     if steps:
         return steps
     runs = [
         f"the run: {_innermost(event.event_specific_data.error)}"
         for event in result.all_events
-        if event.event_type_value in ("RUN_FAILURE", "PIPELINE_FAILURE")
+        if event.event_type == dg.DagsterEventType.RUN_FAILURE
         and getattr(event.event_specific_data, "error", None) is not None
     ]
     if runs and run_hint:
@@ -225,15 +230,21 @@ def _failures(result, run_hint: str | None = None) -> list[str]:
     return runs or ["the run did not succeed; see the Dagster UI for its logs"]
 
 
+def _step_failure(data) -> str:
+    """A step's reason: the description of the `dg.Failure` it raised, else its innermost error."""
+    if data.user_failure_data is not None and data.user_failure_data.description:
+        return data.user_failure_data.description.strip()
+    return _innermost(data.error)
+
+
 def _innermost(error) -> str:
     """The user's exception, not Dagster's wrappers around it."""
     while error is not None and error.cause is not None:
         error = error.cause
-    text = (error.message if error else "unknown error").strip()
-    return text.removeprefix("dagster._core.definitions.events.Failure: ")
+    return (error.message if error else "unknown error").strip()
 
 
-def _print_summary(settings: Settings, as_of: date, elapsed: float) -> None:
+def _print_summary(settings, as_of: date, elapsed: float) -> None:
     import duckdb
 
     from assets.marts import PUBLISHED

@@ -1,94 +1,183 @@
-"""Run configuration from environment variables, with the defaults that make the demo work out of the box."""
+"""The settings of a run: every TIERS_* variable declared once (name, default, meaning, check), and where the
+repository's own files are. assets/resources.py makes Dagster's resources and the as-of partitions of them."""
 
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
+from datetime import date
 from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SQL_DIR = REPO_ROOT / "sql"
 DEFAULT_POLICY = REPO_ROOT / "policy" / "ideal_customer.yaml"
 
 
-EXECUTORS = ("in_process", "celery", "k8s")
-MAX_SHARDS = 1024  # a shard is a set of customer buckets (tiering.warehouse.CUSTOMER_BUCKETS)
-DEFAULT_CLV_SAMPLE = 20_000
-
-
 class SettingsError(ValueError):
     """An environment variable with a value that cannot be used; the message names it."""
 
 
+MAX_SHARDS = 1024  # a shard is a set of customer buckets (tiering.warehouse.CUSTOMER_BUCKETS)
+EXECUTORS = ("in_process", "celery", "k8s")
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One TIERS_* variable: its name, its default, what it means and how its text is read (`read` raises
+    ValueError saying what the value must be)."""
+
+    variable: str
+    meaning: str
+    read: Callable[[str], Any]
+    shown: str | None  # the default as the README's table shows it, when not the value in backticks
+
+    def value(self, env: Mapping[str, str], default: Any) -> Any:
+        text = env.get(self.variable, "").strip()
+        if not text:
+            return default
+        try:
+            return self.read(text)
+        except ValueError as exc:
+            raise SettingsError(f"{self.variable} must be {exc}, not '{text}'") from None
+
+
+def _setting(variable: str, default: Any, meaning: str, read: Callable[[str], Any] = str, shown=None) -> Any:
+    return field(default=default, metadata={"setting": Setting(variable, meaning, read, shown)})
+
+
+def _whole(noun: str, most: int | None = None) -> Callable[[str], int]:
+    must = f"a whole number of {noun} from 1 to {most}" if most else f"a whole number of {noun} above 0"
+
+    def read(text: str) -> int:
+        if not text.isdigit() or not 0 < int(text) <= (most or int(text)):
+            raise ValueError(must)
+        return int(text)
+
+    return read
+
+
+def _share(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 1:
+        raise ValueError("a share between 0 and 1")
+    return value
+
+
+def _choice(*choices: str) -> Callable[[str], str]:
+    def read(text: str) -> str:
+        if text not in choices:
+            raise ValueError(f"one of {', '.join(choices)}")
+        return text
+
+    return read
+
+
+def _day(text: str) -> str:
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise ValueError("a date in the form YYYY-MM-DD") from None
+
+
+def _timezone(text: str) -> str:
+    try:
+        ZoneInfo(text)
+    except (ValueError, KeyError):  # ZoneInfoNotFoundError is a KeyError
+        raise ValueError("a timezone name such as UTC or Europe/Berlin") from None
+    return text
+
+
 @dataclass(frozen=True)
 class Settings:
-    landing_dir: Path
-    warehouse_dir: Path
-    policy_path: Path
-    timezone: str
-    history_start: str
-    max_rejected_share: float = 0.05  # a feed whose new rows are rejected above this share is not loaded
-    full_reload: bool = False  # reload every landing file, not only the new ones
-    chunk_orders: int = 1_000_000  # large steps take customers in parts of about this many staged orders
-    duckdb_memory_limit: str = "1GB"  # DuckDB's buffer pool; it spills to disk beyond it
-    clv_sample: int = DEFAULT_CLV_SAMPLE  # the forecast is fitted on at most this many customers
-    shards: int = 1  # customers split into this many shards, each its own step (see tiering/shards.py)
-    shard_storage: str = ""  # where shard inputs and outputs go: a folder or an object-store URL (s3://...)
-    executor: str = "in_process"  # Dagster executor of the nightly job: in_process, celery or k8s
-    celery_broker: str = "redis://localhost:6379/0"  # the Celery broker and result backend
+    """The settings of one process: every TIERS_* variable with its default, meaning and check, in the order of
+    the README's table (`variables_table`)."""
+
+    landing_dir: Path = _setting(
+        "TIERS_LANDING_DIR", Path("data/landing"), "the landing folder: one sub-folder per feed", Path
+    )
+    warehouse_dir: Path = _setting(
+        "TIERS_WAREHOUSE_DIR",
+        Path("data/warehouse"),
+        "where `work.duckdb` (the pipeline's own) and `tiers.duckdb` (for BI) are written",
+        Path,
+    )
+    policy_path: Path = _setting(
+        "TIERS_POLICY", DEFAULT_POLICY, "the scoring policy", Path, shown="`policy/ideal_customer.yaml`"
+    )
+    timezone: str = _setting(
+        "TIERS_TIMEZONE", "UTC", "timezone of the 02:00 schedule and of the daily as-of partitions", _timezone
+    )
+    history_start: str = _setting(
+        "TIERS_HISTORY_START", "2020-01-01", "first as-of date offered as a partition", _day
+    )
+    max_rejected_share: float = _setting(
+        "TIERS_MAX_REJECTED_SHARE",
+        0.05,
+        "a feed whose new rows are rejected above this share is not loaded and the run stops before publishing",
+        _share,
+    )
+    full_reload: bool = _setting(
+        "TIERS_FULL_RELOAD",
+        False,
+        "`1` reloads every landing file instead of only the new ones (like `tiers run --full-reload`)",
+        lambda text: text.lower() in ("1", "true", "yes"),
+        shown="unset",
+    )
+    chunk_orders: int = _setting(
+        "TIERS_CHUNK_ORDERS",
+        1_000_000,
+        "the traits and the forecast take customers in parts (ranges of a hash of customer_id) of about this "
+        "many staged orders: lower bounds memory more",
+        _whole("orders"),
+    )
+    duckdb_memory_limit: str = _setting(
+        "TIERS_DUCKDB_MEMORY_LIMIT",
+        "1GB",
+        "DuckDB's memory for the pipeline's working database, and for each shard step's own; beyond it DuckDB "
+        "spills to disk",
+    )
+    clv_sample: int = _setting(
+        "TIERS_CLV_SAMPLE",
+        20_000,
+        "the future-value models are fitted on at most this many customers",
+        _whole("customers"),
+    )
+    shards: int = _setting(
+        "TIERS_SHARDS",
+        1,
+        "customers are split into this many shards, one step each (see "
+        "[More than one machine](#more-than-one-machine-shards-celery-kubernetes))",
+        _whole("shards", MAX_SHARDS),
+    )
+    shard_storage: str = _setting(
+        "TIERS_SHARD_STORAGE",
+        "",
+        "where the shards' Parquet files and the values passed between steps go: a folder, or an object-store "
+        "URL (`s3://bucket/prefix`)",
+        shown="`$TIERS_WAREHOUSE_DIR/shards`",
+    )
+    executor: str = _setting(
+        "TIERS_EXECUTOR",
+        "in_process",
+        "the nightly job's Dagster executor: `in_process`, `celery` or `k8s`",
+        _choice(*EXECUTORS),
+    )
+    celery_broker: str = _setting(
+        "TIERS_CELERY_BROKER",
+        "redis://localhost:6379/0",
+        "the Celery broker and result backend, with `TIERS_EXECUTOR=celery`",
+    )
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
-        """The settings of the TIERS_* variables of `environ` (default: the process's environment)."""
-        env = os.environ if environ is None else environ
-        return cls(
-            landing_dir=Path(env.get("TIERS_LANDING_DIR", "data/landing")),
-            warehouse_dir=Path(env.get("TIERS_WAREHOUSE_DIR", "data/warehouse")),
-            policy_path=Path(env.get("TIERS_POLICY", str(DEFAULT_POLICY))),
-            timezone=env.get("TIERS_TIMEZONE", "UTC"),
-            history_start=env.get("TIERS_HISTORY_START", "2020-01-01"),
-            max_rejected_share=_number(
-                env, "TIERS_MAX_REJECTED_SHARE", cls.max_rejected_share, float, "a share between 0 and 1"
-            ),
-            full_reload=env.get("TIERS_FULL_RELOAD", "").lower() in ("1", "true", "yes"),
-            chunk_orders=_number(
-                env, "TIERS_CHUNK_ORDERS", cls.chunk_orders, int, "a whole number of orders above 0"
-            ),
-            duckdb_memory_limit=env.get("TIERS_DUCKDB_MEMORY_LIMIT", cls.duckdb_memory_limit),
-            clv_sample=_number(
-                env, "TIERS_CLV_SAMPLE", cls.clv_sample, int, "a whole number of customers above 0"
-            ),
-            shards=_number(
-                env,
-                "TIERS_SHARDS",
-                cls.shards,
-                int,
-                f"a whole number of shards from 1 to {MAX_SHARDS}",
-                MAX_SHARDS,
-            ),
-            shard_storage=env.get("TIERS_SHARD_STORAGE", cls.shard_storage),
-            executor=_choice(env, "TIERS_EXECUTOR", cls.executor, EXECUTORS),
-            celery_broker=env.get("TIERS_CELERY_BROKER", cls.celery_broker),
-        )
-
-    def as_environment(self) -> dict[str, str]:
-        """The TIERS_* variables that give these settings, with absolute paths: what a worker process or pod
-        rebuilds them from, whatever its working folder."""
-        return {
-            "TIERS_LANDING_DIR": str(self.landing_dir.resolve()),
-            "TIERS_WAREHOUSE_DIR": str(self.warehouse_dir.resolve()),
-            "TIERS_POLICY": str(self.policy_path.resolve()),
-            "TIERS_TIMEZONE": self.timezone,
-            "TIERS_HISTORY_START": self.history_start,
-            "TIERS_MAX_REJECTED_SHARE": str(self.max_rejected_share),
-            "TIERS_FULL_RELOAD": "1" if self.full_reload else "",
-            "TIERS_CHUNK_ORDERS": str(self.chunk_orders),
-            "TIERS_DUCKDB_MEMORY_LIMIT": self.duckdb_memory_limit,
-            "TIERS_CLV_SAMPLE": str(self.clv_sample),
-            "TIERS_SHARDS": str(self.shards),
-            "TIERS_SHARD_STORAGE": self.shard_location,
-            "TIERS_EXECUTOR": self.executor,
-            "TIERS_CELERY_BROKER": self.celery_broker,
-        }
+    def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
+        """The settings of the TIERS_* variables of `env` (default: the process's environment); an empty
+        variable is unset; a bad value raises SettingsError naming the variable."""
+        env = os.environ if env is None else env
+        return cls(**{f.name: setting_value(f.name, env) for f in fields(cls)})
 
     @property
     def work_db(self) -> Path:
@@ -96,32 +185,26 @@ class Settings:
         return self.warehouse_dir / "work.duckdb"
 
     @property
-    def shard_location(self) -> str:
-        """TIERS_SHARD_STORAGE, by default the folder shards/ of the warehouse."""
-        return self.shard_storage or str(self.warehouse_dir.resolve() / "shards")
-
-    @property
     def bi_db(self) -> Path:
         """The published file BI tools open read-only."""
         return self.warehouse_dir / "tiers.duckdb"
 
-
-def _number(
-    env: Mapping[str, str], name: str, default: float, kind: type, meaning: str, most: int | None = None
-) -> float | int:
-    """The variable `name` as a whole number above 0 (at most `most`), or a share (float) from 0 to 1."""
-    text = env.get(name, str(default)).strip()
-    try:
-        value = kind(text)
-    except ValueError:
-        value = None
-    if value is None or (not 0 <= value <= 1 if kind is float else not 0 < value <= (most or value)):
-        raise SettingsError(f"{name} must be {meaning}, not '{text}'")
-    return value
+    @property
+    def shard_location(self) -> str:
+        """TIERS_SHARD_STORAGE, by default the folder shards/ of the warehouse."""
+        return self.shard_storage or str(self.warehouse_dir.resolve() / "shards")
 
 
-def _choice(env: Mapping[str, str], name: str, default: str, choices: tuple[str, ...]) -> str:
-    text = env.get(name, default).strip()
-    if text not in choices:
-        raise SettingsError(f"{name} must be one of {', '.join(choices)}, not '{text}'")
-    return text
+def setting_value(name: str, env: Mapping[str, str] = os.environ) -> Any:
+    """The value of the setting `name` (a Settings attribute) in `env`."""
+    declared = Settings.__dataclass_fields__[name]
+    return declared.metadata["setting"].value(env, declared.default)
+
+
+def variables_table() -> str:
+    """The README's table of the TIERS_* variables."""
+    lines = ["| variable | default | meaning |", "|---|---|---|"]
+    for f in fields(Settings):
+        setting = f.metadata["setting"]
+        lines.append(f"| `{setting.variable}` | {setting.shown or f'`{f.default}`'} | {setting.meaning} |")
+    return "\n".join(lines) + "\n"

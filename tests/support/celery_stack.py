@@ -5,7 +5,6 @@ import contextlib
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -16,6 +15,8 @@ from pathlib import Path
 import dagster as dg
 
 from tiering.settings import REPO_ROOT
+
+from . import free_port
 
 
 @dataclass
@@ -79,10 +80,3 @@ def _start(command: list[str], log: Path, env: dict, ready: str, seconds: float 
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGKILL)
     raise StackError(f"{command[0]} did not start: {log.read_text(errors='replace')[-2000:]}")
-
-
-def free_port() -> int:
-    """A TCP port free on loopback now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
