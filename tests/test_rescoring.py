@@ -10,7 +10,8 @@ import dagster as dg
 import duckdb
 import polars as pl
 
-from pipelines.definitions import build_definitions
+from assets.resources import run_config
+from pipelines.definitions import nightly_tiers
 from tiering.policy import load_policy
 from tiering.scoring import score_customers
 from tiering.settings import DEFAULT_POLICY
@@ -53,9 +54,9 @@ def test_a_policy_change_rescores_the_stored_traits_without_recomputing_them(
             assert old in text, old
             text = text.replace(old, new)
         policy.write_text(text)
-        job = build_definitions(settings).resolve_job_def("nightly_tiers")
+        job, config = nightly_tiers(), run_config(settings)
         result = job.execute_in_process(
-            instance=instance, asset_selection=[SCORES], partition_key=as_of.isoformat()
+            run_config=config, instance=instance, asset_selection=[SCORES], partition_key=as_of.isoformat()
         )
 
         assert result.success
@@ -68,7 +69,9 @@ def test_a_policy_change_rescores_the_stored_traits_without_recomputing_them(
 
         # a date whose traits are not stored has no scores, and the run says why
         day_before = (as_of - timedelta(days=1)).isoformat()
-        result = job.execute_in_process(instance=instance, asset_selection=[SCORES], partition_key=day_before)
+        result = job.execute_in_process(
+            run_config=config, instance=instance, asset_selection=[SCORES], partition_key=day_before
+        )
         assert result.success
         warnings = [e.message for e in instance.all_logs(result.run_id) if e.level == logging.WARNING]
         assert any(f"no traits for {day_before}" in message for message in warnings), warnings
