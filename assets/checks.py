@@ -16,7 +16,7 @@ from dagster_duckdb import DuckDBResource
 from assets.resources import TiersConfig
 from tiering.feeds import FEEDS, Feed
 from tiering.policy import TIERS
-from tiering.quality.suites import (
+from tiering.warehouse.quality.suites import (
     Expectation,
     files_loaded_by_run,
     raw_rows,
@@ -83,7 +83,7 @@ def _check_table(
     if skipped:
         yield from (_nothing_to_validate(c, check, skipped) for check in SEVERITY)
         return
-    from tiering.quality.gx import validate
+    from tiering.warehouse.quality.gx import validate
 
     selected = c.rows(con, run_id) if c.rows else None
     outcomes = validate(con, c.table, c.suite(as_of, tiers, selected is None), selected)

@@ -4,7 +4,8 @@ import dagster as dg
 
 from assets.metadata import table_metadata
 from assets.sharded import sharded_asset
-from tiering.clv.nightly import (
+from tiering.settings import Settings
+from tiering.warehouse.forecast import (
     FORECAST,
     ForecastFits,
     fit_forecasts,
@@ -13,8 +14,7 @@ from tiering.clv.nightly import (
     holdout_chart,
     write_forecasts,
 )
-from tiering.settings import Settings
-from tiering.shards import ShardPlan
+from tiering.warehouse.shards import ShardPlan
 
 
 def _metadata(context: dg.OpExecutionContext, tiers, con, plan: ShardPlan) -> dict:

@@ -12,7 +12,7 @@ from dagster_duckdb import DuckDBResource
 from assets.metadata import table_metadata
 from assets.resources import IngestConfig, TiersConfig
 from tiering.feeds import FEEDS, Feed
-from tiering.ingest import FeedLoad, IngestError, LoadOptions, feed_files, load_feed
+from tiering.warehouse.ingest import FeedLoad, IngestError, LoadOptions, feed_files, load_feed
 
 
 def _parents(feed: Feed) -> list[str]:

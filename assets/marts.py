@@ -7,10 +7,10 @@ from dagster_duckdb import DuckDBResource
 
 from assets.metadata import table_metadata
 from assets.resources import TiersConfig, as_of_partitions, one_pass, run_dates
-from tiering.bi_layer import bi_layer_statements
-from tiering.publish import publish_tables
-from tiering.sql import run_sql
-from tiering.warehouse import row_count, set_run_window
+from tiering.warehouse.bi_layer import bi_layer_statements
+from tiering.warehouse.publish import publish_tables
+from tiering.warehouse.sql import run_sql
+from tiering.warehouse.tables import row_count, set_run_window
 
 PUBLISHED = (
     "marts.customer_tiers",

@@ -19,7 +19,7 @@ from dagster_duckdb import DuckDBResource
 
 from tiering.policy import Policy, PolicyError, load_policy
 from tiering.settings import Settings, setting_value
-from tiering.shards import io_location
+from tiering.warehouse.shards import io_location
 
 
 class TiersConfig(dg.ConfigurableResource):

@@ -6,9 +6,9 @@ import dagster as dg
 from assets.metadata import column_lineage, table_metadata
 from assets.sharded import sharded_asset
 from tiering.lineage import scores_lineage
-from tiering.nightly_scores import SCORES, customers_per_tier, unscored_dates, write_scores
-from tiering.shards import ShardPlan
-from tiering.sql import run_sql
+from tiering.warehouse.scores import SCORES, customers_per_tier, unscored_dates, write_scores
+from tiering.warehouse.shards import ShardPlan
+from tiering.warehouse.sql import run_sql
 
 
 def _share(tiers, con, dates):

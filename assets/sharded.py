@@ -1,4 +1,4 @@
-"""Assets computed one customer shard at a time (TIERS_SHARDS, see tiering/shards.py).
+"""Assets computed one customer shard at a time (TIERS_SHARDS, see tiering/warehouse/shards.py).
 
 Each is a graph of three steps: `<name>_plan` computes what all shards share once and exports what they read by
 shard, one `<name>_shard[i]` step per shard reads only its shard's files (the steps a distributed executor
@@ -15,7 +15,14 @@ from dagster_duckdb import DuckDBResource
 from duckdb import DuckDBPyConnection as Connection
 
 from assets.resources import TiersConfig, as_of_partitions, one_pass, run_dates
-from tiering.shards import ShardedTable, ShardPlan, gather_shards, plan_shards, remove_step_values, run_shard
+from tiering.warehouse.shards import (
+    ShardedTable,
+    ShardPlan,
+    gather_shards,
+    plan_shards,
+    remove_step_values,
+    run_shard,
+)
 
 
 def sharded_asset(

@@ -1,6 +1,6 @@
 """Staging assets: raw feeds cleaned, converted to the base currency and shaped for the trait functions.
 
-One step builds them all (see tiering/staging.py); a table whose inputs did not change since its last build is
+One step builds them all (see tiering/warehouse/staging.py); a table whose inputs did not change since its last build is
 kept as it is, and its materialization says so.
 """
 
@@ -9,7 +9,7 @@ from dagster_duckdb import DuckDBResource
 
 from assets.metadata import table_metadata
 from assets.resources import TiersConfig
-from tiering.staging import MissingRatesError, build_staging
+from tiering.warehouse.staging import MissingRatesError, build_staging
 
 _TABLES = {
     "fx_rates": (

@@ -4,9 +4,9 @@ import dagster as dg
 
 from assets.metadata import table_metadata
 from assets.sharded import sharded_asset
-from tiering.shards import ShardPlan
 from tiering.traits import TRAIT_COLUMNS
-from tiering.traits.nightly import TRAITS, category_universe, customers_rising, write_traits
+from tiering.warehouse.shards import ShardPlan
+from tiering.warehouse.traits import TRAITS, category_universe, customers_rising, write_traits
 
 
 def _metadata(context: dg.OpExecutionContext, tiers, con, plan: ShardPlan) -> dict:

@@ -4,8 +4,8 @@ from datetime import date
 
 from tiering.feed_docs import FEEDS_DOC, README, readme_feed_table, render_feed_table, render_feeds_doc
 from tiering.feeds import FEEDS
-from tiering.quality.row_checks import row_checks
-from tiering.quality.suites import RULE_ORDER, raw_suite
+from tiering.warehouse.quality.row_checks import row_checks
+from tiering.warehouse.quality.suites import RULE_ORDER, raw_suite
 
 
 def test_every_name_in_a_declaration_is_a_declared_column_or_feed():
@@ -64,11 +64,11 @@ def test_a_file_column_of_the_declared_type_needs_no_type_check():
 
 
 def test_the_readme_feed_table_is_rendered_from_the_declarations():
-    assert readme_feed_table(README.read_text()) == render_feed_table(), "run `python -m tiering.feed_docs`"
+    assert readme_feed_table(README.read_text()) == render_feed_table(), "run `tiers docs`"
 
 
 def test_the_feeds_doc_is_rendered_from_the_declarations():
-    assert FEEDS_DOC.read_text() == render_feeds_doc(), "run `python -m tiering.feed_docs`"
+    assert FEEDS_DOC.read_text() == render_feeds_doc(), "run `tiers docs`"
 
 
 def _number(item: tuple[str, object]) -> int:

@@ -13,7 +13,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from tiering.publish import publish_tables
+from tiering.warehouse.publish import publish_tables
 
 TIER_COLUMNS = (
     "customer_id, as_of_date, score, tier, action, reasons, previous_tier, revenue_12m, payment_delay_days"

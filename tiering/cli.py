@@ -67,7 +67,9 @@ def main(argv: list[str] | None = None) -> int:
     explain = commands.add_parser("explain", help="say why one customer has its tier, item by item")
     explain.add_argument("customer_id", help="the customer's id, as in the customers feed")
 
-    docs = commands.add_parser("docs", help="write docs/outputs.md, the description of every output column")
+    docs = commands.add_parser(
+        "docs", help="write docs/outputs.md, docs/feeds.md and the README's feed table from the declarations"
+    )
     docs.add_argument("--out", type=Path, default=REPO_ROOT / "docs" / "outputs.md")
 
     args = parser.parse_args(argv)
@@ -87,17 +89,19 @@ def main(argv: list[str] | None = None) -> int:
 
         return explain_command(args.customer_id, settings)
     if args.command == "docs":
+        from tiering.feed_docs import FEEDS_DOC, README, write_docs
         from tiering.outputs import render_outputs_doc
 
         args.out.write_text(render_outputs_doc())
-        print(f"wrote {args.out}")
+        write_docs()
+        print(f"wrote {args.out}, {FEEDS_DOC} and the feed table of {README}")
         return 0
     if args.command == "backfill":
         if args.last < args.first:
             parser.error(f"--to {args.last} is before --from {args.first}")
         return _run(args.first, args.last, settings)
     if args.command == "rejections":
-        from tiering.quality.report import rejections_report
+        from tiering.warehouse.quality.report import rejections_report
 
         print(rejections_report(settings.work_db, args.run))
         return 0
@@ -248,11 +252,12 @@ def _print_summary(settings, as_of: date, elapsed: float) -> None:
     import duckdb
 
     from assets.marts import PUBLISHED
-    from tiering.sql import sql_text
+    from tiering.policy import TIERS
+    from tiering.warehouse.sql import sql_text
 
     with duckdb.connect(str(settings.work_db), read_only=True) as con:
-        feeds = con.execute(sql_text("report/rows_read")).fetchall()
-        tiers = con.execute(sql_text("report/tiers"), {"as_of": as_of}).fetchall()
+        feeds = con.execute(sql_text("cli:rows_read")).fetchall()
+        tiers = con.execute(sql_text("cli:tiers"), {"as_of": as_of, "tiers": list(TIERS)}).fetchall()
     print(f"\nDone in {elapsed:.1f} s. Tiers as of {as_of}:")
     print("\nRows read (loaded / quarantined):")
     for feed, read, loaded, rejected in feeds:

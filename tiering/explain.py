@@ -17,7 +17,7 @@ from tiering.policy import TIERS, Knockout, Policy, PolicyError, load_policy
 from tiering.reasons import describe_trait
 from tiering.scoring import knockout_hit, reason, score_rank, scored_items, weighted_score
 from tiering.settings import Settings
-from tiering.sql import sql_text
+from tiering.warehouse.sql import sql_text
 
 
 class ExplainError(Exception):

@@ -1,6 +1,6 @@
 """The feed docs, rendered from the declarations in tiering/feeds.py: the README's feed table and docs/feeds.md.
 
-`python -m tiering.feed_docs` rewrites both; tests/test_feeds.py checks that they are up to date.
+`tiers docs` rewrites both; tests/test_feeds.py checks that they are up to date.
 """
 
 from tiering.feeds import (
@@ -37,7 +37,7 @@ def render_feeds_doc() -> str:
     breaks them."""
     parts = [
         "# The landing feeds\n",
-        "Generated from the declarations in `tiering/feeds.py` by `python -m tiering.feed_docs`; do not edit.\n",
+        "Generated from the declarations in `tiering/feeds.py` by `tiers docs`; do not edit.\n",
         "Each feed is a sub-folder of the landing folder (`TIERS_LANDING_DIR`) holding CSV files (UTF-8, comma, "
         "a header row) or Parquet files. A file lacking a column is refused; an extra column is ignored with a "
         "warning. At load time a row is quarantined in `quality.rejected_rows`, with its reasons, when a value "
@@ -115,8 +115,3 @@ def _condition_words(rule: RowRule) -> str:
         case Difference(column=c, minuend=minuend, subtrahend=subtrahend):
             return f"{c} = {minuend} - {subtrahend} within a cent"
     raise ValueError(f"{rule} has no words in tiering/feed_docs.py")
-
-
-if __name__ == "__main__":
-    write_docs()
-    print(f"wrote {FEEDS_DOC} and the feed table of {README}")

@@ -2,8 +2,8 @@
 
 A feed is a sub-folder of the landing folder. Its declaration gives its columns (DuckDB type, required or not),
 key, parents (the feeds its references point to) and row rules. From it derive: the raw tables and the ingest's
-quarantine checks (tiering/ingest.py, tiering/quality/row_checks.py), the Great Expectations suites of the raw
-tables (tiering/quality/suites.py), the load order of the raw assets (assets/ingest.py), and the feed table of the
+quarantine checks (tiering/warehouse/ingest.py, tiering/warehouse/quality/row_checks.py), the Great Expectations suites of the raw
+tables (tiering/warehouse/quality/suites.py), the load order of the raw assets (assets/ingest.py), and the feed table of the
 README and docs/feeds.md (tiering/feed_docs.py).
 
 A row rule quarantines a row that breaks it at load time when it has a `reason` (the rejected row's reason is

@@ -1,5 +1,5 @@
 """The published output tables, their grain, every column's meaning and BI name: the one source of
-docs/outputs.md, of the `bi` views and of the COMMENT ON statements in tiers.duckdb (tiering/bi_layer.py).
+docs/outputs.md, of the `bi` views and of the COMMENT ON statements in tiers.duckdb (tiering/warehouse/bi_layer.py).
 
 The trait columns' meanings and BI names come from their declarations (tiering/traits/__init__.py).
 """

@@ -18,7 +18,7 @@ class SettingsError(ValueError):
     """An environment variable with a value that cannot be used; the message names it."""
 
 
-MAX_SHARDS = 1024  # a shard is a set of customer buckets (tiering.warehouse.CUSTOMER_BUCKETS)
+MAX_SHARDS = 1024  # a shard is a set of customer buckets (tiering.warehouse.tables.CUSTOMER_BUCKETS)
 EXECUTORS = ("in_process", "celery", "k8s")
 
 

@@ -1,6 +1,6 @@
 -- One landing file's usable rows, typed, into raw.{feed}: those that pass every type check (a value that does not
 -- cast to the column's type, a missing required value; over the values as read) and every row rule (over the
--- typed values, each a term that is NULL when the row passes it; see tiering/quality/row_checks.py). The reasons
+-- typed values, each a term that is NULL when the row passes it; see tiering/warehouse/quality/row_checks.py). The reasons
 -- of the type checks are only built for the rows that cannot be used (rejected_rows.sql).
 INSERT INTO raw.{feed}
 SELECT {columns}, $source_file, _row_number

@@ -1,4 +1,4 @@
--- The bi layer of the BI file (tiering/bi_layer.py), filled with names and meanings from tiering/outputs.py.
+-- The bi layer of the BI file (tiering/warehouse/bi_layer.py), filled with names and meanings from tiering/outputs.py.
 
 -- name: schema
 -- The schema of the stable BI views, in the BI file being published.

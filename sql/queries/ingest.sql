@@ -1,4 +1,4 @@
--- The lookups and small statements of tiering/ingest.py; {feed} and the column lists come from the feed's
+-- The lookups and small statements of tiering/warehouse/ingest.py; {feed} and the column lists come from the feed's
 -- declaration (tiering/feeds.py), values are bound.
 
 -- name: outdated_quality_tables

@@ -1,4 +1,4 @@
--- The statements of tiering/publish.py: the new BI file built beside the old one, and the Parquet exports.
+-- The statements of tiering/warehouse/publish.py: the new BI file built beside the old one, and the Parquet exports.
 
 -- name: current_database
 SELECT current_database()

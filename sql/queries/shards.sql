@@ -1,4 +1,4 @@
--- The lookups and statements of tiering/shards.py: exports by shard, the shards' views and files, their union.
+-- The lookups and statements of tiering/warehouse/shards.py: exports by shard, the shards' views and files, their union.
 
 -- name: staged_version
 -- What the staging tables were last built from, as one fingerprint: staged facts are exported again when it changes.

@@ -1,4 +1,4 @@
--- The lookups of tiering/staging.py: what each staging table was built from, and the currencies without a rate.
+-- The lookups of tiering/warehouse/staging.py: what each staging table was built from, and the currencies without a rate.
 
 -- name: build_state
 -- What each staging table was last built from (a fingerprint of its SQL, the base currency and the manifest

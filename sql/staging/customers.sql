@@ -1,4 +1,4 @@
--- Customers, in customer-bucket order (see tiering/warehouse.py).
+-- Customers, in customer-bucket order (see tiering/warehouse/tables.py).
 CREATE OR REPLACE TABLE staging.customers AS
 SELECT
     customer_id,

@@ -1,5 +1,5 @@
 -- Invoices in the base currency, converted at the rate of their order's currency (base without an order); in
--- customer-bucket order (see tiering/warehouse.py).
+-- customer-bucket order (see tiering/warehouse/tables.py).
 CREATE OR REPLACE TABLE staging.invoices AS
 SELECT
     i.invoice_id,

@@ -1,5 +1,5 @@
 -- Distinct (customer, category, day) bought in completed orders: enough for breadth in any window; in
--- customer-bucket order (see tiering/warehouse.py).
+-- customer-bucket order (see tiering/warehouse/tables.py).
 CREATE OR REPLACE TABLE staging.order_categories AS
 SELECT DISTINCT o.customer_id, l.product_category, o.order_date, customer_bucket(o.customer_id) AS customer_bucket
 FROM raw.order_lines AS l

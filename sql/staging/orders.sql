@@ -1,5 +1,5 @@
 -- One row per order with its lines summed and converted to the base currency: the one pass over order lines;
--- in customer-bucket order (see tiering/warehouse.py).
+-- in customer-bucket order (see tiering/warehouse/tables.py).
 CREATE OR REPLACE TABLE staging.orders AS
 WITH lines AS (
     SELECT

@@ -1,5 +1,5 @@
 -- Payments in the base currency, at the rate of their invoice, with the invoice's customer; in customer-bucket
--- order (see tiering/warehouse.py).
+-- order (see tiering/warehouse/tables.py).
 CREATE OR REPLACE TABLE staging.payments AS
 SELECT
     p.payment_id,

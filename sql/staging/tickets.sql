@@ -1,4 +1,4 @@
--- Support tickets, in customer-bucket order (see tiering/warehouse.py).
+-- Support tickets, in customer-bucket order (see tiering/warehouse/tables.py).
 CREATE OR REPLACE TABLE staging.tickets AS
 SELECT
     ticket_id,

@@ -12,9 +12,9 @@ from synthetic import purchase_log
 from tiering.clv.data import ClvError, purchase_days, summarise
 from tiering.clv.forecast import Models, predict
 from tiering.clv.mle import Fit
-from tiering.clv.nightly import fit_forecasts, nightly_forecast, write_forecasts
 from tiering.clv.report import clv_fit, read_transactions
-from tiering.warehouse import bucket_macro
+from tiering.warehouse.forecast import fit_forecasts, nightly_forecast, write_forecasts
+from tiering.warehouse.tables import bucket_macro
 
 END = date(2025, 3, 31)
 

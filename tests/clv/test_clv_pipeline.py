@@ -7,11 +7,11 @@ import polars as pl
 import pytest
 import yaml
 
-from tiering.clv.nightly import sample_customers
 from tiering.clv.traits import FORECAST_COLUMNS, rising_flag
 from tiering.policy import Policy, PolicyError, RisingRule, load_policy
 from tiering.scoring import score_customers
 from tiering.settings import DEFAULT_POLICY, Settings, SettingsError
+from tiering.warehouse.forecast import sample_customers
 
 
 def _materialisation(result, key: list[str]):

@@ -6,8 +6,8 @@ import duckdb
 import polars as pl
 import pytest
 
-from tiering.traits.nightly import category_universe, write_traits
-from tiering.warehouse import bucket_macro
+from tiering.warehouse.tables import bucket_macro
+from tiering.warehouse.traits import category_universe, write_traits
 
 D = date(2025, 6, 30)  # the World's as-of date
 DAY_BEFORE = D - timedelta(days=1)
@@ -90,7 +90,7 @@ def test_a_failed_part_leaves_the_previous_traits(world, monkeypatch) -> None:
     def fail(*args, **kwargs):
         raise RuntimeError("part failed")
 
-    monkeypatch.setattr("tiering.traits.nightly.part_traits", fail)
+    monkeypatch.setattr("tiering.warehouse.traits.part_traits", fail)
     with pytest.raises(RuntimeError, match="part failed"):
         _write(con, [DAY_BEFORE, D], orders_per_part=20)
     assert _traits(con, "traits.daily_traits").equals(before)

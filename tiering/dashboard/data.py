@@ -7,7 +7,7 @@ from typing import NamedTuple
 import duckdb
 
 from tiering.policy import TIERS, Policy
-from tiering.sql import render, sql_text
+from tiering.warehouse.sql import render, sql_text
 
 # The searchable table holds at most this many customers (best first); beyond it, BI tools read bi.customer_tiers.
 MAX_TABLE_ROWS = 100_000

@@ -10,7 +10,7 @@ tiering/traits/trait.py). Everything else about a trait derives from its entry:
 - tested: tests/traits/test_<module>.py on hand-computed data (tests/clv/ for the forecast); the declarations
   themselves in tests/traits/test_declarations.py;
 - documented: `description` (a computed trait's docstring) is its row in docs/outputs.md (`tiers docs`,
-  tiering/outputs.py) and its COMMENT ON in tiers.duckdb (tiering/bi_layer.py), shown as `bi_name` in the views;
+  tiering/outputs.py) and its COMMENT ON in tiers.duckdb (tiering/warehouse/bi_layer.py), shown as `bi_name` in the views;
 - worded: `words`, how reasons print the value (tiering/reasons.py: scoring, `tiers explain`, the dashboard);
 - traced: `reads`, its column lineage in the Dagster UI (tiering/lineage.py);
 - scored: by name in the policy file (policy/ideal_customer.yaml), which may score any trait with `words`.

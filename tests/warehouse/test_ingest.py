@@ -5,7 +5,7 @@ import polars as pl
 import pytest
 
 from tiering.feeds import FEEDS
-from tiering.ingest import IngestError, LoadOptions, feed_files, load_feed
+from tiering.warehouse.ingest import IngestError, LoadOptions, feed_files, load_feed
 
 HEADER = "order_id,customer_id,order_date,status,currency\n"
 CUSTOMERS = "customer_id,name,industry,employees,region,signup_date\n" + "".join(

@@ -1,6 +1,6 @@
 """The traits of a run's dates, from the staging tables (one shard's) to traits.daily_traits.
 
-Memory is bounded by working on one customer part at a time (see tiering.warehouse): each part's rows are
+Memory is bounded by working on one customer part at a time (see tiering.warehouse.tables): each part's rows are
 read once for all the run's dates, its traits computed and appended. The category universe is global: it is
 read once for all customers (each category's first day, a few rows) and given to every shard.
 """
@@ -12,35 +12,35 @@ import duckdb
 import polars as pl
 
 from tiering.clv.traits import join_forecast
-from tiering.shards import ShardedTable
-from tiering.sql import sql_text
 from tiering.traits import compute_traits
 from tiering.traits.common import window_start
-from tiering.warehouse import customer_parts, read_sql, replace_in_parts, transaction
+from tiering.warehouse.shards import ShardedTable
+from tiering.warehouse.sql import sql_text
+from tiering.warehouse.tables import customer_parts, read_sql, replace_in_parts, transaction
 
 if TYPE_CHECKING:
     from tiering.policy import RisingRule
 
 INPUTS = ("customers", "orders", "order_categories", "invoices", "payments", "tickets")
-# Computed shard by shard (see tiering.shards) from the staged facts and the run's forecasts; the run's last
+# Computed shard by shard (see tiering.warehouse.shards) from the staged facts and the run's forecasts; the run's last
 # date is then kept in marts.customer_traits.
 TRAITS = ShardedTable(
     "traits",
     "traits.daily_traits",
     staged=INPUTS,
-    upstream={"forecast.customer_value": "nightly_traits:run_forecast"},
+    upstream={"forecast.customer_value": "traits:run_forecast"},
     then="marts/customer_traits",
 )
 
 
 def category_universe(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """Each product category with the first day anyone bought it, from all customers' staged orders."""
-    return read_sql(con, "nightly_traits:category_firsts", {})
+    return read_sql(con, "traits:category_firsts", {})
 
 
 def customers_rising(con: duckdb.DuckDBPyConnection) -> int:
     """How many customers marts.customer_traits flags rising."""
-    [(rising,)] = con.execute(sql_text("nightly_traits:customers_rising")).fetchall()
+    [(rising,)] = con.execute(sql_text("traits:customers_rising")).fetchall()
     return rising
 
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import duckdb
 
-from tiering.sql import sql_text
+from tiering.warehouse.sql import sql_text
 
 
 def rejections_report(work_db: Path, run_id: str | None = None) -> str:

@@ -1,4 +1,4 @@
--- The lookups of tiering/traits/nightly.py.
+-- The lookups of tiering/warehouse/traits.py.
 
 -- name: category_firsts
 -- Each product category with the first day anyone bought it: the category universe of any date, in a few rows.

@@ -1,4 +1,4 @@
--- The lookups of tiering/nightly_scores.py.
+-- The lookups of tiering/warehouse/scores.py.
 
 -- name: run_traits
 -- The traits of the run's dates, for the scores' shards.

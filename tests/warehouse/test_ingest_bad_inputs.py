@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 
 from tiering.feeds import FEEDS
-from tiering.ingest import FeedLoad, IngestError, LoadOptions, feed_files, load_feed
+from tiering.warehouse.ingest import FeedLoad, IngestError, LoadOptions, feed_files, load_feed
 
 ORDERS = "order_id,customer_id,order_date,status,currency\n"
 GOOD_ORDER = "O1,C1,2026-01-05,completed,USD\n"

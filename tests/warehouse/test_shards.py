@@ -15,12 +15,12 @@ from assets.marts import PUBLISHED
 from assets.resources import run_config
 from pipelines.definitions import build_definitions
 from support.celery_stack import celery_stack
-from tiering.clv.nightly import FORECAST, fit_forecasts, write_forecasts
-from tiering.nightly_scores import SCORES, write_scores
 from tiering.policy import load_policy
 from tiering.settings import REPO_ROOT, Settings, SettingsError
-from tiering.shards import plan_shards, run_shard
-from tiering.traits.nightly import TRAITS, category_universe, write_traits
+from tiering.warehouse.forecast import FORECAST, fit_forecasts, write_forecasts
+from tiering.warehouse.scores import SCORES, write_scores
+from tiering.warehouse.shards import plan_shards, run_shard
+from tiering.warehouse.traits import TRAITS, category_universe, write_traits
 
 WORK_TABLES = ("forecast.customer_value", "traits.daily_traits", "scoring.customer_scores")
 # The steps of each sharded asset: its graph, and the name of its ops

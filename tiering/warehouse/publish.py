@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from tiering.sql import quoted, run_sql, sql_text
+from tiering.warehouse.sql import quoted, run_sql, sql_text
 
 EXPORTS_LINK = "exports"
 NEW_CATALOG = "new_bi_file"  # the BI file being built, as attached to the working database

@@ -11,9 +11,9 @@ import polars as pl
 
 from tiering.clv.data import TIME_UNITS, ClvError, purchase_days, summarise
 from tiering.clv.forecast import Models, fit_models, holdout_comparison, predict
-from tiering.shards import ShardedTable
-from tiering.sql import sql_text
-from tiering.warehouse import customer_parts, read_sql, replace_in_parts, transaction
+from tiering.warehouse.shards import ShardedTable
+from tiering.warehouse.sql import sql_text
+from tiering.warehouse.tables import customer_parts, read_sql, replace_in_parts, transaction
 
 SEED = 20050101
 UNIT_DAYS = TIME_UNITS["week"]
@@ -23,7 +23,7 @@ FORECAST_COLUMNS = {
     "expected_purchases": "expected_purchases_12m",
     "expected_value": "expected_value_12m",
 }
-# Computed shard by shard (see tiering.shards) from the staged orders, with the fits made once for all shards.
+# Computed shard by shard (see tiering.warehouse.shards) from the staged orders, with the fits made once for all shards.
 FORECAST = ShardedTable("forecast", "forecast.customer_value", staged=("orders",))
 
 
@@ -74,7 +74,7 @@ def fit_forecasts(
     con: duckdb.DuckDBPyConnection, dates: list[date], sample_size: int, orders_per_part: int
 ) -> ForecastFits:
     """The fits of the run's months on all customers of staging.orders, read one customer part at a time (see
-    tiering.warehouse) down to per-customer summaries, and the last date's back-test."""
+    tiering.warehouse.tables) down to per-customer summaries, and the last date's back-test."""
     fit_days = sorted({fit_date(day) for day in dates})
     summaries, earlier = _summaries(con, fit_days, dates[-1], orders_per_part, backtest=True)
     fits = {day: fit_summary(_whole(summaries[day]), day, sample_size) for day in fit_days}
@@ -120,7 +120,7 @@ def _summaries(
 
 def forecast_counts(con: duckdb.DuckDBPyConnection) -> dict[date, tuple[int, int]]:
     """Per as-of date of forecast.customer_value: (customers left without a forecast, customers forecast)."""
-    rows = con.execute(sql_text("nightly_forecast:counts")).fetchall()
+    rows = con.execute(sql_text("forecast:counts")).fetchall()
     return {day: (unforecast, forecast) for day, unforecast, forecast in rows}
 
 

@@ -5,7 +5,7 @@ import shutil
 import duckdb
 import pytest
 
-from tiering.staging import STAGING_TABLES, build_staging
+from tiering.warehouse.staging import STAGING_TABLES, build_staging
 
 
 @pytest.fixture

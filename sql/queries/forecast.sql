@@ -1,4 +1,4 @@
--- The lookups of tiering/clv/nightly.py.
+-- The lookups of tiering/warehouse/forecast.py.
 
 -- name: counts
 -- Per as-of date: customers left without an expected purchase count, and customers with p_alive.

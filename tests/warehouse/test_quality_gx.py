@@ -10,8 +10,8 @@ import duckdb
 import pytest
 
 from tiering.feeds import FEEDS
-from tiering.quality.suites import raw_rows, raw_suite, tiers_suite
 from tiering.settings import REPO_ROOT
+from tiering.warehouse.quality.suites import raw_rows, raw_suite, tiers_suite
 
 AS_OF = date(2026, 6, 30)
 ACTIONS = {"Ideal": "Proactive", "Acceptable": "Reactive", "Poor": "No-fly zone"}
@@ -19,7 +19,7 @@ ACTIONS = {"Ideal": "Proactive", "Acceptable": "Reactive", "Poor": "No-fly zone"
 
 @pytest.fixture(scope="module")
 def gx():
-    from tiering.quality import gx
+    from tiering.warehouse.quality import gx
 
     return gx
 

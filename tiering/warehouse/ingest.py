@@ -18,10 +18,10 @@ from pathlib import Path
 import duckdb
 
 from tiering.feeds import FEEDS, Feed
-from tiering.quality.files import IngestError, check_columns, check_file, duckdb_error_message
-from tiering.quality.row_checks import column_defs, record_fields, row_checks
-from tiering.sql import render, run_sql, sql_text
-from tiering.warehouse import transaction
+from tiering.warehouse.quality.files import IngestError, check_columns, check_file, duckdb_error_message
+from tiering.warehouse.quality.row_checks import column_defs, record_fields, row_checks
+from tiering.warehouse.sql import render, run_sql, sql_text
+from tiering.warehouse.tables import transaction
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """Customer shards: a table computed shard by shard from Parquet files by shard, then gathered.
 
 A customer's shard is customer_bucket % shards (customer_bucket = hash(customer_id) % 1024, see
-tiering.warehouse): stable, and every forecast, trait and score depends on one customer's rows and on what is
+tiering.warehouse.tables): stable, and every forecast, trait and score depends on one customer's rows and on what is
 global (the forecast fits, the category universe, the policy), computed once by the table's plan. So any number
 of shards gives the same rows. Each sharded table (a ShardedTable: forecast.customer_value, traits.daily_traits,
 scoring.customer_scores) is planned, computed shard by shard and gathered on its own. Under the storage location
@@ -26,8 +26,8 @@ from typing import Any
 
 import duckdb
 
-from tiering.sql import quoted, render, run_sql, sql_text
-from tiering.warehouse import bound, bucket_macro, transaction
+from tiering.warehouse.sql import quoted, render, run_sql, sql_text
+from tiering.warehouse.tables import bound, bucket_macro, transaction
 
 # Every staging table a shard may read, exported together once per build of staging.
 STAGED = ("customers", "orders", "order_categories", "invoices", "payments", "tickets")

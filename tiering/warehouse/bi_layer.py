@@ -4,7 +4,7 @@ Everything comes from tiering/outputs.py, the source of docs/outputs.md too, so 
 """
 
 from tiering.outputs import OUTPUT_TABLES, OutputTable
-from tiering.sql import render, sql_text
+from tiering.warehouse.sql import render, sql_text
 
 
 def bi_layer_statements() -> list[str]:

@@ -4,7 +4,7 @@ import duckdb
 import pytest
 
 from tiering.feeds import FEEDS
-from tiering.ingest import FeedLoad, LoadOptions, feed_files, load_feed
+from tiering.warehouse.ingest import FeedLoad, LoadOptions, feed_files, load_feed
 
 CUSTOMERS = "customer_id,name,industry,employees,region,signup_date\n"
 

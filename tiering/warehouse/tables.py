@@ -16,7 +16,7 @@ from datetime import date
 import duckdb
 import polars as pl
 
-from tiering.sql import render, run_sql, sql_text
+from tiering.warehouse.sql import render, run_sql, sql_text
 
 
 def read_sql(con: duckdb.DuckDBPyConnection, name: str, params: dict) -> pl.DataFrame:
@@ -36,7 +36,7 @@ CUSTOMER_BUCKETS = 1024
 
 def bucket_macro(con: duckdb.DuckDBPyConnection) -> None:
     """Define customer_bucket(customer_id) for the connection: the one definition of a customer's bucket."""
-    run_sql(con, "staging/customer_bucket", buckets=str(CUSTOMER_BUCKETS))
+    run_sql(con, "tables:customer_bucket", buckets=str(CUSTOMER_BUCKETS))
 
 
 def customer_parts(con: duckdb.DuckDBPyConnection, table: str, rows_per_part: int) -> list[dict[str, int]]:
@@ -52,7 +52,7 @@ def customer_parts(con: duckdb.DuckDBPyConnection, table: str, rows_per_part: in
 
 def row_count(con: duckdb.DuckDBPyConnection, table: str) -> int:
     """The number of rows of schema.table."""
-    [(rows,)] = con.execute(render("warehouse:row_count", table=table)).fetchall()
+    [(rows,)] = con.execute(render("tables:row_count", table=table)).fetchall()
     return rows
 
 
@@ -60,7 +60,7 @@ def write_table(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame)
     """Replace schema.table with the frame's rows."""
     con.register("_frame", frame)
     try:
-        run_sql(con, "warehouse:replace_table", schema=table.split(".")[0], table=table)
+        run_sql(con, "tables:replace_table", schema=table.split(".")[0], table=table)
     finally:
         con.unregister("_frame")
 
@@ -69,7 +69,7 @@ def append_table(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame
     """Add the frame's rows to schema.table, matching columns by name."""
     con.register("_frame", frame)
     try:
-        run_sql(con, "warehouse:append_table", table=table)
+        run_sql(con, "tables:append_table", table=table)
     finally:
         con.unregister("_frame")
 
@@ -95,5 +95,5 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
 
 def set_run_window(con: duckdb.DuckDBPyConnection, first: date, last: date) -> None:
     """Expose the run's as-of dates to SQL as getvariable('run_start') and getvariable('run_end')."""
-    run_sql(con, "warehouse:set_date", {"day": first}, variable="run_start")
-    run_sql(con, "warehouse:set_date", {"day": last}, variable="run_end")
+    run_sql(con, "tables:set_date", {"day": first}, variable="run_start")
+    run_sql(con, "tables:set_date", {"day": last}, variable="run_end")

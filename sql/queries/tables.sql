@@ -1,4 +1,4 @@
--- The statements of tiering/warehouse.py: tables replaced or appended from frames, row counts, the run's window.
+-- The statements of tiering/warehouse/tables.py: tables replaced or appended from frames, row counts, the run's window.
 
 -- name: row_count
 SELECT count(*) FROM {table}
@@ -15,3 +15,8 @@ INSERT INTO {table} BY NAME SELECT * FROM _frame
 -- name: set_date
 -- A date for SQL as getvariable('<variable>').
 SET VARIABLE {variable} = $day::DATE
+
+-- name: customer_bucket
+-- customer_bucket(customer_id): the bucket of a customer for this connection.
+CREATE OR REPLACE TEMP MACRO customer_bucket(customer_id) AS (hash(customer_id) % {buckets})::USMALLINT;
+

@@ -1,7 +1,7 @@
 """The scores of a run's dates, from traits.daily_traits to scoring.customer_scores, one customer part at a time.
 
 Cut-offs are fixed, so a customer's score and tier depend on that customer alone: memory is bounded by scoring
-one customer part (see tiering.warehouse) for every date of the run, in date order, at a time.
+one customer part (see tiering.warehouse.tables) for every date of the run, in date order, at a time.
 """
 
 from datetime import date
@@ -11,19 +11,19 @@ import polars as pl
 
 from tiering.policy import TIERS, Policy
 from tiering.scoring import score_customers
-from tiering.shards import ShardedTable
-from tiering.sql import sql_text
-from tiering.warehouse import customer_parts, read_sql, replace_in_parts, transaction
+from tiering.warehouse.shards import ShardedTable
+from tiering.warehouse.sql import sql_text
+from tiering.warehouse.tables import customer_parts, read_sql, replace_in_parts, transaction
 
-# Computed shard by shard (see tiering.shards) from the stored traits of the run's dates and the tiers before
+# Computed shard by shard (see tiering.warehouse.shards) from the stored traits of the run's dates and the tiers before
 # them: re-scoring after a policy change recomputes no trait.
 SCORES = ShardedTable(
     "scores",
     "scoring.customer_scores",
     staged=("customers", "orders"),
     upstream={
-        "traits.daily_traits": "nightly_scores:run_traits",
-        "marts.tier_history": "nightly_scores:previous_tiers",
+        "traits.daily_traits": "scores:run_traits",
+        "marts.tier_history": "scores:previous_tiers",
     },
 )
 
@@ -59,11 +59,11 @@ def part_scores(
 def unscored_dates(con: duckdb.DuckDBPyConnection, dates: list[date]) -> list[date]:
     """The dates of the run that traits.daily_traits holds no traits for."""
     params = {"first_date": dates[0], "last_date": dates[-1]}
-    held = {day for (day,) in con.execute(sql_text("nightly_scores:dates_with_traits"), params).fetchall()}
+    held = {day for (day,) in con.execute(sql_text("scores:dates_with_traits"), params).fetchall()}
     return [day for day in dates if day not in held]
 
 
 def customers_per_tier(con: duckdb.DuckDBPyConnection, as_of: date) -> dict[str, int]:
     """Customers per tier (every tier of the policy, 0 if empty) in scoring.customer_scores on `as_of`."""
-    counts = dict(con.execute(sql_text("nightly_scores:customers_per_tier"), {"as_of": as_of}).fetchall())
+    counts = dict(con.execute(sql_text("scores:customers_per_tier"), {"as_of": as_of}).fetchall())
     return {tier: counts.get(tier, 0) for tier in TIERS}

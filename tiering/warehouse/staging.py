@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 import duckdb
 
-from tiering.sql import run_sql, sql_text
-from tiering.warehouse import CUSTOMER_BUCKETS, bucket_macro
+from tiering.warehouse.sql import run_sql, sql_text
+from tiering.warehouse.tables import CUSTOMER_BUCKETS, bucket_macro
 
 # Built in this order: each after the tables it reads.
 STAGING_TABLES = ("fx_rates", "customers", "orders", "order_categories", "invoices", "payments", "tickets")
@@ -65,7 +65,7 @@ def _fingerprint(base_currency: str, manifest: list[tuple]) -> str:
     for name in (
         *(f"staging/{t}" for t in STAGING_TABLES),
         "staging:missing_rates",
-        "staging/customer_bucket",
+        "tables:customer_bucket",
     ):
         digest.update(sql_text(name).encode())
     digest.update(repr(manifest).encode())

@@ -1,6 +1,6 @@
 """The SQL loader: model files and named queries."""
 
-from tiering import sql
+from tiering.warehouse import sql
 
 
 def test_named_queries_split_at_their_name_lines(tmp_path, monkeypatch):

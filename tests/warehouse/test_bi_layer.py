@@ -4,9 +4,9 @@ import duckdb
 import pytest
 import sqlalchemy as sa
 
-from tiering.bi_layer import bi_layer_statements
 from tiering.outputs import OUTPUT_TABLES, render_outputs_doc
 from tiering.settings import REPO_ROOT
+from tiering.warehouse.bi_layer import bi_layer_statements
 
 
 @pytest.fixture(scope="module")

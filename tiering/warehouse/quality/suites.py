@@ -11,7 +11,7 @@ import duckdb
 
 from tiering.feeds import Difference, Feed, NonNegative, NotAfterAsOf, NotBefore, OneOf, Positive, RowRule
 from tiering.policy import TIERS
-from tiering.sql import sql_text
+from tiering.warehouse.sql import sql_text
 
 BATCH = "{batch}"  # left for Great Expectations to fill in with the table under validation
 # the row rules verified after the load, in the order of their expectations in a suite

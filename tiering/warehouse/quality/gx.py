@@ -3,7 +3,7 @@
 Import this module only inside a check: `import great_expectations` takes seconds. GX runs on a cursor of the
 check's own DuckDB connection (a second connection to the file from this process would need the same
 configuration). The one adaptation GX needs on DuckDB: it must keep one persisted connection, as it does for
-SQLite; with a connection per query, DuckDB's results come back empty. tests/test_quality_gx.py pins that, so
+SQLite; with a connection per query, DuckDB's results come back empty. tests/warehouse/test_quality_gx.py pins that, so
 an upgrade that breaks it fails a test.
 """
 
@@ -19,7 +19,7 @@ import great_expectations.expectations as gxe
 from duckdb_engine import ConnectionWrapper
 from great_expectations.data_context.types.base import ProgressBarsConfig
 
-from tiering.quality.suites import Expectation
+from tiering.warehouse.quality.suites import Expectation
 
 EXAMPLES = 5  # failing values shown per expectation
 ROWS_QUERY = "UnexpectedRowsExpectation"
