@@ -5,16 +5,20 @@
 Each checkout runs with its own virtual environment (DIR/.venv) and its own code: every measurement is that
 checkout's `bench.run.measure_pipeline` (wall time, peak memory, the Dagster steps' seconds and the overhead
 around them), called in a process of its own, on the same demo data (bench.run's cache). The checkouts take
-turns, repeat by repeat, so that a busy machine slows both alike; report ratios, not seconds.
+turns, repeat by repeat, so that a busy machine slows both alike; report ratios, not seconds. The tiers the
+two publish are compared customer by customer (`tiers_compared`).
 """
 
 import argparse
 import json
+import shutil
 import statistics
 import subprocess
 import tempfile
 from datetime import date
 from pathlib import Path
+
+import polars as pl
 
 from bench.run import DEFAULT_AS_OF, DEFAULT_DATA_DIR, REPO, base_env, ensure_data
 
@@ -63,6 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     checkouts = {"before": args.before.resolve(), "after": args.after.resolve()}
     results: dict = {"checkouts": {k: str(v) for k, v in checkouts.items()}, "sizes": {}}
+    tiers = Path(tempfile.mkdtemp(prefix="compare-tiers-"))
     for size in args.sizes.split(","):
         data = ensure_data(size, args.data_dir, DEFAULT_AS_OF, base_env(), 4 * 3600)
         runs: dict[str, list[dict]] = {name: [] for name in checkouts}
@@ -71,17 +76,48 @@ def main(argv: list[str] | None = None) -> int:
                 with tempfile.TemporaryDirectory(prefix=f"compare-{size}-{name}-") as work:
                     first = measure(checkout, Path(data["landing"]), Path(work), DEFAULT_AS_OF, "first")
                     night = measure(checkout, Path(data["landing"]), Path(work), DEFAULT_AS_OF, "night")
+                    published = Path(work) / "warehouse" / "exports" / "customer_tiers.parquet"
+                    if repeat == 0 and published.exists():
+                        shutil.copy(published, tiers / f"{size}-{name}.parquet")
                 runs[name].append({"first_load": first, "nightly": night})
                 print(
                     f"[compare] {size} #{repeat + 1} {name}: first load {first.get('wall_seconds')} s, "
                     f"night {night.get('wall_seconds')} s",
                     flush=True,
                 )
-        results["sizes"][size] = {"runs": runs, "median": _medians(runs)}
+        results["sizes"][size] = {
+            "runs": runs,
+            "median": _medians(runs),
+            "tiers_compared": _compare_tiers(
+                tiers / f"{size}-before.parquet", tiers / f"{size}-after.parquet"
+            ),
+        }
     out = args.out or REPO / "bench" / "results" / "compare.json"
     out.write_text(json.dumps(results, indent=1) + "\n")
-    print(json.dumps({size: r["median"] for size, r in results["sizes"].items()}, indent=1))
+    print(
+        json.dumps(
+            {size: r["median"] | r["tiers_compared"] for size, r in results["sizes"].items()}, indent=1
+        )
+    )
+    shutil.rmtree(tiers, ignore_errors=True)
     return 0
+
+
+def _compare_tiers(before: Path, after: Path) -> dict:
+    """Customers, those whose tier differs, and the largest score difference between the two published
+    marts.customer_tiers."""
+    if not (before.exists() and after.exists()):
+        return {"tiers_identical": None}
+    joined = pl.read_parquet(before).join(
+        pl.read_parquet(after), on="customer_id", how="full", suffix="_after"
+    )
+    differ = joined.filter(pl.col("tier").ne_missing(pl.col("tier_after")))
+    return {
+        "customers": joined.height,
+        "tiers_differing": differ.height,
+        "max_score_difference": joined.select((pl.col("score") - pl.col("score_after")).abs().max()).item(),
+        "tiers_identical": differ.height == 0,
+    }
 
 
 def _medians(runs: dict[str, list[dict]]) -> dict:
