@@ -149,7 +149,7 @@ class Settings:
     shards: int = _setting(
         "TIERS_SHARDS",
         1,
-        "customers are split into this many shards, one step each (see "
+        "customers are split into this many shards, one step each in the forecast, the traits and the scores (see "
         "[More than one machine](#more-than-one-machine-shards-celery-kubernetes))",
         _whole("shards", MAX_SHARDS),
     )
