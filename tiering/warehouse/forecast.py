@@ -18,7 +18,8 @@ from tiering.warehouse.tables import customer_parts, read_sql, replace_in_parts,
 SEED = 20050101
 UNIT_DAYS = TIME_UNITS["week"]
 HORIZON_DAYS = 365
-FORECAST_COLUMNS = {
+# the models' outputs under their column names (the forecast traits declared in tiering/traits)
+MODEL_OUTPUTS = {
     "p_alive": "p_alive",
     "expected_purchases": "expected_purchases_12m",
     "expected_value": "expected_value_12m",
@@ -49,8 +50,8 @@ def nightly_forecast(
     """Forecast the 12 months after `as_of` for every customer, from purchase days (see data.purchase_days);
     the models are fitted as of fit_date(as_of) on at most `sample_size` customers drawn with a fixed seed.
 
-    Values: customer_id, as_of_date and the FORECAST_COLUMNS, null (with warnings saying why) when the models
-    cannot be fitted or their fit is not trusted. `backtest` adds the same fit made a year earlier, checked.
+    Values: customer_id, as_of_date and the forecast columns (MODEL_OUTPUTS), null (with warnings saying why)
+    when the models cannot be fitted or their fit is not trusted. `backtest` adds the same fit made a year earlier, checked.
     """
     days = days.lazy().filter(pl.col("date") <= as_of)
     fit = fit_summary(summarise(days, fit_date(as_of), UNIT_DAYS), fit_date(as_of), sample_size)
@@ -203,11 +204,11 @@ def sample_customers(ids: pl.Series, size: int) -> pl.Series:
 
 def _values(summary: pl.DataFrame, models: Models | None, as_of: date) -> pl.DataFrame:
     if models is None:
-        values = summary.select("customer_id", *(pl.lit(None, pl.Float64).alias(c) for c in FORECAST_COLUMNS))
+        values = summary.select("customer_id", *(pl.lit(None, pl.Float64).alias(c) for c in MODEL_OUTPUTS))
     else:
         values = predict(summary, models, HORIZON_DAYS / UNIT_DAYS)
-    return values.rename(FORECAST_COLUMNS).select(
-        "customer_id", pl.lit(as_of).alias("as_of_date"), *FORECAST_COLUMNS.values()
+    return values.rename(MODEL_OUTPUTS).select(
+        "customer_id", pl.lit(as_of).alias("as_of_date"), *MODEL_OUTPUTS.values()
     )
 
 
