@@ -53,18 +53,9 @@ SELECT * FROM (
 )
 WHERE COLUMNS(*) IS NOT NULL
 
--- name: new_duplicate_keys
--- Keys of the rows of a raw feed under validation held by more than one of them, or already by a row of an
--- earlier load of raw.{feed}.
-SELECT * FROM (
-    SELECT {key_columns}, count(*) AS rows
-    FROM {batch}
-    WHERE hash({key_columns}) IN (SELECT hash({key_columns}) FROM {batch} GROUP BY ALL HAVING count(*) > 1)
-    GROUP BY ALL
-    HAVING count(*) > 1
-)
-WHERE COLUMNS(*) IS NOT NULL
-UNION ALL
+-- name: earlier_load_keys
+-- Keys of the rows of a raw feed under validation already held by a row of an earlier load of raw.{feed}:
+-- added to duplicate_keys for a raw feed's checks.
 SELECT {key_columns}, 2 AS rows
 FROM {batch} AS b
 SEMI JOIN (

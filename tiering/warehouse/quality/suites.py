@@ -115,10 +115,9 @@ def raw_rows(con: duckdb.DuckDBPyConnection, feed: Feed, run_id: str) -> tuple[s
 def _key_expectations(key: tuple[str, ...], raw_feed: str | None = None) -> list[Expectation]:
     """Key columns not null and unique: in the table, or for a raw feed's rows, in the whole raw table."""
     key_columns = ", ".join(key)
+    query = _query("duplicate_keys", key_columns=key_columns)
     if raw_feed:
-        query = _query("new_duplicate_keys", key_columns=key_columns, feed=raw_feed)
-    else:
-        query = _query("duplicate_keys", key_columns=key_columns)
+        query += "\nUNION ALL\n" + _query("earlier_load_keys", key_columns=key_columns, feed=raw_feed)
     return [
         *(_not_null(k) for k in key),
         Expectation(f"({key_columns}) unique", "UnexpectedRowsExpectation", {"unexpected_rows_query": query}),
