@@ -5,6 +5,7 @@ import duckdb
 
 from tiering.lineage import LINEAGE, Lineage
 from tiering.outputs import OUTPUT_TABLES
+from tiering.warehouse.tables import row_count
 
 COLUMN_DOCS = {table.name: table.columns for table in OUTPUT_TABLES}
 
@@ -15,7 +16,7 @@ def table_metadata(con: duckdb.DuckDBPyConnection, table: str, **extra) -> dict:
     """dagster/row_count, dagster/column_schema (with the documented meanings), dagster/table_name,
     dagster/column_lineage when known and a markdown preview of `schema.table`."""
     columns = con.execute(f"DESCRIBE {table}").fetchall()
-    rows = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    rows = row_count(con, table)
     preview = con.execute(f"SELECT * FROM {table} LIMIT {PREVIEW_ROWS}").fetchall()
     docs = COLUMN_DOCS.get(table, {})
     schema = dg.TableSchema(

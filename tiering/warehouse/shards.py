@@ -27,7 +27,7 @@ from typing import Any
 import duckdb
 
 from tiering.warehouse.sql import quoted, render, run_sql, sql_text
-from tiering.warehouse.tables import bound, bucket_macro, transaction
+from tiering.warehouse.tables import bucket_macro, transaction
 
 # Every staging table a shard may read, exported together once per build of staging.
 STAGED = ("customers", "orders", "order_categories", "invoices", "payments", "tickets")
@@ -84,7 +84,7 @@ def plan_shards(
     inputs = {f"staging.{table}": f"{staged}/{table}" for table in sharded.staged}
     params = {"first_date": dates[0], "last_date": dates[-1]}
     for table, query in sharded.upstream.items():
-        con.execute(sql_text(query), bound(sql_text(query), params))
+        run_sql(con, query, params)
         inputs[table] = f"{folder}/{table}"
         _export(con, "shards:export_by_customer", "shard_input", inputs[table], shards)
     return ShardPlan(shards, root, folder, inputs, dates, shared)
@@ -142,7 +142,7 @@ def gather_shards(
         con.execute(render("shards:load_outputs", schema=schema, table=sharded.table), {"files": files})
         if sharded.then:
             params = {"first_date": plan.dates[0], "last_date": plan.dates[-1]}
-            run_sql(con, sharded.then, bound(sql_text(sharded.then), params))
+            run_sql(con, sharded.then, params)
     remove_location(plan.folder)
     _remove_if_empty(plan.folder.rsplit("/", 1)[0])
 

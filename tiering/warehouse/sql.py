@@ -39,8 +39,15 @@ def render(name: str, **identifiers: str) -> str:
 def run_sql(
     con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None, **identifiers: str
 ) -> None:
-    """Run every statement of the SQL of `name`, binding values as parameters."""
-    con.execute(render(name, **identifiers) if identifiers else sql_text(name), params or {})
+    """Run every statement of the SQL of `name`, binding those of `params` it uses as parameters."""
+    text = render(name, **identifiers) if identifiers else sql_text(name)
+    con.execute(text, bound(text, params or {}))
+
+
+def bound(text: str, params: dict) -> dict:
+    """Those of `params` the SQL `text` uses ($name): DuckDB refuses values a statement does not take."""
+    used = set(re.findall(r"\$(\w+)", text))
+    return {key: value for key, value in params.items() if key in used}
 
 
 def quoted(path: object) -> str:

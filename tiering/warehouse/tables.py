@@ -8,7 +8,6 @@ its own blocks only (DuckDB skips the others by their min/max): queries filter o
 """
 
 import itertools
-import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -16,19 +15,13 @@ from datetime import date
 import duckdb
 import polars as pl
 
-from tiering.warehouse.sql import render, run_sql, sql_text
+from tiering.warehouse.sql import bound, render, run_sql, sql_text
 
 
 def read_sql(con: duckdb.DuckDBPyConnection, name: str, params: dict) -> pl.DataFrame:
-    """The result of the query in sql/<name>.sql, binding those of `params` it uses."""
+    """The result of the query `name` (see tiering.warehouse.sql), binding those of `params` it uses."""
     text = sql_text(name)
     return con.sql(text, params=bound(text, params)).pl()
-
-
-def bound(text: str, params: dict) -> dict:
-    """Those of `params` the SQL `text` uses ($name): DuckDB refuses values a statement does not take."""
-    used = set(re.findall(r"\$(\w+)", text))
-    return {key: value for key, value in params.items() if key in used}
 
 
 CUSTOMER_BUCKETS = 1024
