@@ -122,7 +122,7 @@ def _yesterday() -> date:
     return date.today() - timedelta(days=1)
 
 
-def _demo_data(args: argparse.Namespace, settings) -> int:
+def _demo_data(args: argparse.Namespace, settings: Settings) -> int:
     from tiering.demo_data import generate
 
     out = args.out or settings.landing_dir
@@ -138,13 +138,13 @@ def _demo_data(args: argparse.Namespace, settings) -> int:
     return 0
 
 
-def _needs_demo_data(settings) -> bool:
+def _needs_demo_data(settings: Settings) -> bool:
     """Nothing configured and nothing landed yet: the Quick start case."""
     landing = settings.landing_dir
     return "TIERS_LANDING_DIR" not in os.environ and not (landing.is_dir() and any(landing.iterdir()))
 
 
-def _run(first: date, last: date, settings) -> int:
+def _run(first: date, last: date, settings: Settings) -> int:
     """Run the nightly job for the as-of dates first..last (one date for a nightly run) in one pass."""
     from tiering.policy import PolicyError, load_policy
 
@@ -181,14 +181,13 @@ def _run(first: date, last: date, settings) -> int:
     print(f"Running nightly_tiers {dates} on {settings.landing_dir}{where} ...")
     started = time.perf_counter()
     with _instance(dg) as instance:
-        result = (
-            dg.execute_job(  # the job of the definitions, rebuilt wherever a step runs, with these settings
-                dg.reconstructable(nightly_tiers),
-                instance,
-                run_config={**run_config(settings), **QUIET},
-                tags=as_of_range_tags(first, last),
-                raise_on_error=False,
-            )
+        # the job of the definitions, rebuilt wherever a step runs, with these settings as its run config
+        result = dg.execute_job(
+            dg.reconstructable(nightly_tiers),
+            instance,
+            run_config={**run_config(settings), **QUIET},
+            tags=as_of_range_tags(first, last),
+            raise_on_error=False,
         )
     elapsed = time.perf_counter() - started
     if not result.success:
@@ -248,7 +247,7 @@ def _innermost(error) -> str:
     return (error.message if error else "unknown error").strip()
 
 
-def _print_summary(settings, as_of: date, elapsed: float) -> None:
+def _print_summary(settings: Settings, as_of: date, elapsed: float) -> None:
     import duckdb
 
     from assets.marts import PUBLISHED
