@@ -54,9 +54,10 @@ class TiersConfig(dg.ConfigurableResource):
 
 
 class IngestConfig(dg.ConfigurableResource):
-    """How the raw feeds are loaded: the rejection limit per feed and run, and whether to reload everything."""
+    """How the raw feeds are loaded: the rejection limits per feed and run, and whether to reload everything."""
 
     max_rejected_share: float
+    max_rejected_rows: int
     full_reload: bool
 
 

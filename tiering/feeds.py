@@ -14,13 +14,31 @@ failed "gx_blocking" stops the run, a failed "gx_warn" only warns.
 from dataclasses import dataclass
 from datetime import date
 
+ROW_POSITION = (
+    "row position"  # Column.default: the row's position (1, 2, ...) among the data rows of its file
+)
+
 
 @dataclass(frozen=True)
 class Column:
+    """A column of a feed. A required one must be in every file of the feed (of an optional feed: when it is given) with a
+    value in every row: a file without it is refused, a row without a value quarantined. An optional one may be
+    missing from a file or empty: it is then `default` (a value, or ROW_POSITION) when it has one, else NULL,
+    and `absent` says what that means."""
+
     name: str
     sql_type: str  # DuckDB type; a value that does not cast to it makes the row unusable
-    required: bool = True  # a missing value (null) makes the row unusable
+    required: bool = True
+    absent: str = ""  # what a missing or empty optional value means
+    default: object = None  # the value given at load time to a missing or empty optional value
     note: str = ""  # what the docs say about it beyond name and type
+
+
+UNKNOWN = "NULL: unknown"
+
+
+def optional_column(name: str, sql_type: str, absent: str = UNKNOWN, **kwargs) -> Column:
+    return Column(name, sql_type, required=False, absent=absent, **kwargs)
 
 
 @dataclass(frozen=True)
@@ -120,7 +138,7 @@ class Feed:
     key: tuple[str, ...]
     parents: tuple[Parent, ...] = ()
     rules: tuple[RowRule, ...] = ()  # quarantine reasons are given in this order
-    optional: bool = False  # the folder may be absent
+    optional: bool = False  # the folder may be absent: its raw and staging tables are then empty
 
     @property
     def column_names(self) -> list[str]:
@@ -137,6 +155,9 @@ ORDER_STATUSES = ("completed", "cancelled", "returned")
 TICKET_PRIORITIES = ("low", "normal", "high", "urgent")
 TICKET_CATEGORIES = ("question", "bug", "complaint", "billing", "feature_request")
 
+NO_TRAIT = "NULL: unknown; the traits that need it are left out"
+LINE_AMOUNT = "NULL: unknown; an order's amount is known only when every line has it"
+
 FEEDS: dict[str, Feed] = {
     f.name: f
     for f in (
@@ -145,11 +166,15 @@ FEEDS: dict[str, Feed] = {
             "One row per customer account with its firmographics.",
             (
                 Column("customer_id", "VARCHAR"),
-                Column("name", "VARCHAR", required=False),
-                Column("industry", "VARCHAR", required=False),
-                Column("employees", "INTEGER", required=False),
-                Column("region", "VARCHAR", required=False),
-                Column("signup_date", "DATE"),
+                optional_column("name", "VARCHAR"),
+                optional_column("industry", "VARCHAR", "NULL: unknown; not in a target industry"),
+                optional_column("employees", "INTEGER", "NULL: unknown; not in a target size"),
+                optional_column("region", "VARCHAR", "NULL: unknown; not in a target region"),
+                optional_column(
+                    "signup_date",
+                    "DATE",
+                    "NULL: unknown; the customer is known on every as-of date, no tenure",
+                ),
             ),
             key=("customer_id",),
             rules=(PlausibleDate("signup_date"), NonNegative("employees"), NotAfterAsOf("signup_date")),
@@ -161,8 +186,10 @@ FEEDS: dict[str, Feed] = {
                 Column("order_id", "VARCHAR"),
                 Column("customer_id", "VARCHAR"),
                 Column("order_date", "DATE"),
-                Column("status", "VARCHAR"),
-                Column("currency", "VARCHAR"),
+                optional_column("status", "VARCHAR", "completed", default="completed"),
+                optional_column(
+                    "currency", "VARCHAR", "the policy's base currency (`base_currency`), applied in staging"
+                ),
             ),
             key=("order_id",),
             parents=(Parent("customer_id", "customers", "customer_id"),),
@@ -173,15 +200,20 @@ FEEDS: dict[str, Feed] = {
             "Order lines in the order's currency.",
             (
                 Column("order_id", "VARCHAR"),
-                Column("line_no", "INTEGER"),
-                Column("product_category", "VARCHAR"),
-                Column("is_premium", "BOOLEAN"),
-                Column("is_service", "BOOLEAN"),
-                Column("quantity", "DOUBLE"),
-                Column("list_amount", "DECIMAL(18,2)"),
-                Column("discount_amount", "DECIMAL(18,2)"),
+                optional_column(
+                    "line_no",
+                    "INTEGER",
+                    "the row's position among the data rows of its file (1, 2, ...)",
+                    default=ROW_POSITION,
+                ),
+                optional_column("product_category", "VARCHAR", "NULL: unknown; not a category bought"),
+                optional_column("is_premium", "BOOLEAN", NO_TRAIT),
+                optional_column("is_service", "BOOLEAN", NO_TRAIT),
+                optional_column("quantity", "DOUBLE"),
+                optional_column("list_amount", "DECIMAL(18,2)", LINE_AMOUNT),
+                optional_column("discount_amount", "DECIMAL(18,2)", LINE_AMOUNT),
                 Column("net_amount", "DECIMAL(18,2)"),
-                Column("cost_amount", "DECIMAL(18,2)"),
+                optional_column("cost_amount", "DECIMAL(18,2)", LINE_AMOUNT),
             ),
             key=("order_id", "line_no"),
             parents=(Parent("order_id", "orders", "order_id"),),
@@ -199,10 +231,10 @@ FEEDS: dict[str, Feed] = {
             (
                 Column("invoice_id", "VARCHAR"),
                 Column("customer_id", "VARCHAR"),
-                Column("order_id", "VARCHAR", required=False),
+                optional_column("order_id", "VARCHAR", "no order: in the base currency"),
                 Column("issued_date", "DATE"),
-                Column("due_date", "DATE"),
-                Column("amount", "DECIMAL(18,2)"),
+                optional_column("due_date", "DATE", NO_TRAIT),
+                optional_column("amount", "DECIMAL(18,2)", NO_TRAIT),
             ),
             key=("invoice_id",),
             parents=(
@@ -215,6 +247,7 @@ FEEDS: dict[str, Feed] = {
                 NotBefore("due_date", "issued_date"),
                 NotAfterAsOf("issued_date"),
             ),
+            optional=True,
         ),
         Feed(
             "payments",
@@ -223,11 +256,12 @@ FEEDS: dict[str, Feed] = {
                 Column("payment_id", "VARCHAR"),
                 Column("invoice_id", "VARCHAR"),
                 Column("paid_date", "DATE"),
-                Column("amount", "DECIMAL(18,2)", note="partial payments allowed"),
+                optional_column("amount", "DECIMAL(18,2)", NO_TRAIT, note="partial payments allowed"),
             ),
             key=("payment_id",),
             parents=(Parent("invoice_id", "invoices", "invoice_id"),),
             rules=(NonNegative("amount"), PlausibleDate("paid_date"), NotAfterAsOf("paid_date")),
+            optional=True,
         ),
         Feed(
             "support_tickets",
@@ -236,10 +270,10 @@ FEEDS: dict[str, Feed] = {
                 Column("ticket_id", "VARCHAR"),
                 Column("customer_id", "VARCHAR"),
                 Column("opened_at", "TIMESTAMP"),
-                Column("closed_at", "TIMESTAMP", required=False),
-                Column("priority", "VARCHAR"),
-                Column("category", "VARCHAR"),
-                Column("escalated", "BOOLEAN"),
+                optional_column("closed_at", "TIMESTAMP", "NULL: still open"),
+                optional_column("priority", "VARCHAR", NO_TRAIT),
+                optional_column("category", "VARCHAR", NO_TRAIT),
+                optional_column("escalated", "BOOLEAN", NO_TRAIT),
             ),
             key=("ticket_id",),
             parents=(Parent("customer_id", "customers", "customer_id"),),
@@ -251,6 +285,7 @@ FEEDS: dict[str, Feed] = {
                 NotAfterAsOf("opened_at"),
                 NotAfterAsOf("closed_at"),
             ),
+            optional=True,
         ),
         Feed(
             "fx_rates",

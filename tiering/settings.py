@@ -117,8 +117,17 @@ class Settings:
     max_rejected_share: float = _setting(
         "TIERS_MAX_REJECTED_SHARE",
         0.05,
-        "a feed whose new rows are rejected above this share is not loaded and the run stops before publishing",
+        "a feed whose new rows are rejected above this share, and above `TIERS_MAX_REJECTED_ROWS` rows, is not "
+        "loaded and the run stops before publishing",
         _share,
+    )
+    max_rejected_rows: int = _setting(
+        "TIERS_MAX_REJECTED_ROWS",
+        100,
+        "a feed's new rows are refused only when more than this many of them, and more than "
+        "`TIERS_MAX_REJECTED_SHARE` of them, are rejected; below either, bad rows are quarantined and the night "
+        "goes on",
+        _whole("rows"),
     )
     full_reload: bool = _setting(
         "TIERS_FULL_RELOAD",

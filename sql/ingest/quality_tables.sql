@@ -1,5 +1,7 @@
--- Quarantine, reconciliation and the manifest of loaded files: every input row ends in a raw table or in
--- quality.rejected_rows, each landing file is loaded once, and each run and feed leaves one audit row.
+-- Quarantine, reconciliation, the manifest of loaded files and the updated rows: every input row ends in a raw
+-- table, in quality.rejected_rows or skipped as identical to its loaded version; a landing file is read again
+-- only when its content changed; each run and feed leaves one audit row; each row replaced by a newer version
+-- leaves one row in quality.row_updates. Columns added since a table was first made are added at its end.
 CREATE SCHEMA IF NOT EXISTS raw;
 CREATE SCHEMA IF NOT EXISTS quality;
 CREATE TABLE IF NOT EXISTS quality.rejected_rows (
@@ -23,8 +25,12 @@ CREATE TABLE IF NOT EXISTS quality.load_audit (
     rows_held_back BIGINT NOT NULL,
     files_unchanged INTEGER NOT NULL,
     files_changed INTEGER NOT NULL,
-    message VARCHAR
+    message VARCHAR,
+    rows_updated BIGINT NOT NULL DEFAULT 0,  -- of rows_loaded: rows that replaced a loaded version of their key
+    rows_skipped BIGINT NOT NULL DEFAULT 0  -- identical to the version of their key already loaded
 );
+ALTER TABLE quality.load_audit ADD COLUMN IF NOT EXISTS rows_updated BIGINT DEFAULT 0;
+ALTER TABLE quality.load_audit ADD COLUMN IF NOT EXISTS rows_skipped BIGINT DEFAULT 0;
 CREATE TABLE IF NOT EXISTS quality.loaded_files (
     feed VARCHAR NOT NULL,
     file_name VARCHAR NOT NULL,  -- a file is known by its name in the feed's folder, wherever that folder is
@@ -36,5 +42,19 @@ CREATE TABLE IF NOT EXISTS quality.loaded_files (
     rows_rejected BIGINT NOT NULL,
     loaded_at TIMESTAMP NOT NULL,
     run_id VARCHAR NOT NULL,
+    rows_updated BIGINT NOT NULL DEFAULT 0,
+    rows_skipped BIGINT NOT NULL DEFAULT 0,
     PRIMARY KEY (feed, file_name)
+);
+ALTER TABLE quality.loaded_files ADD COLUMN IF NOT EXISTS rows_updated BIGINT DEFAULT 0;
+ALTER TABLE quality.loaded_files ADD COLUMN IF NOT EXISTS rows_skipped BIGINT DEFAULT 0;
+CREATE TABLE IF NOT EXISTS quality.row_updates (
+    feed VARCHAR NOT NULL,
+    key VARCHAR NOT NULL,  -- the key's columns and values, as JSON: {"order_id":"O1"}
+    file VARCHAR NOT NULL,  -- the file of the newer version
+    loaded_at TIMESTAMP NOT NULL,
+    changed_columns VARCHAR[] NOT NULL,
+    previous_file VARCHAR NOT NULL,
+    previous_record VARCHAR NOT NULL,  -- the replaced version, as JSON
+    run_id VARCHAR NOT NULL
 )

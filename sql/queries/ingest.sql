@@ -27,31 +27,42 @@ DELETE FROM quality.loaded_files WHERE feed = $feed
 -- name: forget_rejected_rows
 DELETE FROM quality.rejected_rows WHERE feed = $feed
 
+-- name: forget_row_updates
+DELETE FROM quality.row_updates WHERE feed = $feed
+
 -- name: create_raw_table
 -- The typed raw table of a feed, with each row's file and row number in it.
 CREATE TABLE IF NOT EXISTS raw.{feed} ({column_defs}, _source_file VARCHAR NOT NULL, _row_number BIGINT NOT NULL)
 
 -- name: create_batch
--- The new files of this load, in load order.
-CREATE OR REPLACE TEMP TABLE ingest_files (_file_seq INTEGER, source_file VARCHAR)
+-- The new and changed files of this load, in load order, and their usable rows.
+CREATE OR REPLACE TEMP TABLE ingest_files (_file_seq INTEGER, source_file VARCHAR);
+CREATE OR REPLACE TEMP TABLE ingest_rows (
+    {column_defs}, _source_file VARCHAR NOT NULL, _row_number BIGINT NOT NULL, _file_seq INTEGER NOT NULL
+)
 
 -- name: add_batch_file
 INSERT INTO ingest_files VALUES ($seq, $path)
 
 -- name: landing_columns
 -- The columns of the landing file as read, with their types.
-SELECT column_name, column_type FROM (DESCRIBE landing_file) WHERE column_name <> '_row_number'
+SELECT column_name, column_type FROM (DESCRIBE landing_read) WHERE column_name <> '_row_number'
+
+-- name: complete_landing
+-- The landing file with the optional columns it lacks, as NULL text ({absent_columns}: ", NULL::VARCHAR AS <column>"
+-- for each).
+CREATE OR REPLACE TEMP VIEW landing_file AS SELECT *{absent_columns} FROM landing_read
 
 -- name: landing_rows
 SELECT count(*) FROM landing_file
 
 -- name: flag_orphans
--- Rows of this load in raw.{feed} that refer to a parent row that does not exist (an orphan).
+-- Rows of this load that refer to a parent row that does not exist (an orphan).
 INSERT INTO ingest_flag_rows
 SELECT u._source_file, u._row_number, $order, $reason
-FROM raw.{feed} AS u
+FROM ingest_rows AS u
 ANTI JOIN raw.{parent} AS p ON p.{parent_column} = u.{column}
-WHERE u._source_file IN (SELECT source_file FROM ingest_files) AND u.{column} IS NOT NULL
+WHERE u.{column} IS NOT NULL
 
 -- name: collect_flags
 -- Every flagged row of this load once, with its reasons in order.
@@ -63,20 +74,29 @@ GROUP BY ALL
 -- name: quarantine_flagged
 INSERT INTO quality.rejected_rows
 SELECT $feed, r._source_file, r._row_number, to_json(struct_pack({record})), g._reason, current_timestamp, $run_id
-FROM raw.{feed} AS r
+FROM ingest_rows AS r
 JOIN ingest_flags AS g USING (_source_file, _row_number)
 
 -- name: delete_flagged
-DELETE FROM raw.{feed} AS r
+DELETE FROM ingest_rows AS r
 USING ingest_flags AS g
 WHERE r._source_file = g._source_file AND r._row_number = g._row_number
 
 -- name: file_counts
--- Per new file: rows now in raw.{feed} and rows quarantined by this run.
-WITH loaded AS (
-    SELECT _source_file AS source_file, count(*) AS rows
-    FROM raw.{feed}
-    WHERE _source_file IN (SELECT source_file FROM ingest_files)
+-- Per file of this load: its rows new, updated and skipped (see sql/ingest/versions.sql) and quarantined by this
+-- run.
+WITH classes AS (
+    SELECT r._source_file AS source_file, coalesce(v._class, 'new') AS class
+    FROM ingest_rows AS r
+    LEFT JOIN ingest_versions AS v USING (_source_file, _row_number)
+),
+counted AS (
+    SELECT
+        source_file,
+        count(*) FILTER (WHERE class = 'new') AS new,
+        count(*) FILTER (WHERE class = 'updated') AS updated,
+        count(*) FILTER (WHERE class = 'skipped') AS skipped
+    FROM classes
     GROUP BY ALL
 ),
 rejected AS (
@@ -85,33 +105,65 @@ rejected AS (
     WHERE feed = $feed AND run_id = $run_id
     GROUP BY ALL
 )
-SELECT f.source_file, coalesce(l.rows, 0), coalesce(r.rows, 0)
+SELECT f.source_file, coalesce(c.new, 0), coalesce(c.updated, 0), coalesce(c.skipped, 0), coalesce(r.rows, 0)
 FROM ingest_files AS f
-LEFT JOIN loaded AS l USING (source_file)
+LEFT JOIN counted AS c USING (source_file)
 LEFT JOIN rejected AS r USING (source_file)
 ORDER BY f._file_seq
 
--- name: unload_batch
--- A refused load: its rows leave raw.{feed} again (its rejections and audit stay).
-DELETE FROM raw.{feed} WHERE _source_file IN (SELECT source_file FROM ingest_files)
+-- name: raw_rows
+SELECT count(*) FROM raw.{feed}
+
+-- name: record_updates
+-- Each row of this load that replaces a loaded version of its key, with the columns that changed.
+INSERT INTO quality.row_updates
+SELECT
+    $feed,
+    to_json(struct_pack({key_record})),
+    _source_file,
+    current_timestamp,
+    list_filter([{changed_columns}], lambda c: c IS NOT NULL),
+    _previous_file,
+    to_json(_previous),
+    $run_id
+FROM ingest_versions
+WHERE _class = 'updated'
+ORDER BY _file_seq, _row_number
+
+-- name: delete_replaced
+-- The loaded rows whose key has a newer version in this load.
+DELETE FROM raw.{feed} AS r
+USING (SELECT {key_columns} FROM ingest_versions WHERE _kept AND _class = 'updated') AS v
+WHERE {key_match}
+
+-- name: insert_loaded
+-- This load's rows into raw.{feed}, except those skipped or replaced by a newer version in the load.
+INSERT INTO raw.{feed}
+SELECT {columns}, _source_file, _row_number
+FROM ingest_rows
+ANTI JOIN (SELECT _source_file, _row_number FROM ingest_versions WHERE NOT _kept) USING (_source_file, _row_number)
 
 -- name: drop_batch
 DROP TABLE IF EXISTS ingest_flags;
 DROP TABLE IF EXISTS ingest_flag_rows;
 DROP TABLE IF EXISTS ingest_files;
+DROP TABLE IF EXISTS ingest_versions;
+DROP TABLE IF EXISTS ingest_rows;
 DROP VIEW IF EXISTS landing_file;
+DROP VIEW IF EXISTS landing_read;
 DROP TABLE IF EXISTS landing_text
 
 -- name: record_file
-INSERT INTO quality.loaded_files VALUES (
+-- A file loaded, or read again because its content changed.
+INSERT OR REPLACE INTO quality.loaded_files VALUES (
     $feed, $file_name, $source_file, $sha256, $size_bytes, $rows_read, $rows_loaded, $rows_rejected, current_timestamp,
-    $run_id
+    $run_id, $rows_updated, $rows_skipped
 )
 
 -- name: record_audit
 INSERT INTO quality.load_audit VALUES (
     $feed, $files, $rows_read, $rows_loaded, $rows_rejected, current_timestamp, $run_id, $status, $rows_held_back,
-    $files_unchanged, $files_changed, $message
+    $files_unchanged, $files_changed, $message, $rows_updated, $rows_skipped
 )
 
 -- name: rejections_by_reason

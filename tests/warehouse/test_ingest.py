@@ -86,7 +86,8 @@ def test_parquet_files_load_with_row_numbers(con, tmp_path):
 def test_a_missing_column_names_the_file_and_column(con, tmp_path):
     _write(tmp_path / "orders", "a.csv", "order_id,customer_id,status,currency\nO1,C1,completed,USD\n")
     with pytest.raises(
-        IngestError, match=r"a\.csv lacks column\(s\) order_date; expected order_id, customer_id"
+        IngestError,
+        match=r"a\.csv lacks required column\(s\) order_date; required order_id, customer_id, order_date, found",
     ):
         load_feed(con, FEEDS["orders"], feed_files(tmp_path, FEEDS["orders"]))
 

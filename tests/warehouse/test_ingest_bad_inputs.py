@@ -33,9 +33,11 @@ def _write(landing: Path, feed: str, name: str, content: str | bytes) -> Path:
     return path
 
 
-def _load(con, landing: Path, feed: str, max_rejected_share: float = 1.0) -> FeedLoad:
+def _load(
+    con, landing: Path, feed: str, max_rejected_share: float = 1.0, max_rejected_rows: int = 100
+) -> FeedLoad:
     """One load (one run) of the feed's files; by default no share of rejected rows refuses it."""
-    options = LoadOptions(max_rejected_share=max_rejected_share)
+    options = LoadOptions(max_rejected_share=max_rejected_share, max_rejected_rows=max_rejected_rows)
     return load_feed(con, FEEDS[feed], feed_files(landing, FEEDS[feed]), options)
 
 
@@ -61,17 +63,17 @@ def _rejections(con, feed: str) -> dict[int, str]:
 
 
 def _assert_reconciles(con, load: FeedLoad) -> None:
-    """Every row read is in the raw table or in quarantine, and the audit says so."""
+    """Every row of these new files is in the raw table or in quarantine, and the audit says so."""
     sql = f"SELECT count(*) FROM raw.{load.feed} WHERE list_contains($files, _source_file)"
     raw = con.execute(sql, {"files": load.files}).fetchone()[0]
     sql = "SELECT count(*) FROM quality.rejected_rows WHERE run_id = $run"
     rejected = con.execute(sql, {"run": load.run_id}).fetchone()[0]
     assert raw + rejected == load.rows_read
     audit = con.execute(
-        "SELECT rows_read, rows_loaded, rows_rejected FROM quality.load_audit WHERE run_id = $run",
+        "SELECT rows_read, rows_loaded, rows_rejected, rows_skipped FROM quality.load_audit WHERE run_id = $run",
         {"run": load.run_id},
     ).fetchone()
-    assert audit == (load.rows_read, load.rows_loaded, load.rows_rejected)
+    assert audit == (load.rows_read, load.rows_loaded, load.rows_rejected, 0)
     assert audit[0] == audit[1] + audit[2]
 
 
@@ -80,8 +82,7 @@ ROW_PROBLEMS = [
     ("unparseable date", "orders", ["O2,C1,05/01/2026,completed,USD"], {1: "order_date: not a valid date"}),
     ("wrong type", "order_lines", ["O1,x,software,maybe,false,1,10,0,10,5"], {1: "line_no: not a valid integer; is_premium: not a valid boolean"}),
     ("null key", "orders", [",C1,2026-01-05,completed,USD"], {1: "order_id: missing"}),
-    ("duplicate in the file", "orders", ["O2,C1,2026-01-05,completed,USD", "O2,C1,2026-01-06,completed,USD"], {2: "duplicate key: repeated in this load"}),
-    ("duplicate of an earlier file", "orders", ["O1,C1,2026-01-05,completed,USD"], {1: "duplicate key: already loaded"}),
+    ("duplicate in the file", "orders", ["O2,C1,2026-01-05,completed,USD", "O2,C1,2026-01-06,completed,USD"], {2: "duplicate key: repeated in this file"}),
     ("orphan order", "orders", ["O2,C9,2026-01-05,completed,USD"], {1: "orphan: customer_id not in customers"}),
     ("orphan line", "order_lines", ["O9,1,software,false,false,1,10,0,10,5"], {1: "orphan: order_id not in orders"}),
     ("orphan invoice", "invoices", ["I2,C9,O9,2026-01-05,2026-02-04,9"], {1: "orphan: customer_id not in customers; orphan: order_id not in orders"}),
@@ -130,15 +131,15 @@ GOOD_PARQUET = _parquet(
 )
 FILE_PROBLEMS = [
     # (problem, file name, content, message after the path)
-    ("missing required column", "b.csv", "order_id,customer_id,status,currency\nO2,C1,completed,USD\n", r"b\.csv lacks column\(s\) order_date; expected order_id, customer_id, order_date"),
-    ("renamed column", "b.csv", ORDERS.replace("customer_id", "client_id") + "O2,C1,2026-01-05,completed,USD\n", r"b\.csv lacks column\(s\) customer_id; .* \(was customer_id renamed to client_id\?\)"),
+    ("missing required column", "b.csv", "order_id,customer_id,status,currency\nO2,C1,completed,USD\n", r"b\.csv lacks required column\(s\) order_date; required order_id, customer_id, order_date"),
+    ("renamed column", "b.csv", ORDERS.replace("customer_id", "client_id") + "O2,C1,2026-01-05,completed,USD\n", r"b\.csv lacks required column\(s\) customer_id; .* \(was customer_id renamed to client_id\?\)"),
     ("empty file", "b.csv", "", r"b\.csv is empty \(0 bytes\)"),
     ("truncated CSV", "b.csv", ORDERS + GOOD_ORDER.replace("O1", "O2") + "O3,C1,2026-0", r"b\.csv: line 3 has 3 field\(s\) where the header has 5: the file is truncated"),
     ("unterminated quote", "b.csv", ORDERS + 'O2,C1,2026-01-05,"compl', r"b\.csv: line 2: unexpected end of data: the file is truncated or badly quoted"),
     ("truncated Parquet", "b.parquet", GOOD_PARQUET[:-40], r"b\.parquet is truncated: a Parquet file ends with PAR1"),
     ("wrong encoding", "b.csv", (ORDERS + "O2,C1,2026-01-05,complété,USD\n").encode("latin-1"), r"b\.csv: is not UTF-8 encoded; export it as UTF-8"),
     ("UTF-16", "b.csv", (ORDERS + GOOD_ORDER).encode("utf-16"), r"b\.csv is named \.csv but is UTF-16 text"),
-    ("wrong delimiter", "b.csv", (ORDERS + GOOD_ORDER).replace(",", ";"), r"b\.csv lacks column\(s\) .* \(the file is semicolon-delimited; expected comma-separated values\)"),
+    ("wrong delimiter", "b.csv", (ORDERS + GOOD_ORDER).replace(",", ";"), r"b\.csv lacks required column\(s\) .* \(the file is semicolon-delimited; expected comma-separated values\)"),
     ("CSV named .parquet", "b.parquet", ORDERS + GOOD_ORDER, r"b\.parquet is named \.parquet but is CSV text"),
     ("Parquet named .csv", "b.csv", GOOD_PARQUET, r"b\.csv is named \.csv but is a Parquet file"),
     ("Excel named .csv", "b.csv", b"PK\x03\x04" + bytes(60), r"b\.csv is named \.csv but is a ZIP archive \(an Excel workbook\?\)"),
@@ -184,14 +185,43 @@ def test_a_header_only_file_loads_nothing_and_is_not_an_error(con, landing):
     assert (load.status, load.rows_read, load.rows_loaded) == ("loaded", 0, 0)
 
 
-def test_a_feed_rejected_above_the_limit_is_refused_whole_and_read_again_next_run(con, landing):
-    rows = [f"O{i},C1,2026-01-05,completed,USD" for i in range(2, 20)] + ["O20,C9,2026-01-05,completed,USD"]
-    _write(landing, "orders", "b.csv", ORDERS + "\n".join(rows) + "\n")
-    refused = _load(con, landing, "orders", max_rejected_share=0.05)
-    assert refused.status == "refused"
-    assert "1 of 19 rows read (5.3%) cannot be used, more than the allowed 5.0%: nothing was loaded" in (
-        refused.message
+def _orders(good: int, orphans: int) -> str:
+    """Orders O2... of customer C1 (good), then orphans of the unknown customer C9."""
+    ids = range(2, 2 + good + orphans)
+    return ORDERS + "".join(
+        f"O{i},{'C1' if n < good else 'C9'},2026-01-05,completed,USD\n" for n, i in enumerate(ids)
     )
+
+
+def test_three_bad_rows_in_a_ten_row_nightly_file_are_quarantined_and_the_night_goes_on(con, landing):
+    _write(landing, "orders", "b.csv", _orders(good=7, orphans=3))
+    load = _load(con, landing, "orders", max_rejected_share=0.05)  # 30% rejected, but not above 100 rows
+    assert (load.status, load.rows_read, load.rows_loaded, load.rows_rejected) == ("loaded", 10, 7, 3)
+    assert load.rejected_by_reason == {"orphan: customer_id not in customers": 3}
+    assert con.execute("SELECT count(*) FROM raw.orders").fetchone()[0] == 8
+    _assert_reconciles(con, load)
+
+
+@pytest.mark.parametrize(
+    ("max_share", "max_rows", "status"),
+    [(0.05, 2, "refused"), (0.05, 3, "loaded"), (0.30, 2, "loaded"), (0.29, 2, "refused")],
+)
+def test_a_batch_is_refused_only_above_both_the_share_and_the_count(
+    con, landing, max_share, max_rows, status
+):
+    _write(landing, "orders", "b.csv", _orders(good=7, orphans=3))  # 3 of 10 rejected: 30%
+    load = _load(con, landing, "orders", max_rejected_share=max_share, max_rejected_rows=max_rows)
+    assert load.status == status
+
+
+def test_a_feed_rejected_above_the_limits_is_refused_whole_and_read_again_next_run(con, landing):
+    _write(landing, "orders", "b.csv", _orders(good=18, orphans=1))
+    refused = _load(con, landing, "orders", max_rejected_share=0.05, max_rejected_rows=0)
+    assert refused.status == "refused"
+    assert (
+        "1 of 19 rows read (5.3%) cannot be used, more than the allowed 5.0% (TIERS_MAX_REJECTED_SHARE) and 0 "
+        "rows (TIERS_MAX_REJECTED_ROWS): nothing was loaded"
+    ) in refused.message
     assert (refused.rows_loaded, refused.rows_rejected, refused.rows_held_back) == (0, 1, 18)
     assert con.execute("SELECT count(*) FROM raw.orders").fetchone()[0] == 1  # the earlier load only
     audit = con.execute(
@@ -201,7 +231,7 @@ def test_a_feed_rejected_above_the_limit_is_refused_whole_and_read_again_next_ru
     ).fetchone()
     assert audit == ("refused", 19, 0, 1, 18)
     assert _rejections(con, "orders") == {19: "orphan: customer_id not in customers"}
-    accepted = _load(con, landing, "orders", max_rejected_share=0.10)
+    accepted = _load(con, landing, "orders", max_rejected_share=0.10, max_rejected_rows=0)
     assert (accepted.status, accepted.rows_loaded, accepted.rows_rejected) == ("loaded", 18, 1)
     _assert_reconciles(con, accepted)
 
@@ -230,7 +260,7 @@ def test_values_and_paths_are_data_never_sql(con, landing):
     assert con.execute("SELECT count(*) FROM raw.customers").fetchone()[0] == 1
 
 
-def test_a_key_repeated_in_several_files_of_a_load_stays_once(con, landing):
+def test_a_key_repeated_in_a_file_is_quarantined_and_in_a_later_file_of_the_load_is_an_update(con, landing):
     _write(
         landing,
         "orders",
@@ -241,24 +271,31 @@ def test_a_key_repeated_in_several_files_of_a_load_stays_once(con, landing):
         landing,
         "orders",
         "c.csv",
-        ORDERS + "O2,C1,2026-01-07,completed,USD\nO3,C1,2026-01-07,completed,USD\n",
+        ORDERS + "O2,C1,2026-01-05,returned,USD\nO3,C1,2026-01-07,completed,USD\n",
     )
     load = _load(con, landing, "orders")
-    assert (load.rows_loaded, load.rows_rejected) == (2, 2)
+    assert (load.rows_loaded, load.rows_updated, load.rows_rejected) == (3, 1, 1)
     assert con.execute(
-        "SELECT order_id, order_date::VARCHAR FROM raw.orders WHERE order_id > 'O1' ORDER BY 1"
+        "SELECT order_id, status, _source_file FROM raw.orders WHERE order_id > 'O1' ORDER BY 1"
     ).fetchall() == [
-        ("O2", "2026-01-05"),
-        ("O3", "2026-01-07"),
+        ("O2", "returned", str(landing / "orders" / "c.csv")),
+        ("O3", "completed", str(landing / "orders" / "c.csv")),
     ]
-    rejected = con.execute(
-        "SELECT source_file, row_number, reason FROM quality.rejected_rows ORDER BY 1, 2"
-    ).fetchall()
+    rejected = con.execute("SELECT source_file, row_number, reason FROM quality.rejected_rows").fetchall()
     assert [(Path(f).name, n, reason) for f, n, reason in rejected] == [
-        ("b.csv", 2, "duplicate key: repeated in this load"),
-        ("c.csv", 1, "duplicate key: repeated in this load"),
+        ("b.csv", 2, "duplicate key: repeated in this file")
     ]
-    _assert_reconciles(con, load)
+    updates = con.execute(
+        "SELECT key, file, changed_columns, previous_file FROM quality.row_updates"
+    ).fetchall()
+    assert updates == [
+        (
+            '{"order_id":"O2"}',
+            str(landing / "orders" / "c.csv"),
+            ["status"],
+            str(landing / "orders" / "b.csv"),
+        )
+    ]
 
 
 def test_parquet_columns_of_the_contract_types_are_still_checked_for_missing_values_and_rules(con, landing):

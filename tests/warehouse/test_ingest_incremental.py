@@ -1,4 +1,6 @@
-"""Incremental ingestion: each landing file is loaded once, a changed file is reported, a full reload rebuilds."""
+"""Incremental ingestion: a landing file is read again only when its content changed; a key loaded before is
+an update when its row changed (the newer file wins, quality.row_updates records it) and skipped when identical;
+a full reload rebuilds."""
 
 import duckdb
 import pytest
@@ -48,46 +50,93 @@ def test_a_second_load_of_the_same_files_is_idempotent(con, landing):
     assert audit.fetchall() == [("loaded", 2, 1, 0), ("unchanged", 0, 0, 1)]
 
 
-def test_a_new_file_is_loaded_once_and_a_key_loaded_before_is_quarantined(con, landing):
+def test_a_new_file_is_loaded_once_and_an_identical_key_loaded_before_is_skipped(con, landing):
     _load(con, landing)
     (landing / "customers" / "b.csv").write_text(CUSTOMERS + _customers(2) + _customers(3))
     load = _load(con, landing)
     assert (load.files, load.files_unchanged) == ([str(landing / "customers" / "b.csv")], 1)
-    assert (load.rows_loaded, load.rows_rejected) == (1, 1)
-    assert [r[0] for r in _raw(con)] == ["C1", "C2", "C3"]
-    rejected = con.execute("SELECT source_file, row_number, reason FROM quality.rejected_rows").fetchall()
-    assert rejected == [(str(landing / "customers" / "b.csv"), 1, "duplicate key: already loaded")]
-    manifest = con.execute("SELECT source_file, rows_read, rows_loaded FROM quality.loaded_files ORDER BY 1")
-    assert [(m[0].rsplit("/", 1)[1], m[1], m[2]) for m in manifest.fetchall()] == [
-        ("a.csv", 2, 2),
-        ("b.csv", 2, 1),
+    assert (load.rows_read, load.rows_loaded, load.rows_skipped, load.rows_rejected) == (2, 1, 1, 0)
+    assert _raw(con) == [
+        ("C1", str(landing / "customers" / "a.csv")),
+        ("C2", str(landing / "customers" / "a.csv")),  # the identical re-sent row is skipped
+        ("C3", str(landing / "customers" / "b.csv")),
     ]
-
-
-def test_a_file_changed_after_loading_is_reported_and_not_loaded_twice(con, landing):
-    _load(con, landing)
-    (landing / "customers" / "a.csv").write_text(CUSTOMERS + _customers(1) + _customers(2) + _customers(4))
-    load = _load(con, landing)
-    assert load.status == "unchanged" and load.rows_read == 0
-    assert len(load.changed) == 1
-    assert f"{landing / 'customers' / 'a.csv'} changed after it was loaded on " in load.changed[0]
-    assert "run `tiers run --full-reload` to reload every file" in load.changed[0]
-    assert [r[0] for r in _raw(con)] == ["C1", "C2"]
-    audit = con.execute(
-        "SELECT files_changed, message FROM quality.load_audit WHERE run_id = $r", {"r": load.run_id}
+    assert con.execute("SELECT count(*) FROM quality.rejected_rows").fetchone()[0] == 0
+    assert con.execute("SELECT count(*) FROM quality.row_updates").fetchone()[0] == 0
+    manifest = con.execute(
+        "SELECT file_name, rows_read, rows_loaded, rows_skipped FROM quality.loaded_files ORDER BY 1"
     )
-    assert audit.fetchone() == (1, load.changed[0])
+    assert manifest.fetchall() == [("a.csv", 2, 2, 0), ("b.csv", 2, 1, 1)]
+    audit = con.execute(
+        "SELECT rows_skipped, rows_held_back FROM quality.load_audit WHERE run_id = $r", {"r": load.run_id}
+    )
+    assert audit.fetchone() == (1, 0)
+
+
+def test_a_file_changed_after_loading_is_read_again_and_the_newer_version_wins(con, landing):
+    first = _load(con, landing)
+    edited = "C2,Customer 2 Ltd,software,12,EU,2020-01-02\n"
+    (landing / "customers" / "a.csv").write_text(CUSTOMERS + _customers(1) + edited + _customers(4))
+    load = _load(con, landing)
+    assert (load.status, load.files, load.files_unchanged) == (
+        "loaded",
+        [str(landing / "customers" / "a.csv")],
+        0,
+    )
+    assert (load.rows_read, load.rows_loaded, load.rows_updated, load.rows_skipped) == (3, 2, 1, 1)
+    assert len(load.changed) == 1
+    assert f"{landing / 'customers' / 'a.csv'} changed since it was loaded on " in load.changed[0]
+    assert load.changed[0].endswith(": read again")
+    rows = con.execute("SELECT customer_id, name, employees FROM raw.customers ORDER BY 1").fetchall()
+    assert rows == [("C1", "Customer 1", 10), ("C2", "Customer 2 Ltd", 12), ("C4", "Customer 4", 10)]
+    updates = con.execute(
+        "SELECT feed, key, file, changed_columns, previous_record, run_id FROM quality.row_updates"
+    )
+    assert updates.fetchall() == [
+        (
+            "customers",
+            '{"customer_id":"C2"}',
+            str(landing / "customers" / "a.csv"),
+            ["name", "employees"],
+            '{"customer_id":"C2","name":"Customer 2","industry":"software","employees":10,"region":"EU",'
+            '"signup_date":"2020-01-02"}',
+            load.run_id,
+        )
+    ]
+    manifest = con.execute(
+        "SELECT rows_read, rows_loaded, rows_updated, rows_skipped, run_id FROM quality.loaded_files"
+    )
+    assert manifest.fetchall() == [(3, 2, 1, 1, load.run_id)]
+    audit = con.execute(
+        "SELECT status, files_changed, rows_updated, message FROM quality.load_audit WHERE run_id = $r",
+        {"r": load.run_id},
+    )
+    assert audit.fetchone() == ("loaded", 1, 1, load.changed[0])
+    assert first.run_id != load.run_id
+    again = _load(con, landing)
+    assert (again.status, again.rows_read, again.files_unchanged) == ("unchanged", 0, 1)
 
 
 def test_a_full_reload_rebuilds_the_feed_from_every_file(con, landing):
-    (landing / "customers" / "b.csv").write_text(CUSTOMERS + _customers(2))
+    (landing / "customers" / "b.csv").write_text(CUSTOMERS + _customers(2) + _customers(2))
     _load(con, landing)
     assert con.execute("SELECT count(*) FROM quality.rejected_rows").fetchone()[0] == 1
-    (landing / "customers" / "a.csv").write_text(CUSTOMERS + _customers(1) + _customers(4))
+    (landing / "customers" / "b.csv").write_text(CUSTOMERS + _customers(2).replace("EU", "US"))
+    (landing / "customers" / "a.csv").write_text(CUSTOMERS + _customers(1) + _customers(2) + _customers(4))
+    _load(con, landing)
+    assert con.execute("SELECT count(*) FROM quality.row_updates").fetchone()[0] == 1
     load = _load(con, landing, full_reload=True)
-    assert (load.rows_read, load.rows_loaded, load.rows_rejected) == (3, 3, 0)
-    assert [r[0] for r in _raw(con)] == ["C1", "C2", "C4"]
+    assert (load.rows_read, load.rows_loaded, load.rows_updated, load.rows_rejected) == (4, 4, 1, 0)
+    rows = con.execute("SELECT customer_id, region FROM raw.customers ORDER BY 1").fetchall()
+    assert rows == [("C1", "EU"), ("C2", "US"), ("C4", "EU")]  # b.csv, loaded after a.csv, wins as before
     assert con.execute("SELECT count(*) FROM quality.rejected_rows").fetchone()[0] == 0
+    assert (
+        con.execute(
+            "SELECT count(*) FROM quality.row_updates WHERE run_id = $r", {"r": load.run_id}
+        ).fetchone()[0]
+        == 1
+    )
+    assert con.execute("SELECT count(*) FROM quality.row_updates").fetchone()[0] == 1
     assert con.execute("SELECT count(*) FROM quality.loaded_files").fetchone()[0] == 2
 
 

@@ -1,9 +1,14 @@
-"""Load a feed's new landing files into its typed raw table, each file once; unusable rows are quarantined.
+"""Load a feed's new and changed landing files into its typed raw table; unusable rows are quarantined.
 
-One transaction per feed and run: each new file's usable rows go to raw.<feed> and the others (wrong type,
-missing value, broken row rule) to quality.rejected_rows; then the rows of this load with a key loaded before or
-repeated, or whose parent row does not exist (an orphan), move from raw to quarantine. It commits, with the
-manifest (quality.loaded_files) and the audit (quality.load_audit), only if rows read = loaded + rejected.
+One transaction per feed and run: each new file, and each loaded file whose content changed since, is read; its
+usable rows go to the load's rows and the others (wrong type, missing required value, broken row rule) to
+quality.rejected_rows; then the rows whose key repeats within their file, or whose parent row does not exist (an
+orphan), move to quarantine. A row whose key was loaded before, or comes again in a later file of the load, is
+a version of it (sql/ingest/versions.sql): identical to the version before it, it is skipped; different, it is an
+update, the newer file wins and quality.row_updates records it. The load is refused (nothing written to raw)
+when more than the allowed share and more than the allowed count of its rows are rejected. It commits, with the
+manifest (quality.loaded_files) and the audit (quality.load_audit), only if each file's rows read = new + updated
++ skipped + rejected and raw.<feed> grew by the new rows.
 """
 
 import hashlib
@@ -19,14 +24,15 @@ import duckdb
 
 from tiering.feeds import FEEDS, Feed
 from tiering.warehouse.quality.files import IngestError, check_columns, check_file, duckdb_error_message
-from tiering.warehouse.quality.row_checks import column_defs, record_fields, row_checks
-from tiering.warehouse.sql import render, run_sql, sql_text
+from tiering.warehouse.quality.row_checks import changed_columns, column_defs, record_fields, row_checks
+from tiering.warehouse.sql import bound, render, run_sql, sql_text
 from tiering.warehouse.tables import transaction
 
 log = logging.getLogger(__name__)
 
 READERS = {".csv": "ingest/read_csv", ".parquet": "ingest/read_parquet"}
 DEFAULT_MAX_REJECTED_SHARE = 0.05
+DEFAULT_MAX_REJECTED_ROWS = 100
 
 __all__ = ["FeedLoad", "IngestError", "LoadOptions", "feed_files", "load_feed"]
 
@@ -35,6 +41,7 @@ __all__ = ["FeedLoad", "IngestError", "LoadOptions", "feed_files", "load_feed"]
 class LoadOptions:
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     max_rejected_share: float = DEFAULT_MAX_REJECTED_SHARE
+    max_rejected_rows: int = DEFAULT_MAX_REJECTED_ROWS
     full_reload: bool = False
 
 
@@ -42,12 +49,19 @@ class LoadOptions:
 class FeedLoad:
     feed: str
     run_id: str
-    status: str = "loaded"  # loaded, unchanged (no new file), refused (too many rejections), failed
+    # loaded, unchanged (no new or changed file), absent (an optional feed without files), refused (too many
+    # rejections), failed
+    status: str = "loaded"
     files: list[str] = field(default_factory=list)
     files_unchanged: int = 0
-    changed: list[str] = field(default_factory=list)
+    changed: list[str] = field(
+        default_factory=list
+    )  # the loaded files read again, each with when it was loaded
+    absent_columns: list[str] = field(default_factory=list)  # optional columns missing from a file read
     rows_read: int = 0
-    rows_loaded: int = 0
+    rows_loaded: int = 0  # new rows and updates written to raw.<feed>
+    rows_updated: int = 0
+    rows_skipped: int = 0
     rows_rejected: int = 0
     warnings: list[str] = field(default_factory=list)
     rejected_by_reason: dict[str, int] = field(default_factory=dict)
@@ -56,7 +70,7 @@ class FeedLoad:
     @property
     def rows_held_back(self) -> int:
         """Usable rows not loaded because the feed was refused; they are read again by the next run."""
-        return self.rows_read - self.rows_loaded - self.rows_rejected
+        return self.rows_read - self.rows_loaded - self.rows_skipped - self.rows_rejected
 
 
 @dataclass(frozen=True)
@@ -85,7 +99,7 @@ def feed_files(landing_dir: Path, feed: Feed) -> list[Path]:
 def load_feed(
     con: duckdb.DuckDBPyConnection, feed: Feed, files: list[Path], options: LoadOptions | None = None
 ) -> FeedLoad:
-    """Load the files not loaded before; report changed ones; refuse the feed above the rejection limit."""
+    """Load the files not loaded before and those changed since; refuse the feed above the rejection limits."""
     options = options or LoadOptions()
     result = FeedLoad(feed.name, options.run_id)
     try:
@@ -94,9 +108,9 @@ def load_feed(
                 _prepare(con, feed, options.full_reload)
                 new_files = _new_files(con, feed, digests, result)
                 if new_files:
-                    _load_new_files(con, feed, new_files, result, options.max_rejected_share)
+                    _load_new_files(con, feed, new_files, result, options)
                 else:
-                    result.status = "unchanged"
+                    result.status = "unchanged" if files else "absent"
             _audit(con, feed, result)
     except IngestError as exc:  # rolled back: the audit says why nothing was loaded
         _record_failure(con, feed, result, str(exc))
@@ -112,7 +126,9 @@ def load_feed(
 def _record_failure(con: duckdb.DuckDBPyConnection, feed: Feed, result: FeedLoad, message: str) -> None:
     """After a rollback: an audit row saying why nothing of the feed was loaded."""
     result.status, result.message, result.files = "failed", message, []
-    result.rows_read = result.rows_loaded = result.rows_rejected = 0
+    result.rows_read = result.rows_loaded = result.rows_updated = result.rows_skipped = (
+        result.rows_rejected
+    ) = 0
     _quality_tables(con)
     _audit(con, feed, result)
 
@@ -124,7 +140,11 @@ def _prepare(con: duckdb.DuckDBPyConnection, feed: Feed, full_reload: bool) -> N
     loaded = con.execute(sql_text("ingest:loaded_files"), {"feed": feed.name}).fetchall()
     if full_reload or not loaded:
         run_sql(con, "ingest:drop_raw_table", feed=feed.name)
-        for forget in ("ingest:forget_loaded_files", "ingest:forget_rejected_rows"):
+        for forget in (
+            "ingest:forget_loaded_files",
+            "ingest:forget_rejected_rows",
+            "ingest:forget_row_updates",
+        ):
             con.execute(sql_text(forget), {"feed": feed.name}).fetchall()
     for table_feed in (feed, *(FEEDS[p.feed] for p in feed.parents)):
         run_sql(con, "ingest:create_raw_table", feed=table_feed.name, column_defs=column_defs(table_feed))
@@ -139,8 +159,8 @@ def _quality_tables(con: duckdb.DuckDBPyConnection) -> None:
 def _new_files(
     con: duckdb.DuckDBPyConnection, feed: Feed, digests: dict[Path, Future[str]], result: FeedLoad
 ) -> list[_NewFile]:
-    """The files not in the manifest (by name in the feed's folder); a loaded file whose content changed since
-    is reported, not reloaded."""
+    """The files not in the manifest (by name in the feed's folder), and those whose content changed since they
+    were loaded, which are read again."""
     loaded = {
         path: (sha, at)
         for path, sha, at in con.execute(sql_text("ingest:loaded_files"), {"feed": feed.name}).fetchall()
@@ -153,11 +173,11 @@ def _new_files(
             result.files_unchanged += 1
         else:
             message = (
-                f"{path} changed after it was loaded on {loaded[path.name][1]:%Y-%m-%d %H:%M}; "
-                "it is not loaded again (run `tiers run --full-reload` to reload every file)"
+                f"{path} changed since it was loaded on {loaded[path.name][1]:%Y-%m-%d %H:%M}: read again"
             )
-            log.warning(message)
+            log.info(message)
             result.changed.append(message)
+            new.append(_NewFile(path, sha256, path.stat().st_size))
     return new
 
 
@@ -184,41 +204,72 @@ def _load_new_files(
     feed: Feed,
     new_files: list[_NewFile],
     result: FeedLoad,
-    max_rejected_share: float,
+    options: LoadOptions,
 ) -> None:
-    """Inside the caller's transaction: each file's usable rows into raw.<feed> and the others into
-    quarantine, then duplicates and orphans moved from raw to quarantine; refused above the limit."""
-    run_sql(con, "ingest:create_batch")
+    """Inside the caller's transaction: each file's usable rows into the load's rows and the others into
+    quarantine, then duplicates within a file and orphans moved to quarantine, and the versions sorted out;
+    unless refused, the new rows and updates written to raw.<feed>."""
+    run_sql(con, "ingest:create_batch", column_defs=column_defs(feed))
     rows_read = {str(f.path): _load_file(con, feed, seq, f, result) for seq, f in enumerate(new_files)}
     result.files = list(rows_read)
     _quarantine_duplicates_and_orphans(con, feed, result)
+    identifiers = {"feed": feed.name, "key_columns": ", ".join(feed.key), "record": record_fields(feed)}
+    run_sql(con, "ingest/versions", **identifiers)
     counts = _reconcile(con, feed, rows_read, result)
-    _decide(result, max_rejected_share)
+    _decide(result, options)
     if result.status == "refused":
-        con.execute(render("ingest:unload_batch", feed=feed.name)).fetchall()
-        result.rows_loaded = 0
-    else:
-        _record_files(con, feed, new_files, counts, result.run_id)
+        result.rows_loaded = result.rows_updated = result.rows_skipped = 0
+        return
+    _write_raw(con, feed, result)
+    _record_files(con, feed, new_files, counts, result.run_id)
+
+
+def _write_raw(con: duckdb.DuckDBPyConnection, feed: Feed, result: FeedLoad) -> None:
+    """The updates recorded, the rows they replace deleted and the load's rows written to raw.<feed>, which
+    must grow by exactly the new rows."""
+    (before,) = con.execute(render("ingest:raw_rows", feed=feed.name)).fetchone()
+    sql = render(
+        "ingest:record_updates",
+        key_record=record_fields(feed, feed.key),
+        changed_columns=changed_columns(feed),
+    )
+    con.execute(sql, _ids(result)).fetchall()
+    key_match = " AND ".join(f"r.{k} = v.{k}" for k in feed.key)
+    sql = render(
+        "ingest:delete_replaced", feed=feed.name, key_columns=", ".join(feed.key), key_match=key_match
+    )
+    con.execute(sql).fetchall()
+    con.execute(
+        render("ingest:insert_loaded", feed=feed.name, columns=", ".join(feed.column_names))
+    ).fetchall()
+    (after,) = con.execute(render("ingest:raw_rows", feed=feed.name)).fetchone()
+    new_rows = result.rows_loaded - result.rows_updated
+    if after - before != new_rows:
+        raise IngestError(
+            f"feed '{feed.name}': raw.{feed.name} grew by {after - before} rows, not by the {new_rows} new ones: "
+            "nothing of the feed was loaded"
+        )
 
 
 def _reconcile(
     con: duckdb.DuckDBPyConnection, feed: Feed, rows_read: dict[str, int], result: FeedLoad
-) -> dict[str, tuple[int, int]]:
-    """Rows loaded and rejected per file, counted in the tables; each file's sum must be its rows read."""
-    sql = render("ingest:file_counts", feed=feed.name)
+) -> dict[str, tuple[int, int, int, int]]:
+    """Rows new, updated, skipped and rejected per file; each file's sum must be its rows read."""
     counts = {
-        path: (loaded, rejected) for path, loaded, rejected in con.execute(sql, _ids(result)).fetchall()
+        path: tuple(n) for path, *n in con.execute(sql_text("ingest:file_counts"), _ids(result)).fetchall()
     }
     for path, read in rows_read.items():
-        loaded, rejected = counts[path]
-        if read != loaded + rejected:
+        new, updated, skipped, rejected = counts[path]
+        if read != new + updated + skipped + rejected:
             raise IngestError(
-                f"feed '{feed.name}': {path}: read {read} rows but loaded {loaded} and rejected {rejected}: "
-                "nothing of the feed was loaded"
+                f"feed '{feed.name}': {path}: read {read} rows but found {new} new, {updated} updated, "
+                f"{skipped} skipped and {rejected} rejected: nothing of the feed was loaded"
             )
     result.rows_read = sum(rows_read.values())
-    result.rows_loaded = sum(loaded for loaded, _ in counts.values())
-    result.rows_rejected = sum(rejected for _, rejected in counts.values())
+    result.rows_loaded = sum(new + updated for new, updated, _, _ in counts.values())
+    result.rows_updated = sum(c[1] for c in counts.values())
+    result.rows_skipped = sum(c[2] for c in counts.values())
+    result.rows_rejected = sum(c[3] for c in counts.values())
     return counts
 
 
@@ -229,7 +280,8 @@ def _ids(result: FeedLoad) -> dict[str, str]:
 def _load_file(
     con: duckdb.DuckDBPyConnection, feed: Feed, seq: int, new_file: _NewFile, result: FeedLoad
 ) -> int:
-    """Read one file, insert its usable rows into raw.<feed> and quarantine the others; the rows read."""
+    """Read one file (its missing optional columns as NULL), add its usable rows to the load's rows and
+    quarantine the others; the rows read."""
     path = new_file.path
     check_file(feed.name, path)
     try:
@@ -241,24 +293,29 @@ def _load_file(
         raise IngestError(f"feed '{feed.name}': {path}: {duckdb_error_message(exc, path)}") from None
     present = dict(con.execute(sql_text("ingest:landing_columns")).fetchall())
     result.warnings += check_columns(feed, path, list(present))
-    con.execute(sql_text("ingest:add_batch_file"), {"seq": seq, "path": str(path)}).fetchall()
     source_types = {name.lower(): sql_type.replace(" ", "").upper() for name, sql_type in present.items()}
-    checks = row_checks(feed, source_types)
+    absent = [c.name for c in feed.columns if c.name not in source_types]
+    result.absent_columns += [c for c in absent if c not in result.absent_columns]
+    absent_columns = "".join(f", NULL::VARCHAR AS {c}" for c in absent)
+    run_sql(con, "ingest:complete_landing", absent_columns=absent_columns)
+    con.execute(sql_text("ingest:add_batch_file"), {"seq": seq, "path": str(path)}).fetchall()
+    checks = row_checks(feed, source_types | dict.fromkeys(absent, "VARCHAR"))
     (rows_read,) = con.execute(sql_text("ingest:landing_rows")).fetchone()
-    params = {**checks.rule_params, "source_file": str(path)}
-    (rows_usable,) = con.execute(render("ingest/usable_rows", **checks.identifiers), params).fetchone()
+    params = {**checks.rule_params, "source_file": str(path), "seq": seq}
+    sql = render("ingest/usable_rows", **checks.identifiers)
+    (rows_usable,) = con.execute(sql, bound(sql, params)).fetchone()
     if rows_usable < rows_read:
         sql = render("ingest/rejected_rows", **checks.identifiers)
-        con.execute(sql, {**params, **checks.type_params, **_ids(result)}).fetchall()
+        con.execute(sql, bound(sql, {**params, **checks.type_params, **_ids(result)})).fetchall()
     return rows_read
 
 
 def _quarantine_duplicates_and_orphans(con: duckdb.DuckDBPyConnection, feed: Feed, result: FeedLoad) -> None:
-    """Move the rows of this load whose key was loaded before or repeats, or whose parent row does not exist,
-    from raw.<feed> to quarantine, each with its reasons in order: duplicates first, then each parent's orphans."""
+    """Move the rows of this load whose key repeats within their file, or whose parent row does not exist, to
+    quarantine, each with its reasons in order: duplicates first, then each parent's orphans."""
     key_columns = ", ".join(feed.key)
-    run_sql(con, "ingest/flag_duplicates", feed=feed.name, key_columns=key_columns)
-    for order, parent in enumerate(feed.parents, start=3):
+    run_sql(con, "ingest/flag_duplicates", key_columns=key_columns)
+    for order, parent in enumerate(feed.parents, start=2):
         sql = render(
             "ingest:flag_orphans",
             feed=feed.name,
@@ -268,20 +325,22 @@ def _quarantine_duplicates_and_orphans(con: duckdb.DuckDBPyConnection, feed: Fee
         )
         con.execute(sql, {"order": order, "reason": parent.reason}).fetchall()
     run_sql(con, "ingest:collect_flags")
-    sql = render("ingest:quarantine_flagged", feed=feed.name, record=record_fields(feed))
+    sql = render("ingest:quarantine_flagged", record=record_fields(feed))
     con.execute(sql, _ids(result)).fetchall()
-    con.execute(render("ingest:delete_flagged", feed=feed.name)).fetchall()
+    run_sql(con, "ingest:delete_flagged")
 
 
-def _decide(result: FeedLoad, max_rejected_share: float) -> None:
-    """Refuse the whole load when more than the allowed share of the rows read cannot be used."""
+def _decide(result: FeedLoad, options: LoadOptions) -> None:
+    """Refuse the whole load when more than the allowed share of the rows read, and more than the allowed
+    number of rows, cannot be used; below either limit the bad rows stay quarantined and the load goes on."""
     share = result.rows_rejected / result.rows_read if result.rows_read else 0.0
-    if share > max_rejected_share:
+    if share > options.max_rejected_share and result.rows_rejected > options.max_rejected_rows:
         result.status = "refused"
         result.message = (
             f"feed '{result.feed}': {result.rows_rejected:,} of {result.rows_read:,} rows read "
-            f"({share:.1%}) cannot be used, more than the allowed {max_rejected_share:.1%}: nothing was "
-            "loaded and the files will be read again by the next run; see quality.rejected_rows "
+            f"({share:.1%}) cannot be used, more than the allowed {options.max_rejected_share:.1%} "
+            f"(TIERS_MAX_REJECTED_SHARE) and {options.max_rejected_rows:,} rows (TIERS_MAX_REJECTED_ROWS): "
+            "nothing was loaded and the files will be read again by the next run; see quality.rejected_rows "
             "(`tiers rejections`) for the reasons"
         )
 
@@ -290,12 +349,13 @@ def _record_files(
     con: duckdb.DuckDBPyConnection,
     feed: Feed,
     new_files: list[_NewFile],
-    counts: dict[str, tuple[int, int]],
+    counts: dict[str, tuple[int, int, int, int]],
     run_id: str,
 ) -> None:
-    """The manifest: each loaded file with its checksum and counts, so that it is never loaded again."""
+    """The manifest: each loaded file with its checksum and counts, so that it is read again only when its
+    content changes."""
     for new_file in new_files:
-        loaded, rejected = counts[str(new_file.path)]
+        new, updated, skipped, rejected = counts[str(new_file.path)]
         con.execute(
             sql_text("ingest:record_file"),
             {
@@ -304,10 +364,12 @@ def _record_files(
                 "source_file": str(new_file.path),
                 "sha256": new_file.sha256.result(),
                 "size_bytes": new_file.size_bytes,
-                "rows_read": loaded + rejected,
-                "rows_loaded": loaded,
+                "rows_read": new + updated + skipped + rejected,
+                "rows_loaded": new + updated,
                 "rows_rejected": rejected,
                 "run_id": run_id,
+                "rows_updated": updated,
+                "rows_skipped": skipped,
             },
         ).fetchall()
 
@@ -328,5 +390,7 @@ def _audit(con: duckdb.DuckDBPyConnection, feed: Feed, result: FeedLoad) -> None
             "files_unchanged": result.files_unchanged,
             "files_changed": len(result.changed),
             "message": "\n".join(notes) or None,
+            "rows_updated": result.rows_updated,
+            "rows_skipped": result.rows_skipped,
         },
     ).fetchall()

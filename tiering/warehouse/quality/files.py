@@ -53,19 +53,22 @@ def _is_text(head: bytes) -> bool:
 
 
 def check_columns(feed: Feed, path: Path, present: list[str]) -> list[str]:
-    """Refuse a file lacking a contract column (naming a likely rename or wrong delimiter); return warnings
-    for unknown extra columns, which are ignored."""
+    """Refuse a file lacking a required column (naming a likely rename or wrong delimiter); return warnings
+    for unknown extra columns, which are ignored. An optional column may be missing."""
     found = {name.lower(): name for name in present}
-    missing = [c for c in feed.column_names if c not in found]
+    missing = [c.name for c in feed.columns if c.required and c.name not in found]
     extra = [name for key, name in found.items() if key not in feed.column_names]
     if missing:
         hints = _delimiter_hint(present) or _rename_hints(missing, extra)
+        required = [c.name for c in feed.columns if c.required]
         raise IngestError(
-            f"feed '{feed.name}': {path} lacks column(s) {', '.join(missing)}; "
-            f"expected {', '.join(feed.column_names)}, found {', '.join(present)}"
-            + (f" ({hints})" if hints else "")
+            f"feed '{feed.name}': {path} lacks required column(s) {', '.join(missing)}; "
+            f"required {', '.join(required)}, found {', '.join(present)}" + (f" ({hints})" if hints else "")
         )
-    return [f"{path}: ignored unknown column(s) {', '.join(extra)}"] if extra else []
+    if not extra:
+        return []
+    hints = _rename_hints([c for c in feed.column_names if c not in found], extra)
+    return [f"{path}: ignored unknown column(s) {', '.join(extra)}" + (f" ({hints})" if hints else "")]
 
 
 def _delimiter_hint(present: list[str]) -> str | None:

@@ -8,14 +8,14 @@ names, types) are written into the SQL; reasons and bounds are bound as paramete
 
 from dataclasses import dataclass
 
-from tiering.feeds import Feed, NonNegative, NotBefore, PlausibleDate, Positive, RowRule
+from tiering.feeds import ROW_POSITION, Column, Feed, NonNegative, NotBefore, PlausibleDate, Positive, RowRule
 
 
 @dataclass(frozen=True)
 class RowChecks:
     identifiers: dict[str, str]  # fill sql/ingest/usable_rows.sql and rejected_rows.sql
     type_params: dict[str, object]  # the reasons of the type checks (rejected_rows.sql only)
-    rule_params: dict[str, object]  # the reasons and bounds of the row rules (both statements)
+    rule_params: dict[str, object]  # the reasons and bounds of the row rules, the defaults (both statements)
 
 
 def row_checks(feed: Feed, source_types: dict[str, str]) -> RowChecks:
@@ -46,7 +46,7 @@ def row_checks(feed: Feed, source_types: dict[str, str]) -> RowChecks:
     identifiers = {
         "feed": feed.name,
         "columns": ", ".join(feed.column_names),
-        "typed_columns": ", ".join(f"TRY_CAST({c.name} AS {c.sql_type}) AS {c.name}" for c in feed.columns),
+        "typed_columns": ", ".join(f"{_typed(c, rule_params)} AS {c.name}" for c in feed.columns),
         "record": record_fields(feed),
         "type_failed": " OR ".join(f"({condition})" for condition, _ in type_conditions) or "false",
         "type_checks": ", ".join(type_terms) or "NULL",
@@ -55,9 +55,28 @@ def row_checks(feed: Feed, source_types: dict[str, str]) -> RowChecks:
     return RowChecks(identifiers, type_params, rule_params)
 
 
-def record_fields(feed: Feed) -> str:
-    """The arguments of struct_pack() that make a row's record: each column under its declared name."""
-    return ", ".join(f"{c} := {c}" for c in feed.column_names)
+def record_fields(feed: Feed, columns: tuple[str, ...] | None = None) -> str:
+    """The arguments of struct_pack() that make a row's record (or its key's): each column under its name."""
+    return ", ".join(f"{c} := {c}" for c in columns or feed.column_names)
+
+
+def changed_columns(feed: Feed) -> str:
+    """The items of a list naming each column whose value differs between a row's _record and _previous
+    (NULL for the others)."""
+    return ", ".join(
+        f"CASE WHEN _record.{c} IS DISTINCT FROM _previous.{c} THEN '{c}' END" for c in feed.column_names
+    )
+
+
+def _typed(column: Column, params: dict[str, object]) -> str:
+    """A value as read cast to its column's type; a missing one given the column's default, if any."""
+    typed = f"TRY_CAST({column.name} AS {column.sql_type})"
+    if column.default is None:
+        return typed
+    if column.default == ROW_POSITION:
+        return f"coalesce({typed}, _row_number::{column.sql_type})"
+    params[f"default_{column.name}"] = column.default
+    return f"coalesce({typed}, $default_{column.name}::{column.sql_type})"
 
 
 def column_defs(feed: Feed) -> str:
