@@ -1,4 +1,5 @@
--- Invoices in the base currency, converted at the rate of their order's currency (base without an order); in
+-- Invoices in the base currency, converted at the rate of their order's currency (base without an order, or for
+-- an order without a currency); in
 -- customer-bucket order (see tiering/warehouse/tables.py).
 CREATE OR REPLACE TABLE staging.invoices AS
 SELECT
@@ -14,6 +15,6 @@ FROM raw.invoices AS i
 LEFT JOIN (
     SELECT o.order_id, r.rate_to_base
     FROM raw.orders AS o
-    JOIN staging.fx_rates AS r ON r.currency = upper(trim(o.currency))
+    JOIN staging.fx_rates AS r ON r.currency = upper(trim(coalesce(o.currency, $base_currency)))
 ) AS o USING (order_id)
 ORDER BY customer_bucket

@@ -1,8 +1,9 @@
--- Distinct (customer, category, day) bought in completed orders: enough for breadth in any window; in
+-- Distinct (customer, category, day) bought in completed orders, lines without a category left out: enough for
+-- breadth in any window; in
 -- customer-bucket order (see tiering/warehouse/tables.py).
 CREATE OR REPLACE TABLE staging.order_categories AS
 SELECT DISTINCT o.customer_id, l.product_category, o.order_date, customer_bucket(o.customer_id) AS customer_bucket
 FROM raw.order_lines AS l
 JOIN raw.orders AS o USING (order_id)
-WHERE lower(trim(o.status)) = 'completed'
+WHERE lower(trim(o.status)) = 'completed' AND l.product_category IS NOT NULL
 ORDER BY customer_bucket

@@ -1,15 +1,19 @@
 -- One row per order with its lines summed and converted to the base currency: the one pass over order lines;
--- in customer-bucket order (see tiering/warehouse/tables.py).
+-- in customer-bucket order (see tiering/warehouse/tables.py). An order without a currency is in the base
+-- currency. An amount other than net (list, discount, cost, premium and service net) is known for an order only
+-- when every line of it has it (the flag for premium and service), else NULL; an order without lines has 0.
 CREATE OR REPLACE TABLE staging.orders AS
 WITH lines AS (
     SELECT
         order_id,
         sum(net_amount) AS net_amount,
-        sum(list_amount) AS list_amount,
-        sum(discount_amount) AS discount_amount,
-        sum(cost_amount) AS cost_amount,
-        coalesce(sum(net_amount) FILTER (WHERE is_premium), 0) AS premium_net_amount,
-        coalesce(sum(net_amount) FILTER (WHERE is_service), 0) AS service_net_amount,
+        CASE WHEN count(list_amount) = count(*) THEN sum(list_amount) END AS list_amount,
+        CASE WHEN count(discount_amount) = count(*) THEN sum(discount_amount) END AS discount_amount,
+        CASE WHEN count(cost_amount) = count(*) THEN sum(cost_amount) END AS cost_amount,
+        CASE WHEN count(is_premium) = count(*) THEN coalesce(sum(net_amount) FILTER (WHERE is_premium), 0) END
+            AS premium_net_amount,
+        CASE WHEN count(is_service) = count(*) THEN coalesce(sum(net_amount) FILTER (WHERE is_service), 0) END
+            AS service_net_amount,
         count(*) AS line_count
     FROM raw.order_lines
     GROUP BY order_id
@@ -19,16 +23,16 @@ SELECT
     o.customer_id,
     o.order_date,
     lower(trim(o.status)) AS status,
-    upper(trim(o.currency)) AS currency,
+    upper(trim(coalesce(o.currency, $base_currency))) AS currency,
     coalesce(l.net_amount, 0)::DOUBLE * r.rate_to_base AS net_amount,
-    coalesce(l.list_amount, 0)::DOUBLE * r.rate_to_base AS list_amount,
-    coalesce(l.discount_amount, 0)::DOUBLE * r.rate_to_base AS discount_amount,
-    coalesce(l.cost_amount, 0)::DOUBLE * r.rate_to_base AS cost_amount,
-    coalesce(l.premium_net_amount, 0)::DOUBLE * r.rate_to_base AS premium_net_amount,
-    coalesce(l.service_net_amount, 0)::DOUBLE * r.rate_to_base AS service_net_amount,
+    (CASE WHEN l.order_id IS NULL THEN 0 ELSE l.list_amount END)::DOUBLE * r.rate_to_base AS list_amount,
+    (CASE WHEN l.order_id IS NULL THEN 0 ELSE l.discount_amount END)::DOUBLE * r.rate_to_base AS discount_amount,
+    (CASE WHEN l.order_id IS NULL THEN 0 ELSE l.cost_amount END)::DOUBLE * r.rate_to_base AS cost_amount,
+    (CASE WHEN l.order_id IS NULL THEN 0 ELSE l.premium_net_amount END)::DOUBLE * r.rate_to_base AS premium_net_amount,
+    (CASE WHEN l.order_id IS NULL THEN 0 ELSE l.service_net_amount END)::DOUBLE * r.rate_to_base AS service_net_amount,
     coalesce(l.line_count, 0)::INTEGER AS line_count,
     customer_bucket(o.customer_id) AS customer_bucket
 FROM raw.orders AS o
 LEFT JOIN lines AS l USING (order_id)
-JOIN staging.fx_rates AS r ON r.currency = upper(trim(o.currency))
+JOIN staging.fx_rates AS r ON r.currency = upper(trim(coalesce(o.currency, $base_currency)))
 ORDER BY customer_bucket

@@ -45,11 +45,11 @@ def build_staging(
 
 
 def _build(con: duckdb.DuckDBPyConnection, table: str, base_currency: str) -> None:
+    """Build one table; an order without a currency is in the base currency."""
+    run_sql(con, f"staging/{table}", {"base_currency": base_currency})
     if table != "fx_rates":
-        run_sql(con, f"staging/{table}")
         return
-    run_sql(con, "staging/fx_rates", {"base_currency": base_currency})
-    missing = con.execute(sql_text("staging:missing_rates")).fetchall()
+    missing = con.execute(sql_text("staging:missing_rates"), {"base_currency": base_currency}).fetchall()
     if missing:
         listed = ", ".join(f"{currency or '(empty)'} ({orders} orders)" for currency, orders in missing)
         raise MissingRatesError(
