@@ -1,4 +1,5 @@
-"""Raw feed assets: each landing folder's new files loaded once into raw.<feed>, unusable rows quarantined.
+"""Raw feed assets: each landing folder's new and changed files loaded into raw.<feed>, rows updated by key,
+unusable rows quarantined.
 
 The feeds load in one step (one Dagster step costs bookkeeping, not work), parents first: a feed that refers to
 another (orders to customers, lines to orders, ...) is loaded after it, so that its orphans are quarantined at
@@ -35,9 +36,11 @@ RAW_SPECS = [
         deps=[dg.AssetKey(["raw", parent]) for parent in _parents(feed)],
         group_name="ingest",
         kinds={"duckdb", "csv", "parquet"},
-        description=f"{feed.description} New files of the landing folder `{feed.name}/` are loaded once "
-        "(quality.loaded_files), with explicit types; rows that cannot be used (bad values, duplicates, "
-        "orphans) are kept in quality.rejected_rows with the reason.",
+        description=f"{feed.description} New files of the landing folder `{feed.name}/`, and files whose "
+        "content changed, are loaded (quality.loaded_files) with explicit types; a row whose key was loaded "
+        "before replaces it when it differs (quality.row_updates) and is skipped when identical; rows that "
+        "cannot be used (bad values, duplicates within a file, orphans) are kept in quality.rejected_rows with "
+        "the reason." + (" The folder may be absent." if feed.optional else ""),
         owners=["team:data-engineering"],
     )
     for feed in _load_order()
@@ -51,6 +54,7 @@ def raw_feeds(
     options = LoadOptions(
         run_id=context.run.run_id,
         max_rejected_share=ingest.max_rejected_share,
+        max_rejected_rows=ingest.max_rejected_rows,
         full_reload=ingest.full_reload,
     )
     failed: dict[str, str] = {}
@@ -84,12 +88,17 @@ def _load(
             metadata = table_metadata(con, f"raw.{feed.name}", **_load_metadata(load))
     except IngestError as exc:
         raise dg.Failure(description=str(exc)) from None
-    for warning in (*load.changed, *load.warnings):
+    for changed in load.changed:
+        context.log.info(changed)
+    for warning in load.warnings:
         context.log.warning(warning)
     if load.status == "refused":
         raise dg.Failure(description=load.message)
     if load.rows_rejected:
-        context.log.warning(f"{feed.name}: {load.rows_rejected} row(s) quarantined in quality.rejected_rows")
+        context.log.warning(
+            f"{feed.name}: {load.rows_rejected} row(s) quarantined in quality.rejected_rows (below the limits "
+            "that refuse a feed); the rest is loaded"
+        )
     return dg.MaterializeResult(asset_key=["raw", feed.name], metadata=metadata)
 
 
@@ -100,8 +109,11 @@ def _load_metadata(load: FeedLoad) -> dict:
         "files_new": len(load.files),
         "files_unchanged": load.files_unchanged,
         "files_changed": dg.MetadataValue.md("\n".join(f"- {m}" for m in load.changed) or "none"),
+        "columns_absent": ", ".join(load.absent_columns) or "none",
         "rows_read": load.rows_read,
         "rows_loaded": load.rows_loaded,
+        "rows_updated": load.rows_updated,
+        "rows_skipped": load.rows_skipped,
         "rows_rejected": load.rows_rejected,
         "rejected_by_reason": dg.MetadataValue.md(
             f"| reason | rows |\n|---|---|\n{reasons}" if reasons else "none"

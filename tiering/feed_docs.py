@@ -20,15 +20,19 @@ from tiering.settings import REPO_ROOT
 
 README = REPO_ROOT / "README.md"
 FEEDS_DOC = REPO_ROOT / "docs" / "feeds.md"
-TABLE_HEADER = "| folder | columns |"
+TABLE_HEADER = "| folder | column | required | when missing or empty |"
 
 
 def render_feed_table() -> str:
-    """The README's table of landing folders and their columns."""
-    lines = [TABLE_HEADER, "|---|---|"]
+    """The README's table of landing folders and their columns: per column, required or optional and what its
+    absence means."""
+    lines = [TABLE_HEADER, "|---|---|---|---|"]
     for feed in FEEDS.values():
-        folder = f"`{feed.name}/`" + (" (optional)" if feed.optional else "")
-        lines.append(f"| {folder} | {', '.join(_column_words(feed, c) for c in feed.columns)} |")
+        folder = f"`{feed.name}/`" + (" (optional folder)" if feed.optional else "")
+        for n, c in enumerate(feed.columns):
+            required = ("yes" if not feed.optional else "if the folder is given") if c.required else "no"
+            absent = c.absent if not c.required else "the file is refused; an empty value quarantines the row"
+            lines.append(f"| {folder if n == 0 else ''} | {_column_words(feed, c)} | {required} | {absent} |")
     return "\n".join(lines) + "\n"
 
 
@@ -39,14 +43,19 @@ def render_feeds_doc() -> str:
         "# The landing feeds\n",
         "Generated from the declarations in `tiering/feeds.py` by `tiers docs`; do not edit.\n",
         "Each feed is a sub-folder of the landing folder (`TIERS_LANDING_DIR`) holding CSV files (UTF-8, comma, "
-        "a header row) or Parquet files. A file lacking a column is refused; an extra column is ignored with a "
-        "warning. At load time a row is quarantined in `quality.rejected_rows`, with its reasons, when a value "
+        "a header row) or Parquet files. Only `customers/`, `orders/` and `order_lines/` are required; an "
+        "optional folder may be absent, and its raw and staging tables are then empty. A file lacking a required "
+        "column is refused; an optional column may be missing from a file or empty, and then means what its "
+        'table says ("when missing or empty"): NULL unless a default is named. An extra column is ignored with '
+        "a warning. At load time a row is quarantined in `quality.rejected_rows`, with its reasons, when a value "
         'does not cast to its column\'s type ("<column>: not a valid <type>"), a required value is missing '
-        '("<column>: missing"), a row rule marked *quarantined* is broken, its key was loaded before or repeats '
-        'in the load ("duplicate key: ..."; the first row wins) or a reference does not resolve '
-        '("orphan: <column> not in <feed>"; parents are loaded first). After the load, the Great Expectations '
-        "checks of each raw table verify keys, required values, references and the row rules: `gx_blocking` "
-        "stops the run, `gx_warn` only warns.\n",
+        '("<column>: missing"), a row rule marked *quarantined* is broken, its key repeats within its file '
+        '("duplicate key: repeated in this file"; the first row wins) or a reference does not resolve '
+        '("orphan: <column> not in <feed>"; parents are loaded first). A row whose key was loaded before, or '
+        "comes again in a later file of the same load, is skipped when identical and otherwise replaces the "
+        "loaded version, recorded in `quality.row_updates`. After the load, the Great Expectations checks of "
+        "each raw table verify keys, required values, references and the row rules: `gx_blocking` stops the "
+        "run, `gx_warn` only warns.\n",
     ]
     for feed in FEEDS.values():
         parts.append(_feed_section(feed))
@@ -80,9 +89,10 @@ def _column_words(feed: Feed, column: Column) -> str:
 def _feed_section(feed: Feed) -> str:
     lines = [f"## `{feed.name}/`" + (" (optional: the folder may be absent)" if feed.optional else ""), ""]
     lines += [feed.description, "", f"Key: {', '.join(feed.key)}.", ""]
-    lines += ["| column | type | required | notes |", "|---|---|---|---|"]
+    lines += ["| column | type | required | when missing or empty | notes |", "|---|---|---|---|---|"]
     for c in feed.columns:
-        lines.append(f"| {c.name} | {c.sql_type} | {'yes' if c.required else 'no'} | {c.note} |")
+        absent = c.absent or "the file is refused; an empty value quarantines the row"
+        lines.append(f"| {c.name} | {c.sql_type} | {'yes' if c.required else 'no'} | {absent} | {c.note} |")
     if feed.parents:
         lines += ["", "References (an orphan is quarantined, and `gx_blocking` checks them):", ""]
         lines += [f"- {p.column} → {p.feed}.{p.feed_column}" for p in feed.parents]

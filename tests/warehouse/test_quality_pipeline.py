@@ -102,6 +102,7 @@ def test_a_blocking_failure_stops_the_run_before_publishing(tiny, pipeline, monk
 def test_a_feed_over_the_rejection_limit_stops_the_run_and_the_rejections_command_says_why(
     tiny, pipeline, monkeypatch, capsys
 ):
+    tiny = dataclasses.replace(tiny, max_rejected_rows=1)  # 2 rejected rows: above the share and the count
     published = _digest(tiny.bi_db)
     late = "order_id,customer_id,order_date,status,currency\nO71,C1,2026-06-20,completed,USD\n"
     late += "O72,C9,2026-06-21,completed,USD\nO73,C1,21/06/2026,completed,USD\n"
@@ -110,7 +111,7 @@ def test_a_feed_over_the_rejection_limit_stops_the_run_and_the_rejections_comman
     assert not result.success
     failure = next(e for e in result.all_events if e.event_type_value == "STEP_FAILURE")
     assert failure.step_key == "raw_feeds"
-    assert "feed 'orders': 2 of 3 rows read (66.7%) cannot be used, more than the allowed 5.0%" in (
+    assert "feed 'orders': 2 of 3 rows read (66.7%) cannot be used, more than the allowed 5.0% " in (
         failure.step_failure_data.error.message
     )
     assert "bi/tiers_duckdb" not in _materialised(result) and _digest(tiny.bi_db) == published
@@ -119,7 +120,9 @@ def test_a_feed_over_the_rejection_limit_stops_the_run_and_the_rejections_comman
     assert cli.main(["rejections"]) == 0
     shown = capsys.readouterr().out
     assert f"Run {result.run_id}" in shown
-    assert "orders           refused       1       3        0         2          1" in shown
+    assert (
+        "orders           refused       1       3        0        (0)        0         2          1" in shown
+    )
     assert "orders                 1  orphan: customer_id not in customers" in shown
     assert "orders                 1  order_date: not a valid date" in shown
     assert "orders_late.csv row 3: " in shown and '"order_date":"21/06/2026"' in shown

@@ -27,11 +27,19 @@ def _format(run: tuple, audit: list[tuple], rejections: list[tuple]) -> str:
     lines = [
         f"Run {run[0]}, loaded {run[1]:%Y-%m-%d %H:%M:%S}",
         "",
-        "Feed             status     files   read   loaded  rejected  held back",
+        "Feed             status     files   read   loaded  (updated)  skipped  rejected  held back",
     ]
-    for feed, status, files, read, loaded, rejected, held, message in audit:
-        lines.append(f"{feed:<16} {status:<9} {files:>5} {read:>7,} {loaded:>8,} {rejected:>9,} {held:>10,}")
+    for feed, status, files, read, loaded, updated, skipped, rejected, held, message in audit:
+        lines.append(
+            f"{feed:<16} {status:<9} {files:>5} {read:>7,} {loaded:>8,} {f'({updated:,})':>10} {skipped:>8,} "
+            f"{rejected:>9,} {held:>10,}"
+        )
         lines += [f"    {note}" for note in (message or "").splitlines()]
+    if any(row[5] for row in audit):
+        lines += [
+            "",
+            f"Rows replaced by a newer version: SELECT * FROM quality.row_updates WHERE run_id = '{run[0]}'",
+        ]
     lines += ["", "Rejected rows by feed and reason:" if rejections else "No row was rejected."]
     for feed, reason, rows, first_row, first_record in rejections:
         lines.append(f"  {feed:<16} {rows:>7,}  {reason}")
