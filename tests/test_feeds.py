@@ -12,7 +12,9 @@ def test_every_name_in_a_declaration_is_a_declared_column_or_feed():
     for feed in FEEDS.values():
         columns = set(feed.column_names)
         assert len(columns) == len(feed.columns), feed.name
-        assert set(feed.key) <= columns and all(feed.column(k).required for k in feed.key), feed.name
+        assert set(feed.key) <= columns, feed.name
+        assert all(feed.column(k).required or feed.column(k).default for k in feed.key), feed.name
+        assert all(c.required != bool(c.absent) for c in feed.columns), feed.name  # what absence means
         for parent in feed.parents:
             assert parent.column in columns, feed.name
             assert parent.feed_column in FEEDS[parent.feed].column_names, feed.name

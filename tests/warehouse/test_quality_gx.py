@@ -137,3 +137,21 @@ def test_the_tiers_suite_blocks_wrong_tiers_actions_scores_and_customers(gx, con
         "reasons given": 1,
     }
     assert [o.expectation.blocking for o in outcomes if not o.success].count(False) == 1
+
+
+def test_optional_columns_missing_throughout_pass_every_raw_check(gx, tmp_path):
+    """Only the required columns (order_lines without line_no, list, discount or cost): NULL is not a failure."""
+    from tiering.warehouse.ingest import feed_files, load_feed
+
+    for feed, text in {
+        "customers": "customer_id\nC1\n",
+        "orders": "order_id,customer_id,order_date\nO1,C1,2026-01-05\n",
+        "order_lines": "order_id,net_amount\nO1,10.00\nO1,2.50\n",
+    }.items():
+        (tmp_path / feed).mkdir()
+        (tmp_path / feed / "a.csv").write_text(text)
+    with duckdb.connect() as con:
+        for feed in ("customers", "orders", "order_lines"):
+            load_feed(con, FEEDS[feed], feed_files(tmp_path, FEEDS[feed]))
+            outcomes = gx.validate(con, f"raw.{feed}", raw_suite(FEEDS[feed], AS_OF))
+            assert [o.expectation.label for o in outcomes if not o.success or o.error] == [], feed
