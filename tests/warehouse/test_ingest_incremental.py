@@ -147,3 +147,21 @@ def test_a_database_written_by_the_previous_version_is_rebuilt_from_the_files(co
     load = _load(con, landing)
     assert (load.status, load.rows_loaded) == ("loaded", 2)
     assert [r[0] for r in _raw(con)] == ["C1", "C2"]
+
+
+def test_the_rejections_report_shows_a_rewritten_file_loaded_with_its_update(landing, tmp_path):
+    from tiering.warehouse.quality.report import rejections_report
+
+    with duckdb.connect(str(tmp_path / "work.duckdb")) as con:
+        _load(con, landing)
+        (landing / "customers" / "a.csv").write_text(
+            CUSTOMERS + _customers(1).replace("EU", "US") + _customers(2)
+        )
+        load = _load(con, landing)
+    shown = rejections_report(tmp_path / "work.duckdb")
+    assert (
+        "customers        loaded        1       2        1        (1)        1         0          0" in shown
+    )
+    assert f"{landing / 'customers' / 'a.csv'} changed since it was loaded on " in shown
+    assert f"SELECT * FROM quality.row_updates WHERE run_id = '{load.run_id}'" in shown
+    assert "unchanged" not in shown
