@@ -20,11 +20,13 @@ _TABLES = {
     "customers": (["raw.customers"], "Customers with trimmed, lower-cased industry."),
     "orders": (
         ["raw.orders", "raw.order_lines", "staging.fx_rates"],
-        "One row per order, its lines summed (net, list, discount, cost, premium, service) in the base currency.",
+        "One row per order, its lines summed (net, list, discount, cost, premium, service) in the base currency "
+        "(an order without a currency is in it); an amount other than net is NULL unless every line has it.",
     ),
     "order_categories": (
         ["raw.orders", "raw.order_lines"],
-        "Distinct (customer, product category, day) of completed orders, for product breadth.",
+        "Distinct (customer, product category, day) of completed orders, lines without a category left out, for "
+        "product breadth.",
     ),
     "invoices": (
         ["raw.invoices", "raw.orders", "staging.fx_rates"],
