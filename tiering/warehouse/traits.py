@@ -15,7 +15,7 @@ import polars as pl
 from tiering.clv.traits import join_forecast
 from tiering.traits import compute_traits
 from tiering.traits.common import window_start
-from tiering.traits.gaps import ColumnStats, left_out, read_columns
+from tiering.traits.gaps import ColumnStats, left_out, left_out_lines, read_columns
 from tiering.warehouse.shards import ShardedTable
 from tiering.warehouse.sql import render, sql_text
 from tiering.warehouse.tables import customer_parts, read_sql, replace_in_parts, transaction
@@ -56,6 +56,14 @@ def input_stats(con: duckdb.DuckDBPyConnection) -> dict[str, ColumnStats]:
 def traits_left_out(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """The traits left out for lack of input, with the reason, from all customers' staging tables."""
     return left_out(input_stats(con))
+
+
+def left_out_summary(con: duckdb.DuckDBPyConnection) -> str:
+    """The run summary's lines on the traits left out for lack of input ('' when none is), from work.duckdb."""
+    lines = left_out_lines(traits_left_out(con))
+    if not lines:
+        return ""
+    return "\nTraits left out (no input, so not scored):\n" + "".join(f"  {line}\n" for line in lines)
 
 
 def customers_rising(con: duckdb.DuckDBPyConnection) -> int:
