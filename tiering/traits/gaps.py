@@ -75,7 +75,9 @@ def left_out_lines(traits_left_out: dict[str, str]) -> list[str]:
 
 
 def _reason(trait: Trait, stats: dict[str, ColumnStats]) -> str | None:
-    empty = _unique(_feed_columns(column)[0] for column in trait.reads if stats[column].rows == 0)
+    empty = _unique(
+        _feed_of(column.rpartition(".")[0], trait) for column in trait.reads if stats[column].rows == 0
+    )
     if empty:
         return f"no {' or '.join(empty)} feed"
     missing = [column for column in trait.reads if stats[column].values == 0]
@@ -85,6 +87,12 @@ def _reason(trait: Trait, stats: dict[str, ColumnStats]) -> str | None:
     if single:
         return "fewer than two different " + _in_feeds(single, " or ", " values")
     return None
+
+
+def _feed_of(table: str, trait: Trait) -> str:
+    """The feed a staging table the trait reads is made from: that of the first column it reads of it
+    (order_categories: order_lines)."""
+    return _feed_columns(next(column for column in trait.reads if column.startswith(f"{table}.")))[0]
 
 
 def _feed_columns(column: str) -> tuple[str, list[str]]:
