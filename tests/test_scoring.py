@@ -85,6 +85,20 @@ def test_missing_values_are_skipped_and_weights_renormalised():
     assert scored["a"]["tier"] == "Poor"
 
 
+def test_reasons_never_cite_a_null_trait():
+    # no margin and no overdue balance (their inputs absent): only the delay is scored, cited and knocked out
+    scored = _score(
+        [
+            {"customer_id": "a", "payment_delay_days": 30.0, "gross_margin": None, "overdue_amount": None},
+            {"customer_id": "b", "payment_delay_days": None, "gross_margin": None, "overdue_amount": None},
+        ],
+        _policy(),
+    )
+    assert scored["a"]["reasons"] == "- pays late: 30.0 days late on average"
+    assert scored["a"]["knockouts"] == "" and scored["a"]["score"] == 0.0
+    assert scored["b"]["reasons"] == "" and scored["b"]["score"] is None and scored["b"]["tier"] == "Poor"
+
+
 def test_cut_offs_are_inclusive():
     # delay 9 -> 70 points exactly; delay 18 -> 40 points exactly; margin absent
     scored = _score(

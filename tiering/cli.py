@@ -170,7 +170,7 @@ def _run(first: date, last: date, settings: Settings) -> int:
     import dagster as dg
 
     from assets.resources import run_config
-    from pipelines.definitions import nightly_tiers
+    from pipelines.definitions import launchable_job
     from pipelines.jobs import as_of_range_tags
 
     dates = f"as of {last}" if first == last else f"for as-of dates {first} to {last}"
@@ -183,7 +183,7 @@ def _run(first: date, last: date, settings: Settings) -> int:
     with _instance(dg) as instance:
         # the job of the definitions, rebuilt wherever a step runs, with these settings as its run config
         result = dg.execute_job(
-            dg.reconstructable(nightly_tiers),
+            launchable_job(settings),
             instance,
             run_config={**run_config(settings), **QUIET},
             tags=as_of_range_tags(first, last),
@@ -253,10 +253,12 @@ def _print_summary(settings: Settings, as_of: date, elapsed: float) -> None:
     from assets.marts import PUBLISHED
     from tiering.policy import TIERS
     from tiering.warehouse.sql import sql_text
+    from tiering.warehouse.traits import left_out_summary
 
     with duckdb.connect(str(settings.work_db), read_only=True) as con:
         feeds = con.execute(sql_text("cli:rows_read")).fetchall()
         tiers = con.execute(sql_text("cli:tiers"), {"as_of": as_of, "tiers": list(TIERS)}).fetchall()
+        left_out = left_out_summary(con)
     print(f"\nDone in {elapsed:.1f} s. Tiers as of {as_of}:")
     print("\nRows read (loaded / quarantined):")
     for feed, read, loaded, rejected in feeds:
@@ -268,6 +270,7 @@ def _print_summary(settings: Settings, as_of: date, elapsed: float) -> None:
         print(
             f"  {tier:<11} {customers:>9,} ({share:4.1f}%)  {action or '':<12}  revenue 12m {revenue:>16,.0f}"
         )
+    print(left_out, end="")
     print("\nOutputs:")
     print(
         f"  BI file       {settings.bi_db}  (schema marts: {', '.join(t.split('.')[1] for t in PUBLISHED)})"

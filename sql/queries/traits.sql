@@ -14,3 +14,9 @@ SELECT * FROM forecast.customer_value WHERE as_of_date BETWEEN $first_date AND $
 -- name: customers_rising
 -- Customers flagged rising on the run's last date.
 SELECT count(*) FROM marts.customer_traits WHERE rising
+
+-- name: column_stats
+-- All customers' rows of one staging table, then per column the traits read ($columns, in the table's column
+-- order): the rows with a value, the least value and the greatest (tiering/traits/gaps.py).
+SELECT count(*), count(COLUMNS($columns)), min(COLUMNS($columns)), max(COLUMNS($columns))
+FROM staging.{table}

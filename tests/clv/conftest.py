@@ -3,7 +3,8 @@
 from pathlib import Path
 
 import pytest
-from cdnow import CDNOW_DIR, cdnow_csv
+
+from support.cdnow import CDNOW_DIR, cdnow_csv
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,7 @@ import polars as pl
 import pytest
 
 from tiering.traits import compute_traits
+from tiering.traits.gaps import frame_stats, left_out
 
 D = date(2025, 6, 30)
 
@@ -164,12 +165,28 @@ class World:
             escalated=escalated,
         )
 
+    def every_input(self, customer_id: str = "other") -> "World":
+        """A customer with a row in every input, two statuses and two categories: no trait is left out for
+        lack of input, so the other customers' values are facts."""
+        self.customer(customer_id).order(customer_id, -400, status="returned")
+        self.order(customer_id, -400, cost=50.0, discount=10.0, premium=10.0, service=10.0)
+        self.category(customer_id, -400, "x").category(customer_id, -400, "y")
+        self.invoice(f"{customer_id}-i", customer_id, -400, 100.0).payment(f"{customer_id}-i", -400, 100.0)
+        return self.ticket(customer_id, -400, "complaint", escalated=True)
+
     def frame(self, table: str) -> pl.LazyFrame:
         return pl.LazyFrame(self.rows[table], schema=SCHEMAS[table], orient="row")
 
+    def inputs(self) -> dict[str, pl.LazyFrame]:
+        return {table: self.frame(table) for table in SCHEMAS}
+
+    def left_out(self) -> dict[str, str]:
+        """The traits left out for lack of input, as the pipeline finds them over all rows."""
+        return left_out(frame_stats(self.inputs()))
+
     def lazy(self, as_of: date = D) -> pl.LazyFrame:
-        """compute_traits over the rows so far."""
-        return compute_traits(**{table: self.frame(table) for table in SCHEMAS}, as_of=as_of)
+        """compute_traits over the rows so far, the traits without input left out as in the pipeline."""
+        return compute_traits(**self.inputs(), as_of=as_of, left_out=self.left_out())
 
     def traits(self, as_of: date = D, engine: str = "auto") -> pl.DataFrame:
         """The traits collected and sorted by customer_id."""

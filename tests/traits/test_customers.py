@@ -26,8 +26,9 @@ def test_one_day_old_customer(world) -> None:
 
 
 def test_output_columns_and_types(world) -> None:
-    world.customer("idle")
-    out = world.traits()
+    world.customer("idle").every_input()
+    assert world.left_out() == {}
+    out = world.traits().filter(pl.col("customer_id") == "idle")
     assert out.columns == ["customer_id", "as_of_date", *TRAIT_COLUMNS]
     integers = {"recency_days", "tenure_days", "orders_12m", "tickets_12m"}
     expected = {name: pl.Int64 if name in integers else pl.Float64 for name in TRAIT_COLUMNS}
@@ -45,7 +46,7 @@ def test_output_columns_and_types(world) -> None:
         "payment_delay_days": None,
         "on_time_rate": None,
         "overdue_amount": 0.0,
-        "product_breadth": None,
+        "product_breadth": 0.0,  # 0 of the 2 categories anyone bought
         "premium_share": None,
         "service_share": None,
         "return_rate": None,

@@ -13,13 +13,16 @@ tiering/traits/trait.py). Everything else about a trait derives from its entry:
   tiering/outputs.py) and its COMMENT ON in tiers.duckdb (tiering/warehouse/bi_layer.py), shown as `bi_name` in the views;
 - worded: `words`, how reasons print the value (tiering/reasons.py: scoring, `tiers explain`, the dashboard);
 - traced: `reads`, its column lineage in the Dagster UI (tiering/lineage.py);
-- scored: by name in the policy file (policy/ideal_customer.yaml), which may score any trait with `words`.
+- scored: by name in the policy file (policy/ideal_customer.yaml), which may score any trait with `words`;
+- left out (null for everyone, so not scored) when an input it `reads` is absent company-wide: its feed empty, a
+  column null throughout, or one of its `varied` columns with a single value (tiering/traits/gaps.py).
 
 Adding a trait: its function (and any aggregate it needs) in tiering/traits/<module>.py with hand-computed tests
 in tests/traits/, one entry below, the staging columns it reads in that input's query (sql/traits/), then
 `tiers docs`.
 """
 
+from collections.abc import Collection
 from datetime import date
 
 import polars as pl
@@ -109,6 +112,7 @@ TRAITS: tuple[Trait, ...] = (
         reads=_columns("staging.order_categories", "product_category order_date"),
         words=Words("percent", "buys {} of the categories"),
         bi_name="share_of_categories_bought",
+        varied=("staging.order_categories.product_category",),
     ),
     Trait.computed(
         order_traits.premium_share,
@@ -127,6 +131,7 @@ TRAITS: tuple[Trait, ...] = (
         reads=_ORDERS,
         words=Words("percent", "{} of orders returned"),
         bi_name="share_orders_returned",
+        varied=("staging.orders.status",),  # a missing status is loaded as completed
     ),
     Trait.computed(
         order_traits.orders_12m,
@@ -214,11 +219,14 @@ def compute_traits(
     tickets: pl.LazyFrame,
     as_of: date,
     all_categories: pl.LazyFrame | None = None,
+    left_out: Collection[str] = (),
 ) -> pl.LazyFrame:
     """One row per customer known on `as_of`: customer_id, as_of_date, then TRAIT_COLUMNS in order.
 
     `all_categories` (product_category, order_date) gives category_universe when the inputs hold only some
     customers: every customer's order_categories, or just each category's first day; order_categories by default.
+    The traits named in `left_out` are null for everyone: their input is absent company-wide
+    (tiering/traits/gaps.py says which, from all customers' inputs, not from a part's).
     """
     key = "customer_id"
     universe = order_categories if all_categories is None else all_categories
@@ -229,5 +237,11 @@ def compute_traits(
         .join(order_traits.category_universe(universe, as_of), how="cross")
         .join(payment_traits.payment_aggregates(invoices, payments, as_of), on=key, how="left")
         .join(support_traits.ticket_aggregates(tickets, as_of), on=key, how="left")
-        .select(key, "as_of_date", *(trait.expr().alias(trait.name) for trait in TRAITS))
+        .select(key, "as_of_date", *(_trait(trait, trait.name in left_out) for trait in TRAITS))
     )
+
+
+def _trait(trait: Trait, left_out: bool) -> pl.Expr:
+    """The trait's column: null, with its type, when it is left out."""
+    value = trait.expr()
+    return (pl.when(pl.lit(False)).then(value) if left_out else value).alias(trait.name)

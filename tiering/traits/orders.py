@@ -105,8 +105,10 @@ def growth_trend() -> pl.Expr:
 
 def product_breadth() -> pl.Expr:
     """Distinct product categories of the customer's completed orders dated in [D-364, D] /
-    distinct categories bought by all customers up to D; null when no category was bought up to D."""
-    return ratio(pl.col("_categories").fill_null(0), pl.col("_all_categories"))
+    distinct categories bought by all customers up to D; null when fewer than two categories were bought up
+    to D (one category says nothing about breadth)."""
+    universe = pl.col("_all_categories")
+    return pl.when(universe >= 2).then(ratio(pl.col("_categories").fill_null(0), universe))
 
 
 def premium_share() -> pl.Expr:

@@ -29,11 +29,19 @@ class Trait:
     words: Words | None  # how reasons print it; None for a flag the policy cannot score (rising)
     bi_name: str | None = None  # its name in the bi views when the column name is shorthand
     expr: Callable[[], pl.Expr] | None = None  # builds it in compute_traits; None: not computed there
+    # columns of `reads` that tell customers apart only with two different values company-wide (a status that
+    # is always its default, a single product category): with fewer the trait is left out (tiering/traits/gaps.py)
+    varied: tuple[str, ...] = ()
 
     @classmethod
     def computed(
-        cls, expr: Callable[[], pl.Expr], reads: tuple[str, ...], words: Words, bi_name: str | None = None
+        cls,
+        expr: Callable[[], pl.Expr],
+        reads: tuple[str, ...],
+        words: Words,
+        bi_name: str | None = None,
+        varied: tuple[str, ...] = (),
     ) -> "Trait":
         """A trait compute_traits builds with `expr`: named after the function, its docstring the definition."""
         description = " ".join(inspect.getdoc(expr).split())
-        return cls(expr.__name__, description, reads, words, bi_name, expr)
+        return cls(expr.__name__, description, reads, words, bi_name, expr, varied)

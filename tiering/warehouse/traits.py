@@ -5,6 +5,7 @@ read once for all the run's dates, its traits computed and appended. The categor
 read once for all customers (each category's first day, a few rows) and given to every shard.
 """
 
+from collections.abc import Collection
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -14,8 +15,9 @@ import polars as pl
 from tiering.clv.traits import join_forecast
 from tiering.traits import compute_traits
 from tiering.traits.common import window_start
+from tiering.traits.gaps import ColumnStats, left_out, left_out_lines, read_columns
 from tiering.warehouse.shards import ShardedTable
-from tiering.warehouse.sql import sql_text
+from tiering.warehouse.sql import render, sql_text
 from tiering.warehouse.tables import customer_parts, read_sql, replace_in_parts, transaction
 
 if TYPE_CHECKING:
@@ -38,6 +40,32 @@ def category_universe(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     return read_sql(con, "traits:category_firsts", {})
 
 
+def input_stats(con: duckdb.DuckDBPyConnection) -> dict[str, ColumnStats]:
+    """The statistics of every staging column a trait reads, over all customers (see tiering.traits.gaps)."""
+    stats = {}
+    for table, names in read_columns().items():
+        cursor = con.execute(render("traits:column_stats", table=table), {"columns": names})
+        ordered = [column[0] for column in cursor.description[1 : 1 + len(names)]]  # the table's order
+        rows, *values = cursor.fetchone()
+        count, least, greatest = (values[i * len(names) : (i + 1) * len(names)] for i in range(3))
+        for name, n, low, high in zip(ordered, count, least, greatest, strict=True):
+            stats[f"staging.{table}.{name}"] = ColumnStats(rows, n, low is not None and low != high)
+    return stats
+
+
+def traits_left_out(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """The traits left out for lack of input, with the reason, from all customers' staging tables."""
+    return left_out(input_stats(con))
+
+
+def left_out_summary(con: duckdb.DuckDBPyConnection) -> str:
+    """The run summary's lines on the traits left out for lack of input ('' when none is), from work.duckdb."""
+    lines = left_out_lines(traits_left_out(con))
+    if not lines:
+        return ""
+    return "\nTraits left out (no input, so not scored):\n" + "".join(f"  {line}\n" for line in lines)
+
+
 def customers_rising(con: duckdb.DuckDBPyConnection) -> int:
     """How many customers marts.customer_traits flags rising."""
     [(rising,)] = con.execute(sql_text("traits:customers_rising")).fetchall()
@@ -50,9 +78,10 @@ def write_traits(
     rule: "RisingRule | None",
     all_categories: pl.DataFrame,
     orders_per_part: int,
+    traits_left_out: Collection[str] = (),
 ) -> None:
     """Replace traits.daily_traits (every date, with the forecast and `rising`), in one transaction,
-    `orders_per_part` staged orders at a time."""
+    `orders_per_part` staged orders at a time; the traits of `traits_left_out` null (see traits_left_out)."""
     parts = customer_parts(con, "staging.orders", orders_per_part)
     params = {
         "first_date": dates[0],
@@ -60,7 +89,10 @@ def write_traits(
         "window_start": window_start(dates[0]),
     }
     with transaction(con):
-        traits = (part_traits(con, dates, rule, all_categories.lazy(), params | part) for part in parts)
+        traits = (
+            part_traits(con, dates, rule, all_categories.lazy(), traits_left_out, params | part)
+            for part in parts
+        )
         replace_in_parts(con, "traits.daily_traits", traits)
 
 
@@ -69,12 +101,18 @@ def part_traits(
     dates: list[date],
     rule: "RisingRule | None",
     all_categories: pl.LazyFrame,
+    traits_left_out: Collection[str],
     params: dict,
 ) -> pl.DataFrame:
     """The traits of one customer part for every date, with the forecast joined."""
     inputs = {name: read_sql(con, f"traits/{name}", params).lazy() for name in INPUTS}
     daily = pl.concat(
-        [compute_traits(**inputs, as_of=day, all_categories=all_categories).collect() for day in dates]
+        [
+            compute_traits(
+                **inputs, as_of=day, all_categories=all_categories, left_out=traits_left_out
+            ).collect()
+            for day in dates
+        ]
     )
     forecast = read_sql(con, "traits/forecast", params).lazy()
     return join_forecast(daily.lazy(), forecast, rule).collect()
