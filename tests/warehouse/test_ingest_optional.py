@@ -4,16 +4,13 @@ rewritten by their export (rows appended, a ticket closed, an order returned), t
 from pathlib import Path
 
 import duckdb
-import polars as pl
 import pytest
 
 from assets.ingest import _load_order
+from support.cdnow import CDNOW_DIR, write_cdnow_exports
 from tiering.feeds import FEEDS
-from tiering.settings import REPO_ROOT
 from tiering.warehouse.ingest import FeedLoad, LoadOptions, feed_files, load_feed
 from tiering.warehouse.staging import build_staging
-
-CDNOW_DIR = REPO_ROOT.parent / "shared" / "data" / "cdnow"  # as in tests/clv/cdnow.py
 
 
 def _write(landing: Path, feed: str, text: str, name: str = "a.csv") -> Path:
@@ -182,34 +179,11 @@ def test_a_rewritten_export_appends_closes_a_ticket_and_returns_an_order(con, tm
     assert _rows(con, "SELECT count(*) FROM quality.rejected_rows") == [(0,)]
 
 
-def _cdnow_landing(landing: Path) -> None:
-    """CDNOW's purchases as a shop would export them: customers (id, name, signup date = first purchase),
-    orders (id, customer, date) and order lines (order, line, quantity, net amount); nothing else."""
-    rows = [line.split() for line in (CDNOW_DIR / "CDNOW_master.txt").read_text().splitlines()]
-    log = pl.DataFrame(
-        [r for r in rows if r and r[0].isdigit()],
-        schema=["customer_id", "date", "cds", "dollars"],
-        orient="row",
-    ).with_columns(
-        order_id=pl.format("P{}", pl.int_range(1, pl.len() + 1)),
-        order_date=pl.col("date").str.to_date("%Y%m%d"),
-    )
-    for feed in ("customers", "orders", "order_lines"):
-        (landing / feed).mkdir(parents=True)
-    log.group_by("customer_id").agg(signup_date=pl.col("order_date").min()).sort("customer_id").with_columns(
-        name=pl.format("Customer {}", pl.col("customer_id"))
-    ).select("customer_id", "name", "signup_date").write_csv(landing / "customers" / "customers.csv")
-    log.select("order_id", "customer_id", "order_date").write_csv(landing / "orders" / "orders.csv")
-    log.select("order_id", line_no=pl.lit(1), quantity="cds", net_amount="dollars").write_csv(
-        landing / "order_lines" / "order_lines.csv"
-    )
-
-
 @pytest.mark.skipif(
     not (CDNOW_DIR / "CDNOW_master.txt").is_file(), reason="CDNOW data not beside the repository"
 )
 def test_cdnow_shaped_exports_load_whole(con, tmp_path):
-    _cdnow_landing(tmp_path)
+    write_cdnow_exports(tmp_path)
     loads = _night(con, tmp_path)
     assert {f: (x.status, x.rows_loaded, x.rows_rejected) for f, x in loads.items()} == {
         "customers": ("loaded", 23_570, 0),
