@@ -29,7 +29,7 @@ customer_traits = sharded_asset(
     owner="team:data-engineering",
     description="One row per customer known on the as-of date, with every trait over the 365 days ending on it "
     "(see docs/outputs.md). Only data dated up to the as-of date is used. Every date of the run is kept in "
-    "traits.daily_traits for scoring and history; this table holds the run's last date. Computed shard by "
+    "traits.daily_traits for scoring and history; this table holds the newest date that has run. Computed shard by "
     "shard, TIERS_CHUNK_ORDERS staged orders' worth of customers at a time.",
     # the policy's rising rule and the category universe (all customers'), the same for every shard
     share=lambda tiers, con, dates: (tiers.policy().rising, category_universe(con)),
