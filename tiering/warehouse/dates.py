@@ -16,9 +16,13 @@ DATED_FACTS = {
 }
 
 
+def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {name for (name,) in con.execute(sql_text("dates:tables")).fetchall()}
+
+
 def newest_data(con: duckdb.DuckDBPyConnection) -> dict[str, date]:
     """Each feed's newest business date in staging; a feed without a staged table or rows is left out."""
-    tables = {name for (name,) in con.execute(sql_text("dates:tables")).fetchall()}
+    tables = _tables(con)
     newest = {}
     for feed, (table, column) in DATED_FACTS.items():
         if table in tables:
@@ -30,5 +34,7 @@ def newest_data(con: duckdb.DuckDBPyConnection) -> dict[str, date]:
 
 def latest_as_of(con: duckdb.DuckDBPyConnection) -> date | None:
     """The newest as-of date in marts.tier_history, the one marts.customer_tiers holds; None before any."""
+    if "marts.tier_history" not in _tables(con):
+        return None
     [(day,)] = con.execute(sql_text("dates:latest_as_of")).fetchall()
     return day
