@@ -3,7 +3,7 @@
 import dagster as dg
 
 from assets.metadata import table_metadata
-from assets.sharded import sharded_asset
+from assets.sharded import ShardedAsset
 from tiering.settings import Settings
 from tiering.warehouse.forecast import (
     FORECAST,
@@ -58,7 +58,7 @@ def _fit_metadata(diagnostics: dict, backtest: dict | str | None, warnings: list
     return metadata
 
 
-customer_value = sharded_asset(
+customer_value = ShardedAsset(
     FORECAST,
     key=["forecast", "customer_value"],
     deps=[["staging", table] for table in FORECAST.staged],

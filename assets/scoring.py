@@ -4,7 +4,7 @@ the stored traits, so that materializing it alone re-scores them (after a policy
 import dagster as dg
 
 from assets.metadata import column_lineage, table_metadata
-from assets.sharded import sharded_asset
+from assets.sharded import ShardedAsset
 from tiering.lineage import scores_lineage
 from tiering.warehouse.scores import SCORES, customers_per_tier, unscored_dates, write_scores
 from tiering.warehouse.shards import ShardPlan
@@ -35,7 +35,7 @@ def _metadata(context: dg.OpExecutionContext, tiers, con, plan: ShardPlan) -> di
     )
 
 
-customer_scores = sharded_asset(
+customer_scores = ShardedAsset(
     SCORES,
     key=["scoring", "customer_scores"],
     deps=[["marts", "customer_traits"]] + [["staging", table] for table in SCORES.staged],

@@ -3,7 +3,7 @@
 import dagster as dg
 
 from assets.metadata import table_metadata
-from assets.sharded import sharded_asset
+from assets.sharded import ShardedAsset
 from tiering.traits import TRAIT_COLUMNS
 from tiering.warehouse.shards import ShardPlan
 from tiering.warehouse.traits import TRAITS, category_universe, customers_rising, write_traits
@@ -20,7 +20,7 @@ def _metadata(context: dg.OpExecutionContext, tiers, con, plan: ShardPlan) -> di
     )
 
 
-customer_traits = sharded_asset(
+customer_traits = ShardedAsset(
     TRAITS,
     key=["marts", "customer_traits"],
     deps=[["staging", table] for table in TRAITS.staged] + [["forecast", "customer_value"]],

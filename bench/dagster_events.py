@@ -20,7 +20,7 @@ STAGES = ("ingest", "checks", "staging", "shards", "marts", "publish")
 STAGE_PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("ingest", ("raw_feeds",)),
     ("staging", ("staging_tables",)),
-    ("shards", ("forecast__customer_value.*", "marts__customer_traits.*", "scoring__customer_scores.*")),
+    ("shards", ("forecast__customer_value*", "marts__customer_traits*", "scoring__customer_scores*")),
     ("marts", ("mart_tables",)),
     ("publish", ("bi__*", "reports__*")),
 )

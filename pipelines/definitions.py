@@ -12,20 +12,24 @@ from assets.resources import build_resources
 from assets.scoring import customer_scores
 from assets.staging import staging_tables
 from assets.traits import customer_traits
-from pipelines.jobs import executor_for, nightly_job, nightly_schedule
+from pipelines.jobs import executor_for, nightly_job, nightly_schedule, spreads_steps
 from tiering.settings import Settings
 
 
-def build_definitions() -> dg.Definitions:
-    """The definitions for the TIERS_* variables of this process; a bad value raises SettingsError naming it."""
-    job = nightly_job(executor_for(Settings.from_env()))
+def build_definitions(spread: bool | None = None) -> dg.Definitions:
+    """The definitions for the TIERS_* variables of this process; a bad value raises SettingsError naming it.
+    `spread`: the sharded assets' shards a step each (assets/sharded.py); by default where steps spread, on a
+    distributed TIERS_EXECUTOR."""
+    settings = Settings.from_env()
+    job = nightly_job(executor_for(settings))
+    spread = spreads_steps(settings) if spread is None else spread
     return dg.Definitions(
         assets=[
             raw_feeds,
             staging_tables,
-            customer_value,
-            customer_traits,
-            customer_scores,
+            customer_value.asset(spread),
+            customer_traits.asset(spread),
+            customer_scores.asset(spread),
             *mart_assets,
             tier_dashboard,
         ],
@@ -39,7 +43,15 @@ def build_definitions() -> dg.Definitions:
 defs = build_definitions()
 
 
-def nightly_tiers() -> dg.JobDefinition:
-    """The nightly job of `defs`: `dg.reconstructable(nightly_tiers)` is how `tiers run` launches it so that
-    any executor's worker rebuilds it by importing this module (its settings come in the run config)."""
-    return defs.resolve_job_def("nightly_tiers")
+def nightly_tiers(spread: bool | None = None) -> dg.JobDefinition:
+    """The nightly job of `defs`, or of the definitions with the step layout `spread`."""
+    definitions = defs if spread is None else build_definitions(spread)
+    return definitions.resolve_job_def("nightly_tiers")
+
+
+def launchable_job(settings: Settings):
+    """The nightly job as `tiers run` launches it: any executor's worker rebuilds it by importing this module,
+    with the step layout of `settings` (whatever TIERS_* variables the worker has; the settings themselves come
+    in the run config)."""
+    spread = spreads_steps(settings)
+    return dg.build_reconstructable_job(__name__, "nightly_tiers", reconstructable_kwargs={"spread": spread})

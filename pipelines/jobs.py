@@ -28,6 +28,11 @@ def executor_for(settings: Settings) -> dg.ExecutorDefinition:
     return dg.in_process_executor
 
 
+def spreads_steps(settings: Settings) -> bool:
+    """Whether the executor spreads steps over workers or pods, so that a shard is worth a step of its own."""
+    return settings.executor != "in_process"
+
+
 def nightly_job(executor: dg.ExecutorDefinition):
     return dg.define_asset_job(
         "nightly_tiers",

@@ -204,7 +204,7 @@ def _run(first: date, last: date, settings: Settings) -> int:
     import dagster as dg
 
     from assets.resources import run_config
-    from pipelines.definitions import nightly_tiers
+    from pipelines.definitions import launchable_job
     from pipelines.jobs import as_of_runs
 
     dates = f"as of {last}" if first == last else f"for as-of dates {first} to {last}"
@@ -219,7 +219,7 @@ def _run(first: date, last: date, settings: Settings) -> int:
         for tags in as_of_runs(instance, first, last):
             # the job of the definitions, rebuilt wherever a step runs, with these settings as its run config
             result = dg.execute_job(
-                dg.reconstructable(nightly_tiers),
+                launchable_job(settings),
                 instance,
                 run_config={**run_config(settings), **QUIET},
                 tags=tags,
