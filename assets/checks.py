@@ -16,6 +16,7 @@ from dagster_duckdb import DuckDBResource
 from assets.resources import TiersConfig
 from tiering.feeds import FEEDS, Feed
 from tiering.policy import TIERS
+from tiering.warehouse.dates import latest_as_of
 from tiering.warehouse.quality.suites import (
     Expectation,
     files_loaded_by_run,
@@ -69,8 +70,10 @@ def gx_checks(name: str, checked: list[Checked]) -> dg.AssetChecksDefinition:
     @dg.multi_asset_check(specs=specs, name=name, compute_kind="great_expectations")
     def _checks(context: dg.AssetCheckExecutionContext, tiers: TiersConfig, duckdb: DuckDBResource):
         with duckdb.get_connection() as con:
+            # the latest snapshot holds the newest as-of date run, which a backfill of older dates keeps
+            as_of = max(_as_of(context), latest_as_of(con) or date.min)
             for c in checked:
-                yield from _check_table(c, con, context.run.run_id, _as_of(context), tiers)
+                yield from _check_table(c, con, context.run.run_id, as_of, tiers)
 
     return _checks
 

@@ -8,6 +8,7 @@ from dagster_duckdb import DuckDBResource
 from assets.metadata import table_metadata
 from assets.resources import TiersConfig, as_of_partitions, one_pass, run_dates
 from tiering.warehouse.bi_layer import bi_layer_statements
+from tiering.warehouse.dates import latest_as_of
 from tiering.warehouse.publish import publish_tables
 from tiering.warehouse.sql import run_sql
 from tiering.warehouse.tables import row_count, set_run_window
@@ -35,8 +36,8 @@ _MARTS = (
     (
         "customer_tiers",
         ["marts.customer_traits", "scoring.customer_scores", "marts.tier_history", "staging.customers"],
-        "One row per customer on the run's last as-of date: name, score, tier, action, reasons, previous "
-        "tier, score change and every trait.",
+        "One row per customer on the newest as-of date that has run (a backfill of older dates keeps it): "
+        "name, score, tier, action, reasons, previous tier, score change and every trait.",
     ),
     (
         "tier_movements",
@@ -65,6 +66,11 @@ MART_SPECS = [
 ]
 
 
+# The latest snapshot: rebuilt by a run of the newest as-of date, kept by a backfill or re-run of older ones
+# (marts.customer_traits keeps itself the same way, in sql/marts/customer_traits.sql).
+SNAPSHOT = "customer_tiers"
+
+
 @dg.multi_asset(specs=MART_SPECS, name="mart_tables", can_subset=True, backfill_policy=one_pass)
 def mart_tables(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
     """The marts for the run's as-of dates, each replacing the slices of those dates, in one step."""
@@ -73,11 +79,16 @@ def mart_tables(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
         run_sql(con, "marts/create_history_tables")
         set_run_window(con, dates[0], dates[-1])
         for name, _, _ in _MARTS:
-            if dg.AssetKey(["marts", name]) in context.selected_asset_keys:
+            if dg.AssetKey(["marts", name]) not in context.selected_asset_keys:
+                continue
+            latest = latest_as_of(con)
+            if name == SNAPSHOT and latest is not None and latest > dates[-1]:
+                context.log.info(f"marts.{name} keeps the newest as-of date, {latest}: this run's are older")
+            else:
                 run_sql(con, f"marts/{name}")
-                yield dg.MaterializeResult(
-                    asset_key=["marts", name], metadata=table_metadata(con, f"marts.{name}")
-                )
+            yield dg.MaterializeResult(
+                asset_key=["marts", name], metadata=table_metadata(con, f"marts.{name}")
+            )
 
 
 @dg.asset(

@@ -6,8 +6,9 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from assets.marts import mart_assets
-from assets.resources import TiersConfig, as_of_partitions, one_pass, run_dates
+from assets.resources import TiersConfig, as_of_partitions, one_pass
 from tiering.dashboard import read_dashboard_data, render_page, write_dashboard
+from tiering.warehouse.dates import latest_as_of
 
 # Every mart, so the page is built once all of them hold the run's dates.
 MARTS = [key for asset in mart_assets for key in asset.keys if key.path[0] == "marts"]
@@ -23,15 +24,13 @@ MARTS = [key for asset in mart_assets for key in asset.keys if key.path[0] == "m
     description="The tier dashboard for sales leaders: customers and revenue per tier, Ideal customers over time, "
     "tier movements, per-tier economics, trait distributions and a searchable customer table with reasons. One "
     "self-contained HTML file (no server, nothing fetched) at $TIERS_WAREHOUSE_DIR/reports/tier_dashboard.html, "
-    "for the run's last as-of date.",
+    "for the newest as-of date that has run (a backfill of older dates keeps it).",
     owners=["team:sales-ops"],
 )
-def tier_dashboard(
-    context: dg.AssetExecutionContext, tiers: TiersConfig, duckdb: DuckDBResource
-) -> dg.MaterializeResult:
-    as_of = run_dates(context)[-1]
+def tier_dashboard(tiers: TiersConfig, duckdb: DuckDBResource) -> dg.MaterializeResult:
     policy = tiers.policy()
     with duckdb.get_connection() as con:
+        as_of = latest_as_of(con)
         data = read_dashboard_data(con, as_of, policy)
     html = render_page(data, policy)
     path = write_dashboard(html, Path(tiers.warehouse_dir) / "reports").resolve()

@@ -4,7 +4,7 @@ assets take and the as-of partitions.
 A resource field whose variable is set reads it when a run starts (`dg.EnvVar`), else it holds the declared
 default. `tiers run` sends its own settings as run config (`run_config`), which reaches every step on every
 executor: a Celery worker or a Kubernetes pod rebuilds the ordinary job and takes the settings from the run.
-The partitions and the executor are fixed when the definitions load.
+The executor is fixed when the definitions load; the as-of partitions are the dates that have run.
 """
 
 import os
@@ -17,6 +17,7 @@ from typing import Any
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from tiering.as_of import days_between, refusal, today_in
 from tiering.policy import Policy, PolicyError, load_policy
 from tiering.settings import Settings, setting_value
 from tiering.warehouse.shards import io_location
@@ -103,17 +104,28 @@ def build_resources(env: Mapping[str, str] = os.environ) -> dict[str, dg.Configu
     }
 
 
-as_of_partitions = dg.DailyPartitionsDefinition(
-    start_date=setting_value("history_start"), timezone=setting_value("timezone")
-)
-"""Daily as-of partitions, read from TIERS_HISTORY_START and TIERS_TIMEZONE once, when the definitions load: the
-tiers for date D use only data known on D."""
+as_of_partitions = dg.DynamicPartitionsDefinition(name="as_of_dates")
+"""The as-of partitions: the dates that have run, each added when it first runs (by `tiers run`, `tiers backfill`
+and the 02:00 schedule: pipelines/jobs.py), so that the UI lists those dates and not every day since
+TIERS_HISTORY_START as missing. The tiers for date D use only data known on D."""
 
 one_pass = dg.BackfillPolicy.single_run()
 """Partitioned assets take a whole range of dates in one run (a backfill is one pass over the staged data)."""
 
 
 def run_dates(context: dg.AssetExecutionContext) -> list[date]:
-    """The as-of dates this run covers, oldest first, so that each date's tiers can build on the previous one's."""
-    window = context.partition_key_range
-    return [date.fromisoformat(key) for key in as_of_partitions.get_partition_keys_in_range(window)]
+    """The as-of dates this run covers, oldest first (every day from its first partition to its last), so that
+    each date's tiers can build on the previous one's; a date after today or before TIERS_HISTORY_START (as the
+    step's environment sets them) fails the step with the reason."""
+    try:
+        days = sorted(date.fromisoformat(key) for key in context.partition_keys)
+    except ValueError:
+        raise dg.Failure(
+            description=f"the as-of partitions {', '.join(context.partition_keys)} must be dates in the form "
+            "YYYY-MM-DD"
+        ) from None
+    timezone, start = setting_value("timezone"), date.fromisoformat(setting_value("history_start"))
+    problem = refusal(days[0], days[-1], start, timezone, today_in(timezone))
+    if problem:
+        raise dg.Failure(description=problem)
+    return days_between(days[0], days[-1])

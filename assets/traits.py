@@ -49,9 +49,10 @@ customer_traits = ShardedAsset(
     kinds={"polars", "duckdb"},
     owner="team:data-engineering",
     description="One row per customer known on the as-of date, with every trait over the 365 days ending on it "
-    "(see docs/outputs.md). Only data dated up to the as-of date is used. A trait whose input is absent (its feed "
-    "empty, a column it reads empty throughout) is null for everyone and listed in traits_left_out. Every date of the run is kept in "
-    "traits.daily_traits for scoring and history; this table holds the run's last date. Computed shard by "
+    "(see docs/outputs.md). Only data dated up to the as-of date is used. A trait whose input is absent (its "
+    "feed empty, a column it reads empty throughout) is null for everyone and listed in traits_left_out. Every "
+    "date of the run is kept in traits.daily_traits for scoring and history; this table holds the newest date "
+    "that has run. Computed shard by "
     "shard, TIERS_CHUNK_ORDERS staged orders' worth of customers at a time.",
     # the policy's rising rule and the category universe (all customers'), the same for every shard
     share=_share,

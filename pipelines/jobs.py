@@ -5,11 +5,13 @@ Celery (each step a task on the workers of TIERS_CELERY_BROKER) or Kubernetes (e
 that spread are the customer shards (assets/sharded.py).
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 import dagster as dg
 
-from tiering.settings import Settings
+from assets.resources import as_of_partitions
+from tiering.as_of import days_between
+from tiering.settings import Settings, setting_value
 
 
 def executor_for(settings: Settings) -> dg.ExecutorDefinition:
@@ -43,13 +45,48 @@ def nightly_job(executor: dg.ExecutorDefinition):
 
 
 def nightly_schedule(job) -> dg.ScheduleDefinition:
-    return dg.build_schedule_from_partitioned_job(
-        job,
-        hour_of_day=2,
-        minute_of_hour=0,
+    """At 02:00 in TIERS_TIMEZONE, the run for the day before, its as-of partition added first (a schedule
+    cannot request dynamic partitions, so it adds the date on the instance, as `tiers run` does)."""
+
+    @dg.schedule(
+        job=job,
+        cron_schedule="0 2 * * *",
+        execution_timezone=setting_value("timezone"),
         name="nightly_tiers_at_2am",
         default_status=dg.DefaultScheduleStatus.RUNNING,
     )
+    def nightly_tiers_at_2am(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
+        yesterday = context.scheduled_execution_time.date() - timedelta(days=1)
+        add_as_of_dates(context.instance, [yesterday])
+        return dg.RunRequest(run_key=yesterday.isoformat(), partition_key=yesterday.isoformat())
+
+    return nightly_tiers_at_2am
+
+
+def add_as_of_dates(instance: dg.DagsterInstance, days: list[date]) -> list[str]:
+    """Add the as-of partitions of `days` that the instance does not know yet, oldest first; return every
+    as-of partition in the instance's order (the order the UI lists them in and ranges follow)."""
+    known = list(instance.get_dynamic_partitions(as_of_partitions.name))
+    new = [key for key in sorted({day.isoformat() for day in days}) if key not in set(known)]
+    if new:
+        instance.add_dynamic_partitions(as_of_partitions.name, new)
+    return known + new
+
+
+def as_of_runs(instance: dg.DagsterInstance, first: date, last: date) -> list[dict[str, str]]:
+    """The tags of the runs that cover the as-of dates first..last, oldest first, their partitions added to
+    the instance: one run in one pass, unless older dates were added after newer ones (a backfill), when a
+    range of partitions in the instance's order is not a range of days: then one run per stretch of days that
+    is a range in both."""
+    days = days_between(first, last)
+    position = {key: n for n, key in enumerate(add_as_of_dates(instance, days))}
+    stretches = [[days[0], days[0]]]
+    for day in days[1:]:
+        if position[day.isoformat()] == position[stretches[-1][1].isoformat()] + 1:
+            stretches[-1][1] = day
+        else:
+            stretches.append([day, day])
+    return [as_of_range_tags(start, end) for start, end in stretches]
 
 
 def as_of_range_tags(first: date, last: date) -> dict[str, str]:

@@ -12,7 +12,7 @@ import pytest
 
 from assets.resources import run_config
 from pipelines.definitions import nightly_tiers
-from pipelines.jobs import as_of_range_tags
+from pipelines.jobs import as_of_runs
 from tiering.demo_data import generate
 from tiering.settings import Settings
 
@@ -32,13 +32,11 @@ def run_nightly(
 ) -> dg.ExecuteInProcessResult:
     """One run of the real nightly job for the as-of dates first..as_of (just as_of by default), with
     `settings` given as run config, as `tiers run` gives its own, on `instance` (a new ephemeral one by
-    default)."""
+    default), their as-of partitions added to it as `tiers run` adds them."""
     with dg.DagsterInstance.ephemeral() if instance is None else nullcontext(instance) as used:
+        (tags,) = as_of_runs(used, first or as_of, as_of)
         return nightly_tiers().execute_in_process(
-            run_config=run_config(settings),
-            instance=used,
-            tags=as_of_range_tags(first or as_of, as_of),
-            raise_on_error=False,
+            run_config=run_config(settings), instance=used, tags=tags, raise_on_error=False
         )
 
 

@@ -3,7 +3,9 @@
 import os
 import subprocess
 import sys
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
@@ -23,8 +25,8 @@ def _tiers(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProces
     )
 
 
-def test_quick_start_generates_demo_data_runs_and_prints_a_summary(tmp_path):
-    done = _tiers(["run", "--as-of", "2026-06-30"], tmp_path)
+def test_quick_start_runs_the_demo_when_asked_and_prints_a_summary(tmp_path):
+    done = _tiers(["run", "--demo", "--as-of", "2026-06-30"], tmp_path)
     assert done.returncode == 0, done.stderr
     assert "generating the S demo data set" in done.stdout
     assert (tmp_path / "data" / "landing" / "orders").is_dir()
@@ -39,6 +41,82 @@ def test_quick_start_generates_demo_data_runs_and_prints_a_summary(tmp_path):
         "tiers.duckdb",
     ):
         assert expected in done.stdout
+    assert "WARNING" not in done.stdout  # the demo's data ends on its as-of date
+
+
+def test_a_run_with_nothing_configured_says_what_to_do_and_publishes_nothing(tmp_path):
+    """As cron starts it: from another folder, without TIERS_LANDING_DIR. No demo data, no tiers."""
+    done = _tiers(["run", "--as-of", "2026-06-30"], tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        f"tiers: nothing to read: the landing folder {tmp_path / 'data' / 'landing'} does not exist. Set "
+        "TIERS_LANDING_DIR to the folder of your exports (one sub-folder per feed: customers/, orders/, "
+        "order_lines/, ...), or run `tiers run --demo` to try the demo data"
+    )
+    assert not (tmp_path / "data").exists()
+
+
+def test_the_demo_never_writes_into_a_landing_folder_of_real_exports(tmp_path):
+    landing = tmp_path / "exports"
+    (landing / "orders").mkdir(parents=True)
+    done = _tiers(["run", "--demo", "--as-of", "2026-06-30"], tmp_path, TIERS_LANDING_DIR=str(landing))
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        f"tiers: --demo writes the demo data set into the landing folder {landing} (TIERS_LANDING_DIR), which "
+        "holds other files: point TIERS_LANDING_DIR at an empty folder for the demo"
+    )
+    assert [p.name for p in landing.iterdir()] == ["orders"] and not (tmp_path / "data").exists()
+
+
+def test_an_as_of_date_after_today_is_refused_in_one_line(tmp_path, s_landing):
+    today = datetime.now(ZoneInfo("Pacific/Kiritimati")).date()  # UTC+14: the first place where a day starts
+    env = {"TIERS_LANDING_DIR": str(s_landing), "TIERS_TIMEZONE": "Pacific/Kiritimati"}
+    for args in (
+        ["run", "--as-of", str(today + timedelta(days=1))],
+        ["backfill", "--from", "2026-06-01", "--to", "2099-01-01"],
+    ):
+        done = _tiers(args, tmp_path, **env, TIERS_WAREHOUSE_DIR=str(tmp_path / "wh"))
+        assert done.returncode == 2
+        late = args[-1]
+        assert done.stderr.strip() == (
+            f"tiers: as-of date {late} is after today ({today} in TIERS_TIMEZONE Pacific/Kiritimati): a day's "
+            "tiers are made once its data is in"
+        )
+    assert not (tmp_path / "wh").exists()
+
+
+def test_an_as_of_date_before_the_history_start_is_one_line_naming_the_variable(tmp_path, s_landing):
+    done = _tiers(
+        ["run", "--as-of", "2019-12-31"],
+        tmp_path,
+        TIERS_LANDING_DIR=str(s_landing),
+        TIERS_WAREHOUSE_DIR=str(tmp_path / "wh"),
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        "tiers: as-of date 2019-12-31 is before TIERS_HISTORY_START (2020-01-01): set TIERS_HISTORY_START to "
+        "2019-12-31 or earlier to run it"
+    )
+    assert not (tmp_path / "wh").exists()
+
+
+def test_an_as_of_date_long_after_the_newest_data_is_a_warning_in_the_summary(tmp_path, s_landing):
+    """The S demo data ends on 2026-06-30 (orders, invoices and tickets alike): 15 days later is more than 7."""
+    done = _tiers(
+        ["run", "--as-of", "2026-07-15"],
+        tmp_path,
+        TIERS_LANDING_DIR=str(s_landing),
+        TIERS_WAREHOUSE_DIR=str(tmp_path / "wh"),
+    )
+    assert done.returncode == 0, done.stderr
+    warning = next(line for line in done.stdout.splitlines() if line.startswith("WARNING"))
+    assert warning.startswith(
+        "WARNING: as-of date 2026-07-15 is 15 days after the newest data (invoices 2026-"
+    )
+    assert warning.endswith(
+        "orders 2026-06-30, support_tickets 2026-06-30), more than TIERS_MAX_DATA_LAG_DAYS (7): are the exports "
+        "up to date?"
+    )
 
 
 def test_a_failed_run_exits_non_zero_with_the_reason_and_no_traceback(tmp_path):
@@ -85,6 +163,7 @@ BAD_SETTINGS = [
     ("TIERS_EXECUTOR", "spark", "one of in_process, celery, k8s"),
     ("TIERS_HISTORY_START", "2020-13-01", "a date in the form YYYY-MM-DD"),
     ("TIERS_TIMEZONE", "Mars/Olympus", "a timezone name such as UTC or Europe/Berlin"),
+    ("TIERS_MAX_DATA_LAG_DAYS", "a week", "a whole number of days above 0"),
 ]
 
 

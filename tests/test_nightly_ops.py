@@ -206,9 +206,72 @@ def test_the_schedule_runs_at_2am_for_yesterday_and_failed_runs_are_retried():
 
     schedule = defs.resolve_schedule_def("nightly_tiers_at_2am")
     assert schedule.cron_schedule == "0 2 * * *"
-    context = dg.build_schedule_context(scheduled_execution_time=datetime(2026, 6, 30, 2, 0))
-    (request,) = schedule.evaluate_tick(context).run_requests
-    assert request.partition_key == "2026-06-29"
+    with dg.instance_for_test() as instance:
+        context = dg.build_schedule_context(
+            instance=instance,
+            scheduled_execution_time=datetime(2026, 6, 30, 2, 0),
+            repository_def=defs.get_repository_def(),
+        )
+        (request,) = schedule.evaluate_tick(context).run_requests
+        assert request.partition_key == "2026-06-29"
+        assert instance.get_dynamic_partitions("as_of_dates") == ["2026-06-29"]  # the date it ran, no other
     assert defs.resolve_job_def("nightly_tiers").tags["dagster/max_retries"] == "2"
     with dg.DagsterInstance.from_config(str(REPO_ROOT)) as instance:
         assert instance.run_retries_enabled and instance.run_retries_max_retries == 2
+
+
+def test_as_of_partitions_are_the_dates_run_and_a_backfill_runs_in_stretches_of_their_order():
+    """A run covers the partitions between its ends in the instance's order: a range of days is one run when
+    its days are in that order, else one run per stretch that is."""
+    from datetime import date
+
+    import dagster as dg
+
+    from pipelines.jobs import as_of_runs
+
+    def runs(first: str, last: str) -> list[tuple[str, str]]:
+        tags = as_of_runs(instance, date.fromisoformat(first), date.fromisoformat(last))
+        return [
+            (t["dagster/asset_partition_range_start"], t["dagster/asset_partition_range_end"]) for t in tags
+        ]
+
+    with dg.DagsterInstance.ephemeral() as instance:
+        assert runs("2026-06-30", "2026-06-30") == [("2026-06-30", "2026-06-30")]
+        assert runs("2026-06-27", "2026-06-29") == [("2026-06-27", "2026-06-29")]  # added after 06-30
+        # 07-01 is added after 06-29, not next to 06-30
+        assert runs("2026-06-28", "2026-07-01") == [
+            ("2026-06-28", "2026-06-29"),
+            ("2026-06-30", "2026-06-30"),
+            ("2026-07-01", "2026-07-01"),
+        ]
+        assert instance.get_dynamic_partitions("as_of_dates") == [
+            "2026-06-30",
+            "2026-06-27",
+            "2026-06-28",
+            "2026-06-29",
+            "2026-07-01",
+        ]
+
+
+def test_a_backfill_of_older_dates_keeps_the_latest_snapshot_and_dashboard(
+    tmp_path, pipeline, s_landing, as_of
+):
+    import dagster as dg
+
+    settings = pipeline.settings(tmp_path, landing=s_landing)
+    dashboard = settings.warehouse_dir / "reports" / "tier_dashboard.html"
+    with dg.DagsterInstance.ephemeral() as instance:
+        assert pipeline.run(settings, as_of, instance=instance).success
+        snapshot = _tiers(settings)
+        traits = _rows(settings, "SELECT * FROM marts.customer_traits ORDER BY customer_id")
+        assert f"As of {as_of:%A %d %B %Y}" in dashboard.read_text()
+
+        older = as_of - timedelta(days=3)
+        assert pipeline.run(settings, as_of - timedelta(days=1), first=older, instance=instance).success
+    assert _tiers(settings).equals(snapshot)
+    assert _rows(settings, "SELECT * FROM marts.customer_traits ORDER BY customer_id").equals(traits)
+    assert f"As of {as_of:%A %d %B %Y}" in dashboard.read_text()  # its charts over time gain the older dates
+    history = _rows(settings, "SELECT DISTINCT as_of_date FROM marts.tier_history ORDER BY 1")["as_of_date"]
+    assert history.to_list() == [older + timedelta(days=n) for n in range(4)]
+    summary = _rows(settings, "SELECT DISTINCT as_of_date FROM marts.tier_summary ORDER BY 1")["as_of_date"]
+    assert summary.to_list() == history.to_list()

@@ -69,6 +69,7 @@ def test_a_policy_change_rescores_the_stored_traits_without_recomputing_them(
 
         # a date whose traits are not stored has no scores, and the run says why
         day_before = (as_of - timedelta(days=1)).isoformat()
+        instance.add_dynamic_partitions("as_of_dates", [day_before])  # as `tiers run` adds a date it runs
         result = job.execute_in_process(
             run_config=config, instance=instance, asset_selection=[SCORES], partition_key=day_before
         )

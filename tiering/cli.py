@@ -9,7 +9,10 @@ from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
+from tiering.as_of import data_lag_warning, refusal, today_in
 from tiering.settings import REPO_ROOT, Settings, SettingsError
+
+DEMO_MARKER = "ground_truth.csv"  # written by tiering.demo_data beside the demo feeds
 
 # The run's full log goes to the Dagster instance (UI); the terminal gets the summary or the failure reasons.
 QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
@@ -40,6 +43,11 @@ def main(argv: list[str] | None = None) -> int:
 
     run = commands.add_parser("run", help="run the nightly job in-process for one as-of date")
     run.add_argument("--as-of", type=_date, default=None, help="YYYY-MM-DD (default: yesterday)")
+    run.add_argument(
+        "--demo",
+        action="store_true",
+        help="run on the S demo data set, generated into the landing folder if it is empty",
+    )
     run.add_argument(
         "--full-reload",
         action="store_true",
@@ -78,8 +86,9 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"tiers: {exc}", file=sys.stderr)
         return 2
+    yesterday = today_in(settings.timezone) - timedelta(days=1)
     if args.command == "demo-data":
-        return _demo_data(args, settings)
+        return _demo_data(args, settings, yesterday)
     if args.command == "clv-fit":
         from tiering.clv.report import clv_fit_command
 
@@ -107,7 +116,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.full_reload:
         settings = replace(settings, full_reload=True)
-    as_of = args.as_of or _yesterday()
+    as_of = args.as_of or yesterday
+    if args.demo:
+        problem = _demo_landing(settings.landing_dir, as_of)
+        if problem:
+            print(f"tiers: {problem}", file=sys.stderr)
+            return 2
     return _run(as_of, as_of, settings)
 
 
@@ -118,17 +132,13 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date in the form YYYY-MM-DD") from None
 
 
-def _yesterday() -> date:
-    return date.today() - timedelta(days=1)
-
-
-def _demo_data(args: argparse.Namespace, settings: Settings) -> int:
+def _demo_data(args: argparse.Namespace, settings: Settings, yesterday: date) -> int:
     from tiering.demo_data import generate
 
     out = args.out or settings.landing_dir
     started = time.perf_counter()
     counts = generate(
-        out, size=args.size, seed=args.seed, end_date=args.end_date or _yesterday(), fmt=args.format
+        out, size=args.size, seed=args.seed, end_date=args.end_date or yesterday, fmt=args.format
     )
     print(
         f"Demo data ({args.size}, seed {args.seed}) written to {out} in {time.perf_counter() - started:.1f} s:"
@@ -138,10 +148,34 @@ def _demo_data(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _needs_demo_data(settings: Settings) -> bool:
-    """Nothing configured and nothing landed yet: the Quick start case."""
-    landing = settings.landing_dir
-    return "TIERS_LANDING_DIR" not in os.environ and not (landing.is_dir() and any(landing.iterdir()))
+def _demo_landing(landing: Path, end_date: date) -> str | None:
+    """`tiers run --demo`: the S demo data set, ending on end_date, generated into the landing folder if it is
+    absent or empty (a folder that holds the demo already is used as it is); None, or why not."""
+    if (landing / DEMO_MARKER).is_file():
+        print(f"Using the demo data set in {landing}")
+        return None
+    if landing.is_dir() and any(landing.iterdir()):
+        return (
+            f"--demo writes the demo data set into the landing folder {landing} (TIERS_LANDING_DIR), which holds "
+            "other files: point TIERS_LANDING_DIR at an empty folder for the demo"
+        )
+    from tiering.demo_data import generate
+
+    print(f"Demo: generating the S demo data set in {landing} ...")
+    generate(landing, size="S", end_date=end_date)
+    return None
+
+
+def _nothing_to_read(landing: Path) -> str | None:
+    """Why a run has nothing to read (no landing folder, or an empty one), in one line saying what to do."""
+    if landing.is_dir() and any(landing.iterdir()):
+        return None
+    state = "is empty" if landing.is_dir() else "does not exist"
+    return (
+        f"nothing to read: the landing folder {landing.resolve()} {state}. Set TIERS_LANDING_DIR to the folder "
+        "of your exports (one sub-folder per feed: customers/, orders/, order_lines/, ...), or run "
+        "`tiers run --demo` to try the demo data"
+    )
 
 
 def _run(first: date, last: date, settings: Settings) -> int:
@@ -155,23 +189,23 @@ def _run(first: date, last: date, settings: Settings) -> int:
             file=sys.stderr,
         )
         return 2
+    start, today = date.fromisoformat(settings.history_start), today_in(settings.timezone)
+    problem = refusal(first, last, start, settings.timezone, today) or _nothing_to_read(settings.landing_dir)
+    if problem:
+        print(f"tiers: {problem}", file=sys.stderr)
+        return 2
 
     try:
         load_policy(settings.policy_path)
     except PolicyError as exc:
         print(f"The run did not start: {exc}", file=sys.stderr)
         return 1
-    if _needs_demo_data(settings):
-        from tiering.demo_data import generate
-
-        print(f"No landing data configured: generating the S demo data set in {settings.landing_dir} ...")
-        generate(settings.landing_dir, size="S", end_date=last)
 
     import dagster as dg
 
     from assets.resources import run_config
     from pipelines.definitions import launchable_job
-    from pipelines.jobs import as_of_range_tags
+    from pipelines.jobs import as_of_runs
 
     dates = f"as of {last}" if first == last else f"for as-of dates {first} to {last}"
     notes = [f"executor {settings.executor}"] if settings.executor != "in_process" else []
@@ -181,14 +215,18 @@ def _run(first: date, last: date, settings: Settings) -> int:
     print(f"Running nightly_tiers {dates} on {settings.landing_dir}{where} ...")
     started = time.perf_counter()
     with _instance(dg) as instance:
-        # the job of the definitions, rebuilt wherever a step runs, with these settings as its run config
-        result = dg.execute_job(
-            launchable_job(settings),
-            instance,
-            run_config={**run_config(settings), **QUIET},
-            tags=as_of_range_tags(first, last),
-            raise_on_error=False,
-        )
+        # one run, unless older dates are backfilled after newer ones (see as_of_runs)
+        for tags in as_of_runs(instance, first, last):
+            # the job of the definitions, rebuilt wherever a step runs, with these settings as its run config
+            result = dg.execute_job(
+                launchable_job(settings),
+                instance,
+                run_config={**run_config(settings), **QUIET},
+                tags=tags,
+                raise_on_error=False,
+            )
+            if not result.success:
+                break
     elapsed = time.perf_counter() - started
     if not result.success:
         print(f"\nThe run FAILED after {elapsed:.1f} s (run id {result.run_id}):", file=sys.stderr)
@@ -252,6 +290,7 @@ def _print_summary(settings: Settings, as_of: date, elapsed: float) -> None:
 
     from assets.marts import PUBLISHED
     from tiering.policy import TIERS
+    from tiering.warehouse.dates import latest_as_of, newest_data
     from tiering.warehouse.sql import sql_text
     from tiering.warehouse.traits import left_out_summary
 
@@ -259,7 +298,10 @@ def _print_summary(settings: Settings, as_of: date, elapsed: float) -> None:
         feeds = con.execute(sql_text("cli:rows_read")).fetchall()
         tiers = con.execute(sql_text("cli:tiers"), {"as_of": as_of, "tiers": list(TIERS)}).fetchall()
         left_out = left_out_summary(con)
+        latest, lag = latest_as_of(con), data_lag_warning(newest_data(con), as_of, settings.max_data_lag_days)
     print(f"\nDone in {elapsed:.1f} s. Tiers as of {as_of}:")
+    if lag:
+        print(f"\nWARNING: {lag}")
     print("\nRows read (loaded / quarantined):")
     for feed, read, loaded, rejected in feeds:
         print(f"  {feed:<16} {read:>12,}  ({loaded:,} / {rejected:,})")
@@ -272,6 +314,11 @@ def _print_summary(settings: Settings, as_of: date, elapsed: float) -> None:
         )
     print(left_out, end="")
     print("\nOutputs:")
+    if latest > as_of:
+        print(
+            f"  (the run added its dates to the history: marts.customer_tiers, marts.customer_traits and the "
+            f"dashboard stay as of {latest}, the newest date run)"
+        )
     print(
         f"  BI file       {settings.bi_db}  (schema marts: {', '.join(t.split('.')[1] for t in PUBLISHED)})"
     )

@@ -109,10 +109,16 @@ class Settings:
         "TIERS_POLICY", DEFAULT_POLICY, "the scoring policy", Path, shown="`policy/ideal_customer.yaml`"
     )
     timezone: str = _setting(
-        "TIERS_TIMEZONE", "UTC", "timezone of the 02:00 schedule and of the daily as-of partitions", _timezone
+        "TIERS_TIMEZONE",
+        "UTC",
+        "timezone of the 02:00 schedule and of today's date: an as-of date after today is refused",
+        _timezone,
     )
     history_start: str = _setting(
-        "TIERS_HISTORY_START", "2020-01-01", "first as-of date offered as a partition", _day
+        "TIERS_HISTORY_START",
+        "2020-01-01",
+        "first as-of date that may run: an earlier `--as-of` or `--from` is refused",
+        _day,
     )
     max_rejected_share: float = _setting(
         "TIERS_MAX_REJECTED_SHARE",
@@ -179,6 +185,13 @@ class Settings:
         "TIERS_CELERY_BROKER",
         "redis://localhost:6379/0",
         "the Celery broker and result backend, with `TIERS_EXECUTOR=celery`",
+    )
+    max_data_lag_days: int = _setting(
+        "TIERS_MAX_DATA_LAG_DAYS",
+        7,
+        "the run summary warns when the as-of date is more than this many days after the newest order, invoice "
+        "or ticket (stale exports)",
+        _whole("days"),
     )
 
     @classmethod

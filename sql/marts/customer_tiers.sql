@@ -1,4 +1,5 @@
--- One row per customer on the run's last as-of date: who they are, their tier and why, how it moved, every trait.
+-- One row per customer on the newest as-of date that has run (a run of an older date keeps it: assets/marts.py):
+-- who they are, their tier and why, how it moved, every trait.
 CREATE OR REPLACE TABLE marts.customer_tiers AS
 WITH previous AS (
     SELECT customer_id, tier, score

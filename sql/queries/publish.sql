@@ -4,8 +4,8 @@
 SELECT current_database()
 
 -- name: attach
--- The BI file being built, attached to the working database.
-ATTACH '{path}' AS {catalog}
+-- The BI file being built, attached to the working database, written in the storage format of {version}.
+ATTACH '{path}' AS {catalog} (STORAGE_VERSION '{version}')
 
 -- name: create_schema
 CREATE SCHEMA IF NOT EXISTS {catalog}.{schema}

@@ -1,5 +1,10 @@
 """The bi schema and the comments, applied as publishing applies them, agree with docs/outputs.md."""
 
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
 import duckdb
 import pytest
 import sqlalchemy as sa
@@ -101,3 +106,28 @@ def test_the_published_file_carries_the_same_bi_layer(s_run, bi_file):
         duckdb.connect(str(bi_file), read_only=True) as built,
     ):
         assert sorted(published.execute(query).fetchall()) == sorted(built.execute(query).fetchall())
+
+
+def test_a_duckdb_1x_reader_opens_the_published_file_and_reads_every_bi_view(s_run):
+    """BI tools bundle DuckDB 1.x (the Metabase driver, DBeaver, the duckdb-cli package): the published file is
+    in a storage format they read. The reader is the DuckDB CLI 1.5.6 of the duckdb-cli package (dev pin)."""
+    settings, _ = s_run
+    cli = shutil.which("duckdb", path=Path(sys.executable).parent)
+    assert cli, "the duckdb-cli package is not installed (pip install -r requirements.lock)"
+    version = subprocess.run([cli, "--version"], capture_output=True, text=True, check=True).stdout
+    assert version.startswith("v1."), version
+    # DISTINCT * decodes every column of every row
+    query = {
+        t.view: f"SELECT '{t.view}', count(*) FROM (SELECT DISTINCT * FROM {t.view})" for t in OUTPUT_TABLES
+    }
+    with duckdb.connect(str(settings.bi_db), read_only=True) as con:
+        expected = {view: str(con.execute(sql).fetchone()[1]) for view, sql in query.items()}
+    counts = " UNION ALL ".join(query.values())
+    read = subprocess.run(
+        [cli, "-readonly", "-csv", "-noheader", str(settings.bi_db), "-c", counts],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert read.returncode == 0, read.stderr
+    assert dict(line.split(",") for line in read.stdout.split()) == expected

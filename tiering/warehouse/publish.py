@@ -1,6 +1,6 @@
 """Publish the marts all at once: build new outputs beside the old ones, then swap them in with one rename.
 
-The BI file: a new DuckDB file renamed over tiers.duckdb. A reader holding the old file open keeps reading the
+The BI file: a new DuckDB file, in a storage format DuckDB 1.2 and later read, renamed over tiers.duckdb. A reader holding the old file open keeps reading the
 old, complete outputs; new readers see the new file. The working database is never the file BI tools open, so
 a reader can never block the nightly run.
 The Parquet exports: a new folder exports-<id>/, then the symlink exports is replaced to point at it.
@@ -19,6 +19,9 @@ from tiering.warehouse.sql import quoted, run_sql, sql_text
 
 EXPORTS_LINK = "exports"
 NEW_CATALOG = "new_bi_file"  # the BI file being built, as attached to the working database
+# The BI file's storage format: the one DuckDB 1.2 introduced, which every DuckDB from 1.2 on reads (BI tools
+# bundle DuckDB 1.x: the Metabase driver, DBeaver, the duckdb-cli package), not DuckDB 2.0's own.
+BI_STORAGE_VERSION = "v1.2.0"
 
 
 def publish_tables(
@@ -58,7 +61,7 @@ def _build_bi_file(
     """The tables, then the statements, run with the new file as the default catalog so that the names in
     views resolve when a reader opens the file on its own."""
     [(work,)] = con.execute(sql_text("publish:current_database")).fetchall()
-    run_sql(con, "publish:attach", path=quoted(path), catalog=NEW_CATALOG)
+    run_sql(con, "publish:attach", path=quoted(path), catalog=NEW_CATALOG, version=BI_STORAGE_VERSION)
     try:
         for qualified in tables:
             schema, table = qualified.split(".")
