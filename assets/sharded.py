@@ -56,7 +56,7 @@ class ShardedAsset:
         with duckdb.get_connection() as con:
             shared = self.share(tiers, con, dates)
             return plan_shards(
-                con, self.sharded, tiers.shard_storage, tiers.shards, context.run_id, dates, shared
+                con, self.sharded, tiers.shard_storage, tiers.shards, context.run.run_id, dates, shared
             )
 
     def run_shard(self, plan: ShardPlan, shard: int, tiers: TiersConfig, duckdb: DuckDBResource) -> str:
@@ -131,7 +131,7 @@ def _graph_asset(spec: ShardedAsset) -> dg.AssetsDefinition:
         duckdb: DuckDBResource,
     ):
         metadata = spec.gather(context, plan, files, tiers, duckdb)
-        remove_step_values(tiers.shard_storage, context.run_id, name)  # passed, and used
+        remove_step_values(tiers.shard_storage, context.run.run_id, name)  # passed, and used
         yield dg.Output(None, metadata=metadata)
 
     @dg.graph_asset(
