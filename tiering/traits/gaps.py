@@ -76,10 +76,14 @@ def left_out_lines(traits_left_out: dict[str, str]) -> list[str]:
 
 def _reason(trait: Trait, stats: dict[str, ColumnStats]) -> str | None:
     empty = _unique(
-        _feed_of(column.rpartition(".")[0], trait) for column in trait.reads if stats[column].rows == 0
+        _first_read(column.rpartition(".")[0], trait) for column in trait.reads if stats[column].rows == 0
     )
-    if empty:
-        return f"no {' or '.join(empty)} feed"
+    absent = _unique(_feed_columns(column)[0] for column in empty)
+    absent = [feed for feed in absent if not _has_rows(feed, stats)]
+    if absent:
+        return f"no {' or '.join(absent)} feed"
+    if empty:  # a table derived from a feed that has rows (order_categories): its first column is missing
+        return "no " + _in_feeds(empty, " or ")
     missing = [column for column in trait.reads if stats[column].values == 0]
     if missing:
         return "no " + _in_feeds(missing, " or ")
@@ -89,17 +93,29 @@ def _reason(trait: Trait, stats: dict[str, ColumnStats]) -> str | None:
     return None
 
 
-def _feed_of(table: str, trait: Trait) -> str:
-    """The feed a staging table the trait reads is made from: that of the first column it reads of it
-    (order_categories: order_lines)."""
-    return _feed_columns(next(column for column in trait.reads if column.startswith(f"{table}.")))[0]
+def _first_read(table: str, trait: Trait) -> str:
+    """The first column the trait reads of a staging table: what the table is made for (order_categories:
+    product_category)."""
+    return next(column for column in trait.reads if column.startswith(f"{table}."))
+
+
+def _has_rows(feed: str, stats: dict[str, ColumnStats]) -> bool:
+    """Whether a staging table the traits read holds rows made from the feed."""
+    return any(
+        column_stats.rows > 0 and any(source.startswith(f"raw.{feed}.") for source in _sources(column))
+        for column, column_stats in stats.items()
+    )
+
+
+def _sources(column: str) -> tuple[str, ...]:
+    table, _, name = column.rpartition(".")
+    return LINEAGE[table][name]
 
 
 def _feed_columns(column: str) -> tuple[str, list[str]]:
     """The feed a staging column comes from and the feed columns it is made of, the optional ones if any
     (premium_net_amount: order_lines, [is_premium])."""
-    table, _, name = column.rpartition(".")
-    raw = [source.split(".")[1:] for source in LINEAGE[table][name] if source.startswith("raw.")]
+    raw = [source.split(".")[1:] for source in _sources(column) if source.startswith("raw.")]
     feed = raw[0][0]
     names = [source_column for source_feed, source_column in raw if source_feed == feed]
     optional = [source_column for source_column in names if not FEEDS[feed].column(source_column).required]

@@ -1,0 +1,79 @@
+"""A real shop's exports end to end: CDNOW's purchases landed as customers, orders and order lines only (no
+invoices, payments, tickets or categories), tiered with policy/retail.yaml as of 1997-09-30 by `tiers run`."""
+
+import os
+import subprocess
+import sys
+from datetime import date
+
+import duckdb
+import polars as pl
+import pytest
+
+from support.cdnow import CDNOW_DIR, read_cdnow, write_cdnow_exports
+from tiering.settings import REPO_ROOT
+
+AS_OF = date(1997, 9, 30)
+
+
+@pytest.fixture(scope="module")
+def cdnow_run(tmp_path_factory):
+    if not (CDNOW_DIR / "CDNOW_master.txt").is_file():
+        pytest.skip(f"the CDNOW logs are not at {CDNOW_DIR} (shared/ beside the repository)")
+    root = tmp_path_factory.mktemp("cdnow_run")
+    write_cdnow_exports(root / "landing")
+    environment = {
+        "DAGSTER_HOME": str(root / "dagster_home"),
+        "TIERS_LANDING_DIR": str(root / "landing"),
+        "TIERS_WAREHOUSE_DIR": str(root / "warehouse"),
+        "TIERS_POLICY": str(REPO_ROOT / "policy" / "retail.yaml"),
+        "TIERS_HISTORY_START": "1997-01-01",
+    }
+    (root / "dagster_home").mkdir()
+    done = subprocess.run(
+        [sys.executable, "-m", "tiering.cli", "run", "--as-of", AS_OF.isoformat()],
+        env={k: v for k, v in os.environ.items() if not k.startswith("TIERS_")} | environment,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    with duckdb.connect(str(root / "warehouse" / "tiers.duckdb"), read_only=True) as con:
+        tiers = con.sql("SELECT * FROM marts.customer_tiers").pl()
+    return done.stdout, tiers
+
+
+def _purchases_by_customer() -> pl.DataFrame:
+    """Per CDNOW customer up to the as-of date: purchase days and the last one."""
+    return (
+        read_cdnow(CDNOW_DIR / "CDNOW_master.txt")
+        .filter(pl.col("date") <= AS_OF)
+        .group_by("customer_id")
+        .agg(days=pl.col("date").n_unique(), last=pl.col("date").max(), spent=pl.col("amount").sum())
+    )
+
+
+def test_every_customer_is_tiered_without_the_absent_feeds(cdnow_run):
+    summary, tiers = cdnow_run
+    assert tiers.height == 23_570
+    for absent in (
+        "no invoices or payments feed",
+        "no support_tickets feed",
+        "no cost_amount in order_lines",
+        "no product_category in order_lines",
+    ):
+        assert absent in summary, summary
+    for left_out in ("tickets_12m", "payment_delay_days", "gross_margin", "product_breadth"):
+        assert tiers[left_out].is_null().all(), left_out
+    assert not tiers["reasons"].cast(pl.String).str.contains("(?i)ticket|invoice|paid|support").any()
+
+
+def test_heavy_recent_buyers_are_ideal_and_lapsed_one_time_buyers_poor(cdnow_run):
+    _, tiers = cdnow_run
+    buyers = _purchases_by_customer().join(tiers.select("customer_id", "tier"), on="customer_id")
+    days_since = (pl.lit(AS_OF) - pl.col("last")).dt.total_days()
+    heavy = buyers.filter(pl.col("days") >= 4, days_since <= 60)
+    lapsed = buyers.filter(pl.col("days") == 1, pl.col("last") < date(1997, 2, 1))
+    assert heavy.height > 1_000 and lapsed.height > 4_000
+    assert (heavy["tier"] == "Ideal").mean() > 0.75 and not (heavy["tier"] == "Poor").any()
+    assert (lapsed["tier"] == "Poor").all()
