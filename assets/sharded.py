@@ -47,6 +47,18 @@ class ShardedAsset:
     compute: Callable[[Connection, ShardPlan, int], None]
     metadata: Callable[[dg.OpExecutionContext, TiersConfig, Connection, ShardPlan], dict]
 
+    @property
+    def attributes(self) -> dict:
+        """What the asset is, whichever its steps: partitions, group, kinds, owner, description."""
+        return {
+            "partitions_def": as_of_partitions,
+            "backfill_policy": one_pass,
+            "group_name": self.group,
+            "kinds": self.kinds,
+            "owners": [self.owner],
+            "description": self.description,
+        }
+
     def asset(self, spread: bool) -> dg.AssetsDefinition:
         """The asset, its shards as steps of their own when `spread` (a distributed executor), else in one."""
         return _graph_asset(self) if spread else _one_step_asset(self)
@@ -76,16 +88,7 @@ class ShardedAsset:
 
 
 def _one_step_asset(spec: ShardedAsset) -> dg.AssetsDefinition:
-    @dg.asset(
-        key=spec.key,
-        deps=spec.deps,
-        partitions_def=as_of_partitions,
-        backfill_policy=one_pass,
-        group_name=spec.group,
-        kinds=spec.kinds,
-        owners=[spec.owner],
-        description=spec.description,
-    )
+    @dg.asset(key=spec.key, deps=spec.deps, **spec.attributes)
     def one_step(context: dg.AssetExecutionContext, tiers: TiersConfig, duckdb: DuckDBResource):
         plan = spec.plan(context, tiers, duckdb)
         files = [spec.run_shard(plan, shard, tiers, duckdb) for shard in range(plan.shards)]
@@ -137,12 +140,7 @@ def _graph_asset(spec: ShardedAsset) -> dg.AssetsDefinition:
     @dg.graph_asset(
         key=spec.key,
         ins={name: dg.AssetIn(dep, dagster_type=dg.Nothing) for name, dep in ins.items()},
-        partitions_def=as_of_partitions,
-        backfill_policy=one_pass,
-        group_name=spec.group,
-        kinds=spec.kinds,
-        owners=[spec.owner],
-        description=spec.description,
+        **spec.attributes,
     )
     def graph(**upstream):
         plan, shards = plan_op(**upstream)
