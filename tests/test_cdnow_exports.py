@@ -2,6 +2,7 @@
 invoices, payments, tickets or categories), tiered with policy/retail.yaml as of 1997-09-30 by `tiers run`."""
 
 import os
+import re
 import subprocess
 import sys
 from datetime import date
@@ -56,6 +57,8 @@ def _purchases_by_customer() -> pl.DataFrame:
 def test_every_customer_is_tiered_without_the_absent_feeds(cdnow_run):
     summary, tiers = cdnow_run
     assert tiers.height == 23_570
+    for feed in ("invoices", "payments", "support_tickets"):
+        assert re.search(rf"\n  {feed} +absent  \(no folder or no file: an optional feed\)\n", summary), feed
     for absent in (
         "no invoices or payments feed",
         "no support_tickets feed",

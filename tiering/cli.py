@@ -285,6 +285,13 @@ def _innermost(error) -> str:
     return (error.message if error else "unknown error").strip()
 
 
+# a feed that read nothing this run: its load status (quality.load_audit) and what it means
+QUIET_FEEDS = {
+    "absent": "no folder or no file: an optional feed",
+    "unchanged": "no new or changed file since the last load",
+}
+
+
 def _print_summary(settings: Settings, as_of: date, elapsed: float) -> None:
     import duckdb
 
@@ -303,8 +310,14 @@ def _print_summary(settings: Settings, as_of: date, elapsed: float) -> None:
     if lag:
         print(f"\nWARNING: {lag}")
     print("\nRows read (loaded / quarantined):")
-    for feed, read, loaded, rejected in feeds:
-        print(f"  {feed:<16} {read:>12,}  ({loaded:,} / {rejected:,})")
+    for feed, status, read, loaded, rejected, updated, skipped in feeds:
+        if status in QUIET_FEEDS:
+            print(f"  {feed:<16} {status:>12}  ({QUIET_FEEDS[status]})")
+            continue
+        also = [f"{n:,} {what}" for n, what in ((updated, "updated"), (skipped, "re-sent unchanged")) if n]
+        print(
+            f"  {feed:<16} {read:>12,}  ({loaded:,} / {rejected:,}){'; ' + ', '.join(also) if also else ''}"
+        )
     total = sum(row[2] for row in tiers) or 1
     print("\nCustomers per tier:")
     for tier, action, customers, revenue in tiers:
