@@ -128,7 +128,8 @@ OUTPUT_TABLES = (
             "revenue_12m": "Sum of the customers' revenue_12m.",
             "gross_margin": "Revenue-weighted gross margin of the tier's customers with revenue.",
             "mean_payment_delay_days": "Mean of the customers' payment_delay_days (customers without one skipped).",
-            "tickets_per_order": "Sum of tickets_12m / max(1, sum of orders_12m) over the tier.",
+            "tickets_per_order": "Sum of tickets_12m / max(1, sum of orders_12m) over the tier; null when the tier has no "
+            "ticket count (no support_tickets feed, or no customer).",
             "mean_score": "Mean score of the tier's customers.",
         },
         example="SELECT as_of_date, customers AS ideal_customers, revenue_last_12_months\n"

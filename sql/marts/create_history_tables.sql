@@ -22,6 +22,8 @@ CREATE TABLE IF NOT EXISTS marts.tier_summary (
     revenue_12m DOUBLE NOT NULL,
     gross_margin DOUBLE,
     mean_payment_delay_days DOUBLE,
-    tickets_per_order DOUBLE NOT NULL,
+    tickets_per_order DOUBLE,  -- null without ticket data
     mean_score DOUBLE
-)
+);
+-- a warehouse made before tickets_per_order could be null
+ALTER TABLE marts.tier_summary ALTER COLUMN tickets_per_order DROP NOT NULL

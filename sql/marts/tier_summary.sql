@@ -23,7 +23,7 @@ SELECT
         / nullif(sum(c.revenue_12m::DECIMAL(38, 6)) FILTER (WHERE c.gross_margin IS NOT NULL), 0))::DOUBLE
         AS gross_margin,
     avg(c.payment_delay_days::DECIMAL(38, 6))::DOUBLE AS mean_payment_delay_days,
-    coalesce(sum(c.tickets_12m), 0) / greatest(1, coalesce(sum(c.orders_12m), 0)) AS tickets_per_order,
+    sum(c.tickets_12m) / greatest(1, coalesce(sum(c.orders_12m), 0)) AS tickets_per_order,  -- null: no ticket data
     avg(c.score::DECIMAL(38, 6))::DOUBLE AS mean_score
 FROM dates AS d
 CROSS JOIN tiers AS t

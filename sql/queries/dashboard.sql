@@ -5,7 +5,8 @@
 SELECT max(as_of_date) FROM marts.tier_history WHERE as_of_date < $as_of
 
 -- name: tiers_now
--- Per tier on the as-of date: the tier summary, plus the discount depth and support tickets it does not hold.
+-- Per tier on the as-of date: the tier summary, plus the discount depth and support tickets it does not hold
+-- (null without ticket data: the support traits left out).
 WITH extra AS (
     SELECT tier, avg(discount_depth) AS mean_discount_depth, sum(tickets_12m) AS tickets_12m
     FROM marts.customer_tiers
@@ -19,7 +20,7 @@ SELECT
     s.mean_payment_delay_days,
     e.mean_discount_depth,
     s.tickets_per_order,
-    coalesce(e.tickets_12m, 0) AS tickets_12m,
+    e.tickets_12m,
     s.mean_score
 FROM marts.tier_summary AS s
 LEFT JOIN extra AS e USING (tier)

@@ -33,6 +33,10 @@ def test_a_run_without_tickets_leaves_the_support_traits_out(tmp_path, s_landing
         )
     with duckdb.connect(str(settings.bi_db), read_only=True) as con:
         tiers = con.sql("SELECT * FROM marts.customer_tiers").pl()
+        unknown_load = con.sql("SELECT count(*) FROM marts.tier_summary WHERE tickets_per_order IS NOT NULL")
+        assert unknown_load.fetchall() == [(0,)]  # no ticket data: no tickets per order, not 0
+    page = (settings.warehouse_dir / "reports" / "tier_dashboard.html").read_text()
+    assert "of support tickets:" not in page and "Support tickets, last 12 months" not in page
     with duckdb.connect(str(s_run[0].bi_db), read_only=True) as con:
         full = con.sql("SELECT customer_id, tier, tickets_12m FROM marts.customer_tiers").pl()
     assert tiers.select(SUPPORT).null_count().row(0) == (tiers.height,) * 4

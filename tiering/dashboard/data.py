@@ -34,8 +34,8 @@ class TierNow:
     gross_margin: float | None
     mean_payment_delay_days: float | None
     mean_discount_depth: float | None
-    tickets_per_order: float
-    tickets_12m: int
+    tickets_per_order: float | None  # None: no ticket data (the support traits left out)
+    tickets_12m: int | None
     mean_score: float | None
 
 

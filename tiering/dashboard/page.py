@@ -117,14 +117,15 @@ def _headline(data: DashboardData, policy: Policy) -> str:
     ideal, poor = data.tiers["Ideal"], data.tiers["Poor"]
     total = data.total_customers
     revenue = sum(t.revenue_12m for t in data.tiers.values())
-    tickets = sum(t.tickets_12m for t in data.tiers.values())
+    tickets = sum(t.tickets_12m or 0 for t in data.tiers.values())
+    support = f" and open {_pct(poor.tickets_12m or 0, tickets)} of support tickets" if tickets else ""
     lines = [
         f"<b>{ideal.customers:,} Ideal customers</b> ({_pct(ideal.customers, total)} of all) bring "
         f"<b>{_pct(ideal.revenue_12m, revenue)} of revenue</b>: {escape(policy.action('Ideal'))}, "
         f"{TIER_TODO['Ideal']}.",
         f"<b>{poor.customers:,} Poor customers</b> ({_pct(poor.customers, total)}) bring "
-        f"{_pct(poor.revenue_12m, revenue)} of revenue and open {_pct(poor.tickets_12m, tickets)} of support "
-        f"tickets: {escape(policy.action('Poor'))}, {TIER_TODO['Poor']}.",
+        f"{_pct(poor.revenue_12m, revenue)} of revenue{support}: {escape(policy.action('Poor'))}, "
+        f"{TIER_TODO['Poor']}.",
     ]
     if data.previous_date:
         k = _moves_by_kind(data.movements)
@@ -167,12 +168,15 @@ def _split(data: DashboardData, money: charts.Format) -> str:
     rows = [
         ("Customers", {tier: t.customers for tier, t in data.tiers.items()}, lambda v: f"{v:,.0f} customers"),
         ("Revenue, last 12 months", {tier: t.revenue_12m for tier, t in data.tiers.items()}, money),
-        (
-            "Support tickets, last 12 months",
-            {tier: t.tickets_12m for tier, t in data.tiers.items()},
-            lambda v: f"{v:,.0f} tickets",
-        ),
     ]
+    if any(t.tickets_12m is not None for t in data.tiers.values()):  # none: no ticket data, not zero tickets
+        rows.append(
+            (
+                "Support tickets, last 12 months",
+                {tier: t.tickets_12m or 0 for tier, t in data.tiers.items()},
+                lambda v: f"{v:,.0f} tickets",
+            )
+        )
     return _section(
         "Customers and revenue per tier",
         "Each bar is 100%: compare a tier's share of customers with its share of revenue and of support tickets.",
