@@ -1,10 +1,7 @@
 """A real shop's exports end to end: CDNOW's purchases landed as customers, orders and order lines only (no
 invoices, payments, tickets or categories), tiered with policy/retail.yaml as of 1997-09-30 by `tiers run`."""
 
-import os
 import re
-import subprocess
-import sys
 from datetime import date
 
 import duckdb
@@ -12,6 +9,7 @@ import polars as pl
 import pytest
 
 from support.cdnow import CDNOW_DIR, read_cdnow, write_cdnow_exports
+from support.tiers import run_tiers
 from tiering.settings import REPO_ROOT
 
 AS_OF = date(1997, 9, 30)
@@ -31,13 +29,7 @@ def cdnow_run(tmp_path_factory):
         "TIERS_HISTORY_START": "1997-01-01",
     }
     (root / "dagster_home").mkdir()
-    done = subprocess.run(
-        [sys.executable, "-m", "tiering.cli", "run", "--as-of", AS_OF.isoformat()],
-        env={k: v for k, v in os.environ.items() if not k.startswith("TIERS_")} | environment,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
+    done = run_tiers(["run", "--as-of", AS_OF.isoformat()], environment, timeout=900)
     assert done.returncode == 0, done.stdout + done.stderr
     with duckdb.connect(str(root / "warehouse" / "tiers.duckdb"), read_only=True) as con:
         tiers = con.sql("SELECT * FROM marts.customer_tiers").pl()

@@ -11,18 +11,13 @@ import pytest
 import yaml
 
 from support import free_port
+from support.tiers import run_tiers
 from tiering.settings import DEFAULT_POLICY, REPO_ROOT, variables_table
-
-TIERS = [sys.executable, "-m", "tiering.cli"]
 
 
 def _tiers(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("TIERS_")}
-    clean["DAGSTER_HOME"] = str(cwd / "dagster_home")
     (cwd / "dagster_home").mkdir(exist_ok=True)
-    return subprocess.run(
-        [*TIERS, *args], cwd=cwd, env={**clean, **env}, capture_output=True, text=True, timeout=300
-    )
+    return run_tiers(args, {"DAGSTER_HOME": str(cwd / "dagster_home"), **env}, cwd=cwd, timeout=300)
 
 
 def test_quick_start_runs_the_demo_when_asked_and_prints_a_summary(tmp_path):

@@ -1,9 +1,6 @@
 """Customer shards: any shard count gives the same outputs, in-process and on Celery workers with Redis."""
 
-import os
 import shutil
-import subprocess
-import sys
 from dataclasses import fields, replace
 
 import dagster as dg
@@ -16,6 +13,7 @@ from assets.marts import PUBLISHED
 from assets.resources import run_config
 from pipelines.definitions import build_definitions
 from support.celery_stack import celery_stack
+from support.tiers import run_tiers
 from tiering.policy import load_policy
 from tiering.settings import REPO_ROOT, Settings, SettingsError
 from tiering.warehouse.forecast import FORECAST, fit_forecasts, write_forecasts
@@ -125,13 +123,7 @@ def test_four_shards_on_two_celery_workers_equal_the_in_process_run(
     }
     # `tiers run` as a user starts it: the executor is the one its definitions load with; the workers have no
     # TIERS_* variables and take the settings from the run's config
-    done = subprocess.run(
-        [sys.executable, "-m", "tiering.cli", "run", "--as-of", as_of.isoformat()],
-        env={k: v for k, v in os.environ.items() if not k.startswith("TIERS_")} | environment,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    done = run_tiers(["run", "--as-of", as_of.isoformat()], environment)
     assert done.returncode == 0, done.stderr
     _assert_same_rows(one_shard, _tables(Settings.from_env(environment)))
     # every step ran as a Celery task, on both workers, a step per shard; the values they passed are gone
