@@ -78,10 +78,10 @@ def mart_tables(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
     with duckdb.get_connection() as con:
         run_sql(con, "marts/create_history_tables")
         set_run_window(con, dates[0], dates[-1])
+        latest = latest_as_of(con)  # before this run: newer than its dates only on a backfill of older ones
         for name, _, _ in _MARTS:
             if dg.AssetKey(["marts", name]) not in context.selected_asset_keys:
                 continue
-            latest = latest_as_of(con)
             if name == SNAPSHOT and latest is not None and latest > dates[-1]:
                 context.log.info(f"marts.{name} keeps the newest as-of date, {latest}: this run's are older")
             else:

@@ -54,9 +54,8 @@ class FeedLoad:
     status: str = "loaded"
     files: list[str] = field(default_factory=list)
     files_unchanged: int = 0
-    changed: list[str] = field(
-        default_factory=list
-    )  # the loaded files read again, each with when it was loaded
+    # the loaded files read again, each with when it was loaded
+    changed: list[str] = field(default_factory=list)
     absent_columns: list[str] = field(default_factory=list)  # optional columns missing from a file read
     rows_read: int = 0
     rows_loaded: int = 0  # new rows and updates written to raw.<feed>
@@ -126,9 +125,8 @@ def load_feed(
 def _record_failure(con: duckdb.DuckDBPyConnection, feed: Feed, result: FeedLoad, message: str) -> None:
     """After a rollback: an audit row saying why nothing of the feed was loaded."""
     result.status, result.message, result.files = "failed", message, []
-    result.rows_read = result.rows_loaded = result.rows_updated = result.rows_skipped = (
-        result.rows_rejected
-    ) = 0
+    for count in ("rows_read", "rows_loaded", "rows_updated", "rows_skipped", "rows_rejected"):
+        setattr(result, count, 0)
     _quality_tables(con)
     _audit(con, feed, result)
 

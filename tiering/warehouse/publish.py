@@ -1,8 +1,8 @@
 """Publish the marts all at once: build new outputs beside the old ones, then swap them in with one rename.
 
-The BI file: a new DuckDB file, in a storage format DuckDB 1.2 and later read, renamed over tiers.duckdb. A reader holding the old file open keeps reading the
-old, complete outputs; new readers see the new file. The working database is never the file BI tools open, so
-a reader can never block the nightly run.
+The BI file: a new DuckDB file, in a storage format DuckDB 1.2 and later read, renamed over tiers.duckdb. A
+reader holding the old file open keeps reading the old, complete outputs; new readers see the new file. The
+working database is never the file BI tools open, so a reader can never block the nightly run.
 The Parquet exports: a new folder exports-<id>/, then the symlink exports is replaced to point at it.
 A run killed at any point leaves the published outputs as they were; its leftovers are removed by the next run.
 """
