@@ -4,7 +4,8 @@ Each asset plans (what all shards share, computed once, and what each shard read
 each shard from its own files only, and gathers the shards' rows into the working database. How those parts
 are laid out as steps follows the executor:
 - in one process (TIERS_EXECUTOR=in_process), one step per asset runs them one after another: steps there run
-  one at a time anyway, and each step costs run-history events;
+  one at a time anyway, and each step costs run-history events. With one shard (TIERS_SHARDS=1, the default)
+  that step computes the table in place, from the working database's own tables: nothing to export or gather;
 - on a distributed executor (Celery, Kubernetes), a graph of `<name>_plan`, one `<name>_shard[i]` step per
   shard (the steps spread over workers or pods) and `<name>_gather`.
 Either way the same functions run and the rows are the same.
@@ -23,7 +24,9 @@ from assets.resources import TiersConfig, as_of_partitions, one_pass, run_dates
 from tiering.warehouse.shards import (
     ShardedTable,
     ShardPlan,
+    fill_table,
     gather_shards,
+    in_place_plan,
     plan_shards,
     remove_step_values,
     run_shard,
@@ -71,6 +74,14 @@ class ShardedAsset:
                 con, self.sharded, tiers.shard_storage, tiers.shards, context.run.run_id, dates, shared
             )
 
+    def in_place(self, context, tiers: TiersConfig, duckdb: DuckDBResource) -> dict:
+        """Every customer as one shard, computed in the working database from its own tables; the metadata."""
+        dates = run_dates(context)
+        with duckdb.get_connection() as con:
+            plan = in_place_plan(dates, self.share(tiers, con, dates))
+            fill_table(con, plan, self.sharded, lambda con: self.compute(con, plan, tiers.chunk_orders))
+            return self.metadata(context, tiers, con, plan)
+
     def run_shard(self, plan: ShardPlan, shard: int, tiers: TiersConfig, duckdb: DuckDBResource) -> str:
         memory_limit = duckdb.connection_config["memory_limit"]
         compute = self.compute
@@ -90,6 +101,8 @@ class ShardedAsset:
 def _one_step_asset(spec: ShardedAsset) -> dg.AssetsDefinition:
     @dg.asset(key=spec.key, deps=spec.deps, **spec.attributes)
     def one_step(context: dg.AssetExecutionContext, tiers: TiersConfig, duckdb: DuckDBResource):
+        if tiers.shards == 1:
+            return dg.MaterializeResult(metadata=spec.in_place(context, tiers, duckdb))
         plan = spec.plan(context, tiers, duckdb)
         files = [spec.run_shard(plan, shard, tiers, duckdb) for shard in range(plan.shards)]
         return dg.MaterializeResult(metadata=spec.gather(context, plan, files, tiers, duckdb))

@@ -51,6 +51,9 @@ def _assert_same_rows(expected: dict[str, pl.DataFrame], actual: dict[str, pl.Da
 def one_shard(s_run) -> dict[str, pl.DataFrame]:
     settings, result = s_run
     assert result.success and settings.shards == 1
+    # one shard in one process is computed in place: nothing exported, nothing gathered
+    assert not (settings.warehouse_dir / "shards" / "staged").exists()
+    assert not (settings.warehouse_dir / "shards" / "runs").exists()
     return _tables(settings)
 
 

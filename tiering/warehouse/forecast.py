@@ -13,7 +13,7 @@ from tiering.clv.data import TIME_UNITS, ClvError, purchase_days, summarise
 from tiering.clv.forecast import Models, fit_models, holdout_comparison, predict
 from tiering.warehouse.shards import ShardedTable
 from tiering.warehouse.sql import sql_text
-from tiering.warehouse.tables import customer_parts, read_sql, replace_in_parts, transaction
+from tiering.warehouse.tables import customer_parts, read_sql, replace_in_parts
 
 SEED = 20050101
 UNIT_DAYS = TIME_UNITS["week"]
@@ -98,8 +98,7 @@ def write_forecasts(
         for day in dates:
             yield _values(_whole(summaries.pop(day)), fits.serving(day).models, day)
 
-    with transaction(con):
-        replace_in_parts(con, "forecast.customer_value", values_by_date())
+    replace_in_parts(con, "forecast.customer_value", values_by_date())
 
 
 def _summaries(

@@ -13,7 +13,7 @@ from tiering.policy import TIERS, Policy
 from tiering.scoring import score_customers
 from tiering.warehouse.shards import ShardedTable
 from tiering.warehouse.sql import sql_text
-from tiering.warehouse.tables import customer_parts, read_sql, replace_in_parts, transaction
+from tiering.warehouse.tables import customer_parts, read_sql, replace_in_parts
 
 # Computed shard by shard (see tiering.warehouse.shards) from the stored traits of the run's dates and the tiers before
 # them: re-scoring after a policy change recomputes no trait.
@@ -31,12 +31,11 @@ SCORES = ShardedTable(
 def write_scores(
     con: duckdb.DuckDBPyConnection, dates: list[date], policy: Policy, orders_per_part: int
 ) -> None:
-    """Replace scoring.customer_scores with every date's scores, in one transaction."""
+    """Replace scoring.customer_scores with every date's scores."""
     params = {"first_date": dates[0], "last_date": dates[-1]}
     parts = customer_parts(con, "staging.orders", orders_per_part)
-    with transaction(con):
-        scores = (part_scores(con, dates, policy, params | part) for part in parts)
-        replace_in_parts(con, "scoring.customer_scores", scores)
+    scores = (part_scores(con, dates, policy, params | part) for part in parts)
+    replace_in_parts(con, "scoring.customer_scores", scores)
 
 
 def part_scores(

@@ -12,7 +12,9 @@ scoring.customer_scores) is planned, computed shard by shard and gathered on its
     runs/<run id>/<name>/shard-<s>.parquet                 one shard's rows of the table
 
 A shard step never opens a DuckDB file another step opens: it computes in a scratch database of its own and
-writes Parquet; the gather step loads the union into the working database in one transaction.
+writes Parquet; the gather step loads the union into the working database in one transaction. With one shard in
+one process there is nothing to spread: the table is computed in place (in_place_plan, fill_table), from the working
+database's own tables, and no file is written.
 """
 
 import contextlib
@@ -103,6 +105,25 @@ def export_staged(con: duckdb.DuckDBPyConnection, root: str, shards: int) -> str
     return folder
 
 
+def in_place_plan(dates: list[date], shared: Any) -> ShardPlan:
+    """The plan of one shard holding every customer and reading the working database's own tables: no file."""
+    return ShardPlan(1, "", "", {}, dates, shared)
+
+
+def fill_table(
+    con: duckdb.DuckDBPyConnection,
+    plan: ShardPlan,
+    sharded: ShardedTable,
+    fill: Callable[[duckdb.DuckDBPyConnection], Any],
+) -> None:
+    """The table filled by `fill` in the working database (computed in place, or gathered), then its `then`
+    model, in one transaction."""
+    with transaction(con):
+        fill(con)
+        if sharded.then:
+            run_sql(con, sharded.then, {"first_date": plan.dates[0], "last_date": plan.dates[-1]})
+
+
 def run_shard(
     plan: ShardPlan,
     sharded: ShardedTable,
@@ -137,12 +158,8 @@ def gather_shards(
     if len(files) != plan.shards:
         raise ValueError(f"{len(files)} shard results for {plan.shards} shards")
     use_storage(con, plan.root)
-    with transaction(con):
-        schema = sharded.table.split(".")[0]
-        con.execute(render("shards:load_outputs", schema=schema, table=sharded.table), {"files": files})
-        if sharded.then:
-            params = {"first_date": plan.dates[0], "last_date": plan.dates[-1]}
-            run_sql(con, sharded.then, params)
+    load = render("shards:load_outputs", schema=sharded.table.split(".")[0], table=sharded.table)
+    fill_table(con, plan, sharded, lambda con: con.execute(load, {"files": files}))
     remove_location(plan.folder)
     _remove_if_empty(plan.folder.rsplit("/", 1)[0])
 

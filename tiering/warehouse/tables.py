@@ -69,7 +69,7 @@ def append_table(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame
 
 def replace_in_parts(con: duckdb.DuckDBPyConnection, table: str, frames: Iterable[pl.DataFrame]) -> None:
     """Replace schema.table with the rows of the frames, written as each comes (the first replaces the table),
-    so that only one frame is held at a time."""
+    so that only one frame is held at a time; the caller's transaction, if any, keeps the table whole."""
     for number, frame in enumerate(frames):
         (append_table if number else write_table)(con, table, frame)
 

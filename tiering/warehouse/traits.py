@@ -18,7 +18,7 @@ from tiering.traits.common import window_start
 from tiering.traits.gaps import ColumnStats, left_out, left_out_lines, read_columns
 from tiering.warehouse.shards import ShardedTable
 from tiering.warehouse.sql import render, sql_text
-from tiering.warehouse.tables import customer_parts, read_sql, replace_in_parts, transaction
+from tiering.warehouse.tables import customer_parts, read_sql, replace_in_parts
 
 if TYPE_CHECKING:
     from tiering.policy import RisingRule
@@ -80,7 +80,7 @@ def write_traits(
     orders_per_part: int,
     traits_left_out: Collection[str] = (),
 ) -> None:
-    """Replace traits.daily_traits (every date, with the forecast and `rising`), in one transaction,
+    """Replace traits.daily_traits (every date, with the forecast and `rising`),
     `orders_per_part` staged orders at a time; the traits of `traits_left_out` null (see traits_left_out)."""
     parts = customer_parts(con, "staging.orders", orders_per_part)
     params = {
@@ -88,12 +88,10 @@ def write_traits(
         "last_date": dates[-1],
         "window_start": window_start(dates[0]),
     }
-    with transaction(con):
-        traits = (
-            part_traits(con, dates, rule, all_categories.lazy(), traits_left_out, params | part)
-            for part in parts
-        )
-        replace_in_parts(con, "traits.daily_traits", traits)
+    traits = (
+        part_traits(con, dates, rule, all_categories.lazy(), traits_left_out, params | part) for part in parts
+    )
+    replace_in_parts(con, "traits.daily_traits", traits)
 
 
 def part_traits(
