@@ -7,6 +7,7 @@ from assets.sharded import ShardedAsset
 from tiering.settings import Settings
 from tiering.warehouse.forecast import (
     FORECAST,
+    Fit,
     ForecastFits,
     fit_forecasts,
     forecast_counts,
@@ -28,15 +29,17 @@ def _metadata(context: dg.OpExecutionContext, tiers, con, plan: ShardPlan) -> di
             context.log.warning(f"customer value forecast as of {day}: {warning}")
     return (
         table_metadata(con, FORECAST.table, as_of_dates=len(plan.dates))
-        | _fit_metadata(fits.serving(last).diagnostics, fits.backtest, warnings)
+        | _fit_metadata(fits.serving(last), warnings)
         | {"customers_forecast": counts.get(last, (0, 0))[1]}
     )
 
 
-def _fit_metadata(diagnostics: dict, backtest: dict | str | None, warnings: list[str]) -> dict:
-    """A fit's parameters, log-likelihoods, timing, warnings and back-test chart."""
+def _fit_metadata(fit: Fit, warnings: list[str]) -> dict:
+    """A fit's parameters, log-likelihoods, timing, warnings, back-test chart and whether this run made it."""
+    diagnostics, backtest = fit.diagnostics, fit.backtest
     metadata = {
         "warnings": dg.MetadataValue.md("\n".join(f"- {w}" for w in warnings) or "none"),
+        "fit_reused": fit.reused,
     }
     metadata |= {
         key: diagnostics[key]
@@ -68,7 +71,8 @@ customer_value = ShardedAsset(
     description="Per as-of date and customer with a completed order up to it: p_alive (BG/NBD), expected "
     "purchases and expected value (x Gamma-Gamma spend) in the next 12 months. Fitted as of the first day of "
     "each date's month (once per month of a backfill, once for all shards) on a seeded sample of at most "
-    f"TIERS_CLV_SAMPLE customers (default {Settings.clv_sample:,}); null when the fit fails.",
+    f"TIERS_CLV_SAMPLE customers (default {Settings.clv_sample:,}); null when the fit fails. A fit is kept in "
+    "forecast.fits and reused by the month's later runs while the completed orders up to its day are unchanged.",
     share=lambda tiers, con, dates: fit_forecasts(con, dates, tiers.clv_sample, tiers.chunk_orders),
     compute=lambda con, plan, orders_per_part: write_forecasts(con, plan.dates, plan.shared, orders_per_part),
     metadata=_metadata,

@@ -1,8 +1,14 @@
-"""The nightly forecast: fit on a seeded sample of customers, forecast all of them, back-test on the last year."""
+"""The nightly forecast: fit on a seeded sample of customers, forecast all of them, back-test on the last year.
 
+A fit serves a month (fit_date) and is kept in forecast.fits with the fingerprint of what it was made from (the
+completed orders up to its day, the sample size, FIT_VERSION): a later run of the month made from the same orders
+reads it back instead of fitting again, and late orders dated before that day make it fit again.
+"""
+
+import json
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 
 import duckdb
@@ -11,11 +17,15 @@ import polars as pl
 
 from tiering.clv.data import TIME_UNITS, ClvError, purchase_days, summarise
 from tiering.clv.forecast import Models, fit_models, holdout_comparison, predict
+from tiering.clv.mle import Fit as ModelFit
 from tiering.warehouse.shards import ShardedTable
-from tiering.warehouse.sql import sql_text
+from tiering.warehouse.sql import run_sql, sql_text
 from tiering.warehouse.tables import customer_parts, read_sql, replace_in_parts
 
 SEED = 20050101
+FIT_VERSION = (
+    1  # part of a stored fit's fingerprint: raise it when the models or what they are fitted on change
+)
 UNIT_DAYS = TIME_UNITS["week"]
 HORIZON_DAYS = 365
 # the models' outputs under their column names (the forecast traits declared in tiering/traits)
@@ -54,18 +64,17 @@ def nightly_forecast(
     when the models cannot be fitted or their fit is not trusted. `backtest` adds the same fit made a year earlier, checked.
     """
     days = days.lazy().filter(pl.col("date") <= as_of)
-    fit = fit_summary(summarise(days, fit_date(as_of), UNIT_DAYS), fit_date(as_of), sample_size)
-    earlier = backtest_summary(days, as_of) if backtest else None
-    return forecast_summary(summarise(days, as_of, UNIT_DAYS), as_of, fit, earlier)
+    day = fit_date(as_of)
+    earlier = backtest_summary(days, day) if backtest else None
+    fit = fit_summary(summarise(days, day, UNIT_DAYS), day, sample_size, earlier)
+    return forecast_summary(summarise(days, as_of, UNIT_DAYS), as_of, fit)
 
 
 @dataclass
 class ForecastFits:
-    """The models serving a run's dates, by fit_date, fitted once for all customers (and so for every shard),
-    and the last date's back-test: diagnostics, or a sentence saying why there is none."""
+    """The models serving a run's dates, by fit_date, fitted once for all customers (and so for every shard)."""
 
     fits: dict[date, "Fit"]
-    backtest: dict | str | None
 
     def serving(self, as_of: date) -> "Fit":
         return self.fits[fit_date(as_of)]
@@ -74,17 +83,62 @@ class ForecastFits:
 def fit_forecasts(
     con: duckdb.DuckDBPyConnection, dates: list[date], sample_size: int, orders_per_part: int
 ) -> ForecastFits:
-    """The fits of the run's months on all customers of staging.orders, read one customer part at a time (see
-    tiering.warehouse.tables) down to per-customer summaries, and the last date's back-test."""
+    """The fits of the run's months, each with its back-test: read back from forecast.fits when made before
+    from the same orders, else made on all customers of staging.orders, read one customer part at a time (see
+    tiering.warehouse.tables) down to per-customer summaries, and stored."""
+    run_sql(con, "forecast/fits")
     fit_days = sorted({fit_date(day) for day in dates})
-    summaries, earlier = _summaries(con, fit_days, dates[-1], orders_per_part, backtest=True)
-    fits = {day: fit_summary(_whole(summaries[day]), day, sample_size) for day in fit_days}
-    last = fits[fit_date(dates[-1])]
-    backtest = None
-    if last.models is not None:
-        sampled = _whole(earlier).filter(pl.col("customer_id").is_in(last.sample.implode()))
-        backtest = _backtest(sampled, dates[-1])
-    return ForecastFits(fits, backtest)
+    inputs = {day: _fit_inputs(con, day, sample_size) for day in fit_days}
+    fits = {day: _stored_fit(con, day, inputs[day]) for day in fit_days}
+    missing = [day for day, fit in fits.items() if fit is None]
+    if missing:
+        summaries, earlier = _summaries(con, missing, max(missing), orders_per_part, backtest=True)
+        for day in missing:
+            fits[day] = fit_summary(_whole(summaries[day]), day, sample_size, _whole(earlier[day]))
+            con.execute(sql_text("forecast:store_fit"), [day, inputs[day], _fit_record(fits[day])])
+    return ForecastFits(fits)
+
+
+def _fit_inputs(con: duckdb.DuckDBPyConnection, day: date, sample_size: int) -> str:
+    """The fingerprint of what a fit as of `day` is made from."""
+    [(orders,)] = con.execute(sql_text("forecast:fit_orders"), {"fitted_as_of": day}).fetchall()
+    return f"v{FIT_VERSION} sample {sample_size} orders {orders}"
+
+
+def _stored_fit(con: duckdb.DuckDBPyConnection, day: date, inputs: str) -> "Fit | None":
+    """The fit as of `day` stored with the same fingerprint, if any."""
+    rows = con.execute(sql_text("forecast:stored_fit"), {"fitted_as_of": day, "inputs": inputs}).fetchall()
+    return _fit_from_record(rows[0][0]) if rows else None
+
+
+def _fit_record(fit: "Fit") -> str:
+    """A fit as JSON (its parameters exact: floats round-trip through JSON)."""
+    models = fit.models
+    record = {
+        "models": None
+        if models is None
+        else {
+            "bgnbd": asdict(models.bgnbd),
+            "gamma_gamma": None if models.gamma_gamma is None else asdict(models.gamma_gamma),
+            "warnings": list(models.warnings),
+        },
+        "diagnostics": fit.diagnostics,
+        "warnings": fit.warnings,
+        "backtest": fit.backtest,
+    }
+    return json.dumps(record, default=lambda value: value.item())  # numpy scalars as Python numbers
+
+
+def _fit_from_record(text: str) -> "Fit":
+    record = json.loads(text)
+    models = record["models"]
+    if models is not None:
+
+        def model(fields: dict | None) -> ModelFit | None:
+            return None if fields is None else ModelFit(**fields | {"at_bounds": tuple(fields["at_bounds"])})
+
+        models = Models(model(models["bgnbd"]), model(models["gamma_gamma"]), tuple(models["warnings"]))
+    return Fit(models, record["diagnostics"], record["warnings"], record["backtest"], reused=True)
 
 
 def write_forecasts(
@@ -103,18 +157,18 @@ def write_forecasts(
 
 def _summaries(
     con: duckdb.DuckDBPyConnection, days: list[date], last: date, orders_per_part: int, backtest: bool
-) -> tuple[dict[date, list[pl.DataFrame]], list[pl.DataFrame]]:
-    """Per day, each customer part's summary as of that day; and, if `backtest`, each part's back-test
-    summary of `last` (else none)."""
+) -> tuple[dict[date, list[pl.DataFrame]], dict[date, list[pl.DataFrame]]]:
+    """Per day, each customer part's summary as of that day (from the completed orders up to `last`); and, if
+    `backtest`, each part's back-test summary of that day (else none)."""
     summaries: dict[date, list[pl.DataFrame]] = {day: [] for day in days}
-    earlier: list[pl.DataFrame] = []
+    earlier: dict[date, list[pl.DataFrame]] = {day: [] for day in days} if backtest else {}
     for part in customer_parts(con, "staging.orders", orders_per_part):
         log = read_sql(con, "forecast/completed_orders", part | {"last_date": last})
         purchases = purchase_days(log.lazy()).collect().lazy()
         for day, so_far in summaries.items():
             so_far.append(summarise(purchases, day, UNIT_DAYS))
-        if backtest:
-            earlier.append(backtest_summary(purchases, last))
+        for day, so_far in earlier.items():
+            so_far.append(backtest_summary(purchases, day))
     return summaries, earlier
 
 
@@ -144,45 +198,48 @@ def backtest_summary(days: pl.LazyFrame, as_of: date) -> pl.DataFrame:
 
 @dataclass
 class Fit:
-    """The models fitted as of one day (None when they cannot be), on `sample`, with diagnostics and warnings."""
+    """The models fitted as of one day (None when they cannot be), with diagnostics and warnings, and the
+    back-test of the same fit a year earlier: diagnostics, a sentence saying why there is none, or None when
+    not asked for. `reused`: read back from forecast.fits, not made by this run."""
 
     models: Models | None
-    sample: pl.Series
     diagnostics: dict
     warnings: list[str]
+    backtest: dict | str | None = None
+    reused: bool = False
 
 
-def fit_summary(summary: pl.DataFrame, fitted_on: date, sample_size: int) -> Fit:
-    """The models fitted on a seeded sample of the customers of the summary as of `fitted_on`."""
+def fit_summary(
+    summary: pl.DataFrame, fitted_on: date, sample_size: int, earlier: pl.DataFrame | None = None
+) -> Fit:
+    """The models fitted on a seeded sample of the customers of the summary as of `fitted_on`; back-tested on
+    the same sample's `earlier` summary (see backtest_summary), if given."""
     sample = sample_customers(summary["customer_id"], sample_size)
     fitted = summary.filter(pl.col("customer_id").is_in(sample.implode()))
     started = time.perf_counter()
     try:
         models = fit_models(fitted)
     except ClvError as exc:
-        return Fit(None, sample, {"fitted_as_of": str(fitted_on)}, [f"no forecast: {exc}"])
+        return Fit(None, {"fitted_as_of": str(fitted_on)}, [f"no forecast: {exc}"])
     diagnostics = {"fitted_as_of": str(fitted_on)} | _fit_diagnostics(
         models, fitted, time.perf_counter() - started
     )
-    return Fit(models, sample, diagnostics, list(models.warnings) + _empty_forecast_warnings(models))
+    warnings = list(models.warnings) + _empty_forecast_warnings(models)
+    backtest = None
+    if earlier is not None:
+        backtest = _backtest(earlier.filter(pl.col("customer_id").is_in(sample.implode())), fitted_on)
+    return Fit(models, diagnostics, warnings, backtest)
 
 
-def forecast_summary(
-    summary: pl.DataFrame, as_of: date, fit: Fit, backtest: pl.DataFrame | None
-) -> NightlyForecast:
-    """The forecast of every customer of the summary as of `as_of` with the fit (and the back-test's, if any)."""
+def forecast_summary(summary: pl.DataFrame, as_of: date, fit: Fit) -> NightlyForecast:
+    """The forecast of every customer of the summary as of `as_of` with the fit (and its back-test, if any)."""
     values = _values(summary, fit.models, as_of)
-    out = NightlyForecast(
+    backtest = {} if fit.backtest is None else {"backtest": fit.backtest}
+    return NightlyForecast(
         values=values,
-        diagnostics={"customers": summary.height} | fit.diagnostics,
+        diagnostics={"customers": summary.height} | fit.diagnostics | backtest,
         warnings=forecast_warnings(fit, values["expected_purchases_12m"].null_count()),
     )
-    if fit.models is None:
-        return out
-    if backtest is not None:
-        sampled = backtest.filter(pl.col("customer_id").is_in(fit.sample.implode()))
-        out.diagnostics["backtest"] = _backtest(sampled, as_of)
-    return out
 
 
 def _empty_forecast_warnings(models: Models) -> list[str]:
@@ -222,8 +279,8 @@ def _fit_diagnostics(models: Models, fitted: pl.DataFrame, seconds: float) -> di
 
 
 def _backtest(summary: pl.DataFrame, as_of: date) -> dict | str:
-    """The same fit a year earlier, on the sample's backtest_summary, against the purchases of the year up to
-    `as_of`; a sentence instead when that earlier fit is impossible."""
+    """The same fit a year before `as_of` (a fit's day), on the sample's backtest_summary, against the purchases
+    of the year up to `as_of`; a sentence instead when that earlier fit is impossible."""
     start = as_of - timedelta(days=HORIZON_DAYS)
     try:
         models = fit_models(summary)
