@@ -2,8 +2,9 @@
 
 Each table has two checks: `gx_blocking` (keys, references, amounts, impossible dates, tier, action, score,
 one row per customer): its failure stops the assets downstream; `gx_warn` (categories, dates after the as-of
-date, amounts that do not add up) only warns. Great Expectations is imported inside the check, never when the
-definitions load.
+date, amounts that do not add up) only warns. Great Expectations runs in a process of its own (the `gx`
+resource), never in the definitions' process: a check step reads what to validate, closes its connection to the
+working database, then has the worker validate the file.
 """
 
 from collections.abc import Callable, Iterator
@@ -13,7 +14,7 @@ from datetime import date
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from assets.resources import TiersConfig
+from assets.resources import ExpectationsWorker, TiersConfig
 from tiering.feeds import FEEDS, Feed
 from tiering.policy import TIERS
 from tiering.warehouse.dates import latest_as_of
@@ -68,28 +69,43 @@ def gx_checks(name: str, checked: list[Checked]) -> dg.AssetChecksDefinition:
     ]
 
     @dg.multi_asset_check(specs=specs, name=name, compute_kind="great_expectations")
-    def _checks(context: dg.AssetCheckExecutionContext, tiers: TiersConfig, duckdb: DuckDBResource):
+    def _checks(
+        context: dg.AssetCheckExecutionContext,
+        tiers: TiersConfig,
+        duckdb: DuckDBResource,
+        gx: ExpectationsWorker,
+    ):
         with duckdb.get_connection() as con:
             # the latest snapshot holds the newest as-of date run, which a backfill of older dates keeps
             as_of = max(_as_of(context), latest_as_of(con) or date.min)
-            for c in checked:
-                yield from _check_table(c, con, context.run.run_id, as_of, tiers)
+            selections = [(c, *_selection(c, con, context.run.run_id)) for c in checked]
+        for c, skipped, rows in selections:
+            yield from _check_table(c, skipped, rows, as_of, tiers, duckdb, gx)
 
     return _checks
 
 
-def _check_table(
-    c: Checked, con, run_id: str, as_of: date, tiers: TiersConfig
-) -> Iterator[dg.AssetCheckResult]:
-    """The two results of one table; Great Expectations is imported only when there are rows to validate."""
+def _selection(c: Checked, con, run_id: str) -> tuple[str | None, tuple[str, dict] | None]:
+    """Why there is nothing to validate in the table (None: there is), and the query of the rows to validate
+    (None: all of them)."""
     skipped = c.skip(con, run_id) if c.skip else None
+    return skipped, None if skipped or not c.rows else c.rows(con, run_id)
+
+
+def _check_table(
+    c: Checked,
+    skipped: str | None,
+    rows: tuple[str, dict] | None,
+    as_of: date,
+    tiers: TiersConfig,
+    duckdb: DuckDBResource,
+    gx: ExpectationsWorker,
+) -> Iterator[dg.AssetCheckResult]:
+    """The two results of one table."""
     if skipped:
         yield from (_nothing_to_validate(c, check, skipped) for check in SEVERITY)
         return
-    from tiering.warehouse.quality.gx import validate
-
-    selected = c.rows(con, run_id) if c.rows else None
-    outcomes = validate(con, c.table, c.suite(as_of, tiers, selected is None), selected)
+    outcomes = gx.validate(duckdb, c.table, c.suite(as_of, tiers, rows is None), rows)
     for check, blocking in (("gx_blocking", True), ("gx_warn", False)):
         yield _result(c.key, check, c.table, [o for o in outcomes if o.expectation.blocking == blocking])
 

@@ -20,6 +20,8 @@ from dagster_duckdb import DuckDBResource
 from tiering.as_of import days_between, refusal, today_in
 from tiering.policy import Policy, PolicyError, load_policy
 from tiering.settings import Settings, setting_value
+from tiering.warehouse.quality import worker
+from tiering.warehouse.quality.suites import Expectation, Outcome
 from tiering.warehouse.shards import io_location
 
 
@@ -62,6 +64,20 @@ class IngestConfig(dg.ConfigurableResource):
     full_reload: bool
 
 
+class ExpectationsWorker(dg.ConfigurableResource):
+    """Great Expectations in a process of its own (tiering/warehouse/quality/worker.py), started with the run so
+    that its import overlaps the load; the checks validate the working database through it."""
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        worker.start()
+
+    def validate(
+        self, duckdb: DuckDBResource, table: str, suite: list[Expectation], rows: tuple[str, dict] | None
+    ) -> list[Outcome]:
+        """The outcomes of the suite on schema.table, or on the rows the query `rows` selects from it."""
+        return worker.validate_file(duckdb.database, duckdb.connection_config, table, suite, rows)
+
+
 def resource_config(settings: Settings) -> dict[str, dict[str, Any]]:
     """Each resource's config for `settings`, with absolute paths (a worker's folder may differ)."""
     config = {
@@ -101,6 +117,7 @@ def build_resources(env: Mapping[str, str] = os.environ) -> dict[str, dg.Configu
         "ingest": IngestConfig(**config["ingest"]),
         "io_manager": dg.FilesystemIOManager(**config["io_manager"]),
         "duckdb": DuckDBResource(**config["duckdb"]),
+        "gx": ExpectationsWorker(),
     }
 
 

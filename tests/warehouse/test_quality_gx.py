@@ -1,5 +1,6 @@
 """Great Expectations on DuckDB: pinned, imported lazily, and its one adaptation (a persisted connection) tested."""
 
+import os
 import re
 import subprocess
 import sys
@@ -103,6 +104,21 @@ def test_raw_checks_validate_the_rows_of_their_run_against_the_whole_table(gx, c
     )  # O1 was checked by run 1
     assert outcomes["customer_id found in raw.customers"].success  # C9 came with run 1
     assert outcomes["status in completed, cancelled, returned"].success
+
+
+def test_the_worker_validates_a_file_in_a_process_of_its_own_and_releases_it(gx, con, tmp_path):
+    from tiering.warehouse.quality import worker
+
+    database = tmp_path / "work.duckdb"
+    con.execute(f"ATTACH '{database}' AS copy; COPY FROM DATABASE memory TO copy; DETACH copy")
+    suite = raw_suite(FEEDS["orders"], AS_OF)
+    assert worker.validate_file(str(database), {"threads": 1}, "raw.orders", suite) == gx.validate(
+        con, "raw.orders", suite
+    )
+    pool = worker._worker()
+    assert pool is not None and pool.submit(os.getpid).result() != os.getpid()
+    with duckdb.connect(str(database)) as writer:  # the worker closed the file: this process may write it
+        writer.execute("DROP TABLE raw.orders")
 
 
 def test_without_a_persisted_connection_gx_gets_no_results_from_duckdb(gx, con, monkeypatch):

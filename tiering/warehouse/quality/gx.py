@@ -10,7 +10,6 @@ an upgrade that breaks it fails a test.
 import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from functools import cache
 
 import duckdb
@@ -19,22 +18,11 @@ import great_expectations.expectations as gxe
 from duckdb_engine import ConnectionWrapper
 from great_expectations.data_context.types.base import ProgressBarsConfig
 
-from tiering.warehouse.quality.suites import Expectation
+from tiering.warehouse.quality.suites import Expectation, Outcome
 
 EXAMPLES = 5  # failing values shown per expectation
 ROWS_QUERY = "UnexpectedRowsExpectation"
 _names = itertools.count()
-
-
-@dataclass
-class Outcome:
-    """What one expectation found: passed or not, how many rows failed, a few failing values, or the error."""
-
-    expectation: Expectation
-    success: bool
-    failing: int | None = None
-    examples: list = field(default_factory=list)
-    error: str | None = None
 
 
 def validate(
@@ -81,6 +69,7 @@ def _batch(con: duckdb.DuckDBPyConnection, table: str, rows: tuple[str, dict] | 
             yield asset.add_batch_definition_whole_table("whole table").get_batch()
     finally:
         _context().data_sources.delete(name)
+        cursor.close()  # the database is released once its last connection closes
 
 
 @contextmanager

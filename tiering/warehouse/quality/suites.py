@@ -28,6 +28,17 @@ class Expectation:
     blocking: bool = True
 
 
+@dataclass
+class Outcome:
+    """What one expectation found: passed or not, how many rows failed, a few failing values, or the error."""
+
+    expectation: Expectation
+    success: bool
+    failing: int | None = None
+    examples: list = field(default_factory=list)
+    error: str | None = None
+
+
 def raw_suite(feed: Feed, as_of: date, whole_table: bool = True) -> list[Expectation]:
     """The declaration of raw.<feed> as expectations (keys, required values, references, row rules), on the whole
     table or on some of its rows (raw_rows): their keys are then also checked against the other rows."""
