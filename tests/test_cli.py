@@ -159,6 +159,9 @@ BAD_SETTINGS = [
     ("TIERS_HISTORY_START", "2020-13-01", "a date in the form YYYY-MM-DD"),
     ("TIERS_TIMEZONE", "Mars/Olympus", "a timezone name such as UTC or Europe/Berlin"),
     ("TIERS_MAX_DATA_LAG_DAYS", "a week", "a whole number of days above 0"),
+    ("TIERS_HISTORY_START", "yesterday", "a date in the form YYYY-MM-DD"),
+    ("TIERS_DUCKDB_MEMORY_LIMIT", "lots", "a memory size such as 1GB or 512MB"),
+    ("TIERS_DUCKDB_MEMORY_LIMIT", "0", "a memory size such as 1GB or 512MB"),
 ]
 
 
@@ -167,6 +170,15 @@ def test_a_bad_setting_in_the_environment_is_named_without_a_traceback(tmp_path,
     done = _tiers(["run", "--as-of", "2026-06-30"], tmp_path, **{name: value})
     assert done.returncode == 2
     assert done.stderr.strip() == f"tiers: {name} must be {meaning}, not '{value}'"
+
+
+@pytest.mark.parametrize("name", ["TIERS_WAREHOUSE_DIR", "TIERS_LANDING_DIR", "TIERS_POLICY"])
+def test_a_path_setting_that_is_set_but_empty_is_an_error(tmp_path, name):
+    """`TIERS_WAREHOUSE_DIR=$UNSET tiers run` must not write the outputs into the current folder or a default."""
+    done = _tiers(["run", "--as-of", "2026-06-30"], tmp_path, **{name: " "})
+    assert done.returncode == 2
+    assert done.stderr.strip() == f"tiers: {name} is set but empty: give a path, or unset it for the default"
+    assert not (tmp_path / "data").exists()
 
 
 def test_a_bad_setting_stops_the_definitions_from_loading_naming_it():
