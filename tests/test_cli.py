@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import time
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -11,8 +12,9 @@ import pytest
 import yaml
 
 from support import free_port
-from support.tiers import run_tiers
+from support.tiers import run_tiers, start_tiers
 from tiering.settings import DEFAULT_POLICY, REPO_ROOT, variables_table
+from tiering.warehouse.lock import LOCK_FILE, WarehouseError, hold_warehouse
 
 
 def _tiers(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess:
@@ -223,3 +225,102 @@ def test_a_celery_broker_out_of_reach_is_named_without_a_traceback(tmp_path, s_l
     assert "  - the run: " in done.stderr and "Connection refused" in done.stderr, done.stderr
     assert f"  - the Celery broker is {broker} (TIERS_CELERY_BROKER): is it up, with workers?" in done.stderr
     assert "Traceback" not in done.stderr + done.stdout
+
+
+def test_a_second_run_on_the_same_warehouse_stops_at_once_naming_the_first(tmp_path, s_landing):
+    """Two `tiers run` at once on one warehouse: the second stops at once with exit 2, the first is not hurt;
+    the lock goes with the process that holds it, however it ends."""
+    warehouse = tmp_path / "wh"
+    env = {
+        "TIERS_LANDING_DIR": str(s_landing),
+        "TIERS_WAREHOUSE_DIR": str(warehouse),
+        "DAGSTER_HOME": str(tmp_path / "dagster_home"),
+    }
+    (tmp_path / "dagster_home").mkdir()
+    first = start_tiers(["run", "--as-of", "2026-06-30"], env, cwd=tmp_path)
+    lock = warehouse / LOCK_FILE
+    deadline = time.monotonic() + 60
+    while f"process {first.pid} " not in (lock.read_text() if lock.is_file() else ""):
+        assert first.poll() is None and time.monotonic() < deadline, "the first run never took the lock"
+        time.sleep(0.1)
+    started = time.monotonic()
+    second = run_tiers(["backfill", "--from", "2026-06-01", "--to", "2026-06-30"], env, cwd=tmp_path)
+    assert second.returncode == 2, second.stderr
+    assert time.monotonic() - started < 15
+    (line,) = second.stderr.strip().splitlines()
+    assert line.startswith(
+        f"tiers: another run is writing to the warehouse {warehouse}: the run as of 2026-06-30 by process "
+        f"{first.pid} (started "
+    )
+    assert line.endswith("). One run at a time: run again when it has ended")
+    out, err = first.communicate(timeout=600)
+    assert first.returncode == 0, err
+    assert "Customers per tier:" in out and lock.read_text() == ""
+
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_THE_LOCK, str(warehouse)], stdout=subprocess.PIPE, text=True
+    )
+    assert holder.stdout.readline() == "held\n"
+    with (
+        pytest.raises(WarehouseError, match="another run is writing"),
+        hold_warehouse(warehouse, warehouse / "work.duckdb", "a test"),
+    ):
+        pass
+    holder.kill()  # kill -9: no clean-up of its own
+    holder.wait()
+    with hold_warehouse(warehouse, warehouse / "work.duckdb", "a test"):
+        assert lock.read_text() == "a test\n"
+
+
+HOLD_THE_LOCK = """
+import sys, time
+from pathlib import Path
+from tiering.warehouse.lock import hold_warehouse
+warehouse = Path(sys.argv[1])
+with hold_warehouse(warehouse, warehouse / "work.duckdb", "a process killed with -9"):
+    print("held", flush=True)
+    time.sleep(600)
+"""
+
+
+def test_a_corrupt_working_database_stops_the_run_at_once_in_one_line(tmp_path, s_landing):
+    """Opening it was retried for about 100 s (the DuckDB resource's backoff) before the run failed."""
+    warehouse = tmp_path / "wh"
+    warehouse.mkdir()
+    (warehouse / "work.duckdb").write_bytes(b"not a database " * 1000)
+    started = time.monotonic()
+    done = _tiers(
+        ["run", "--as-of", "2026-06-30"],
+        tmp_path,
+        TIERS_LANDING_DIR=str(s_landing),
+        TIERS_WAREHOUSE_DIR=str(warehouse),
+    )
+    assert done.returncode == 2
+    assert time.monotonic() - started < 30
+    assert done.stderr.strip() == (
+        f"tiers: the working database {warehouse / 'work.duckdb'} cannot be opened: IO Error: The file "
+        f'"{warehouse / "work.duckdb"}" exists, but it is not a valid DuckDB database file!'
+    )
+
+
+def test_a_warehouse_folder_that_cannot_be_written_stops_the_run_at_once_in_one_line(tmp_path, s_landing):
+    warehouse = tmp_path / "wh"
+    warehouse.mkdir()
+    (warehouse / LOCK_FILE).write_text("")  # left by an earlier run
+    if subprocess.run(["chattr", "+i", str(warehouse)], capture_output=True).returncode != 0:
+        pytest.skip("chattr +i (an immutable folder, which root cannot write either) is not available here")
+    try:
+        started = time.monotonic()
+        done = _tiers(
+            ["run", "--as-of", "2026-06-30"],
+            tmp_path,
+            TIERS_LANDING_DIR=str(s_landing),
+            TIERS_WAREHOUSE_DIR=str(warehouse),
+        )
+    finally:
+        subprocess.run(["chattr", "-i", str(warehouse)], check=True)
+    assert done.returncode == 2
+    assert time.monotonic() - started < 30
+    assert done.stderr.strip() == (
+        f"tiers: the warehouse folder {warehouse} cannot be written: Operation not permitted"
+    )

@@ -6,7 +6,7 @@ import os
 import sys
 import time
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from tiering.as_of import data_lag_warning, refusal, today_in
@@ -201,13 +201,27 @@ def _run(first: date, last: date, settings: Settings) -> int:
         print(f"The run did not start: {exc}", file=sys.stderr)
         return 1
 
+    from tiering.warehouse.lock import WarehouseError, hold_warehouse
+
+    dates = f"as of {last}" if first == last else f"for as-of dates {first} to {last}"
+    started = datetime.now().astimezone()
+    holder = f"the run {dates} by process {os.getpid()} (started {started:%Y-%m-%d %H:%M:%S %Z})"
+    try:
+        with hold_warehouse(settings.warehouse_dir.resolve(), settings.work_db.resolve(), holder):
+            return _launch(first, last, settings, dates)
+    except WarehouseError as exc:
+        print(f"tiers: {exc}", file=sys.stderr)
+        return 2
+
+
+def _launch(first: date, last: date, settings: Settings, dates: str) -> int:
+    """Run the nightly job in this process and print its summary, or its failures."""
     import dagster as dg
 
     from assets.resources import run_config
     from pipelines.definitions import launchable_job
     from pipelines.jobs import as_of_runs
 
-    dates = f"as of {last}" if first == last else f"for as-of dates {first} to {last}"
     notes = [f"executor {settings.executor}"] if settings.executor != "in_process" else []
     if settings.shards > 1:
         notes.append(f"{settings.shards} shards")
