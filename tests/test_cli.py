@@ -324,3 +324,26 @@ def test_a_warehouse_folder_that_cannot_be_written_stops_the_run_at_once_in_one_
     assert done.stderr.strip() == (
         f"tiers: the warehouse folder {warehouse} cannot be written: Operation not permitted"
     )
+
+
+def test_a_run_that_fails_after_publishing_says_what_was_published(tmp_path, s_landing):
+    """The dashboard step fails (its folder is taken by a file) while the BI file and the exports are published:
+    the run FAILED, and its summary says the outputs were swapped in, when and as of which date."""
+    warehouse = tmp_path / "wh"
+    warehouse.mkdir()
+    (warehouse / "reports").write_text("a file where the dashboard's folder goes")
+    done = _tiers(
+        ["run", "--as-of", "2026-06-30"],
+        tmp_path,
+        TIERS_LANDING_DIR=str(s_landing),
+        TIERS_WAREHOUSE_DIR=str(warehouse),
+    )
+    assert done.returncode == 1
+    assert "  - reports__tier_dashboard: FileExistsError: [Errno 17] File exists" in done.stderr, done.stderr
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith(
+        f"Published before the failure: the BI file {warehouse / 'tiers.duckdb'} and the Parquet exports "
+        f"{warehouse / 'exports'}/ were swapped in at {datetime.now().astimezone():%Y-%m-%d} "
+    )
+    assert last.endswith(", as of 2026-06-30.")
+    assert (warehouse / "tiers.duckdb").is_file()
