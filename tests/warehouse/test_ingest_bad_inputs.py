@@ -319,3 +319,26 @@ def test_parquet_columns_of_the_contract_types_are_still_checked_for_missing_val
     ]
     assert '"order_date":"2999-01-05"' in raw_record
     _assert_reconciles(con, load)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+@pytest.mark.parametrize("extra", ["_row_number", "ROWID", "file_row_number", "rowid,file_row_number"])
+def test_extra_columns_named_like_helper_columns_are_the_files_own(con, landing, fmt, extra):
+    """Columns named `_row_number`, `ROWID` or `file_row_number` are the file's: ignored as unknown like any
+    other, the rows numbered as always (the loader's own row number is `_tiers_row_number`)."""
+    text = ORDERS.strip() + f",{extra}\n"
+    text += "".join(f"O{n},C1,2026-01-0{n},completed,USD{',x' * len(extra.split(','))}\n" for n in (2, 3))
+    text += "O4,C1,05/01/2026,completed,USD" + ",x" * len(extra.split(",")) + "\n"
+    if fmt == "csv":
+        path = _write(landing, "orders", "extra.csv", text)
+    else:
+        path = landing / "orders" / "extra.parquet"
+        pl.read_csv(io.StringIO(text), infer_schema=False).write_parquet(path)
+    load = _load(con, landing, "orders")
+    assert (load.status, load.rows_read, load.rows_loaded, load.rows_rejected) == ("loaded", 3, 2, 1)
+    assert load.warnings == [f"{path}: ignored unknown column(s) {extra.replace(',', ', ')}"]
+    rows = con.execute(
+        "SELECT order_id, _row_number FROM raw.orders WHERE _source_file = $f ORDER BY 1", {"f": str(path)}
+    ).fetchall()
+    assert rows == [("O2", 1), ("O3", 2)]
+    assert _rejections(con, "orders") == {3: "order_date: not a valid date"}
