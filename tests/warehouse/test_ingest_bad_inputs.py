@@ -342,3 +342,37 @@ def test_extra_columns_named_like_helper_columns_are_the_files_own(con, landing,
     ).fetchall()
     assert rows == [("O2", 1), ("O3", 2)]
     assert _rejections(con, "orders") == {3: "order_date: not a valid date"}
+
+
+def test_a_value_of_3_mb_loads_and_a_longer_line_than_allowed_is_named_as_such(con, landing):
+    big = "U" * 3_000_000
+    _write(
+        landing, "orders", "big.csv", ORDERS.strip() + ",note\n" + f"O2,C1,2026-01-06,completed,USD,{big}\n"
+    )
+    load = _load(con, landing, "orders")
+    assert (load.status, load.rows_read, load.rows_loaded) == ("loaded", 1, 1)
+    path = _write(
+        landing,
+        "orders",
+        "huge.csv",
+        ORDERS.strip() + ",note\n" + f"O3,C1,2026-01-06,completed,USD,{big * 3}\n",
+    )
+    with pytest.raises(IngestError) as raised:
+        _load(con, landing, "orders")
+    assert str(raised.value) == (
+        f"feed 'orders': {path}: a line is 9,000,032 bytes long, more than the 8,388,608 a line may hold: a "
+        "value that large, or a quote left open"
+    )
+
+
+def test_mixed_crlf_and_lf_line_endings_are_named_as_such(con, landing):
+    text = (ORDERS + "O2,C1,2026-01-06,completed,USD\n").replace(
+        "\n", "\r\n"
+    ) + "O3,C1,2026-01-07,completed,USD\n"
+    path = _write(landing, "orders", "mixed.csv", text)
+    with pytest.raises(IngestError) as raised:
+        _load(con, landing, "orders")
+    assert str(raised.value) == (
+        f"feed 'orders': {path}: line 3 ends with LF where the header ends with CRLF: the file mixes Windows and "
+        "Unix line endings; export it with one kind"
+    )
