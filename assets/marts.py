@@ -107,8 +107,10 @@ def published_tiers_file(tiers: TiersConfig, duckdb: DuckDBResource) -> dg.Mater
     with duckdb.get_connection() as con:
         publish_tables(con, list(PUBLISHED), tiers.bi_db.parent, tiers.bi_db.name, bi_layer_statements())
         counts = {t: row_count(con, t) for t in PUBLISHED}
+        as_of = latest_as_of(con)
     return dg.MaterializeResult(
         metadata={
+            "as_of_date": as_of.isoformat(),  # the newest as-of date run: the snapshot the file holds
             "path": dg.MetadataValue.path(str(tiers.bi_db.resolve())),
             "exports": dg.MetadataValue.path(str((tiers.bi_db.parent / "exports").resolve())),
             **{f"rows_{t.split('.')[1]}": n for t, n in counts.items()},

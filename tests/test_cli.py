@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import time
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -11,8 +12,9 @@ import pytest
 import yaml
 
 from support import free_port
-from support.tiers import run_tiers
+from support.tiers import run_tiers, start_tiers
 from tiering.settings import DEFAULT_POLICY, REPO_ROOT, variables_table
+from tiering.warehouse.lock import LOCK_FILE, WarehouseError, hold_warehouse
 
 
 def _tiers(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess:
@@ -159,6 +161,9 @@ BAD_SETTINGS = [
     ("TIERS_HISTORY_START", "2020-13-01", "a date in the form YYYY-MM-DD"),
     ("TIERS_TIMEZONE", "Mars/Olympus", "a timezone name such as UTC or Europe/Berlin"),
     ("TIERS_MAX_DATA_LAG_DAYS", "a week", "a whole number of days above 0"),
+    ("TIERS_HISTORY_START", "yesterday", "a date in the form YYYY-MM-DD"),
+    ("TIERS_DUCKDB_MEMORY_LIMIT", "lots", "a memory size such as 1GB or 512MB"),
+    ("TIERS_DUCKDB_MEMORY_LIMIT", "0", "a memory size such as 1GB or 512MB"),
 ]
 
 
@@ -167,6 +172,15 @@ def test_a_bad_setting_in_the_environment_is_named_without_a_traceback(tmp_path,
     done = _tiers(["run", "--as-of", "2026-06-30"], tmp_path, **{name: value})
     assert done.returncode == 2
     assert done.stderr.strip() == f"tiers: {name} must be {meaning}, not '{value}'"
+
+
+@pytest.mark.parametrize("name", ["TIERS_WAREHOUSE_DIR", "TIERS_LANDING_DIR", "TIERS_POLICY"])
+def test_a_path_setting_that_is_set_but_empty_is_an_error(tmp_path, name):
+    """`TIERS_WAREHOUSE_DIR=$UNSET tiers run` must not write the outputs into the current folder or a default."""
+    done = _tiers(["run", "--as-of", "2026-06-30"], tmp_path, **{name: " "})
+    assert done.returncode == 2
+    assert done.stderr.strip() == f"tiers: {name} is set but empty: give a path, or unset it for the default"
+    assert not (tmp_path / "data").exists()
 
 
 def test_a_bad_setting_stops_the_definitions_from_loading_naming_it():
@@ -211,3 +225,125 @@ def test_a_celery_broker_out_of_reach_is_named_without_a_traceback(tmp_path, s_l
     assert "  - the run: " in done.stderr and "Connection refused" in done.stderr, done.stderr
     assert f"  - the Celery broker is {broker} (TIERS_CELERY_BROKER): is it up, with workers?" in done.stderr
     assert "Traceback" not in done.stderr + done.stdout
+
+
+def test_a_second_run_on_the_same_warehouse_stops_at_once_naming_the_first(tmp_path, s_landing):
+    """Two `tiers run` at once on one warehouse: the second stops at once with exit 2, the first is not hurt;
+    the lock goes with the process that holds it, however it ends."""
+    warehouse = tmp_path / "wh"
+    env = {
+        "TIERS_LANDING_DIR": str(s_landing),
+        "TIERS_WAREHOUSE_DIR": str(warehouse),
+        "DAGSTER_HOME": str(tmp_path / "dagster_home"),
+    }
+    (tmp_path / "dagster_home").mkdir()
+    first = start_tiers(["run", "--as-of", "2026-06-30"], env, cwd=tmp_path)
+    lock = warehouse / LOCK_FILE
+    deadline = time.monotonic() + 60
+    while f"process {first.pid} " not in (lock.read_text() if lock.is_file() else ""):
+        assert first.poll() is None and time.monotonic() < deadline, "the first run never took the lock"
+        time.sleep(0.1)
+    started = time.monotonic()
+    second = run_tiers(["backfill", "--from", "2026-06-01", "--to", "2026-06-30"], env, cwd=tmp_path)
+    assert second.returncode == 2, second.stderr
+    assert time.monotonic() - started < 15
+    (line,) = second.stderr.strip().splitlines()
+    assert line.startswith(
+        f"tiers: another run is writing to the warehouse {warehouse}: the run as of 2026-06-30 by process "
+        f"{first.pid} (started "
+    )
+    assert line.endswith("). One run at a time: run again when it has ended")
+    out, err = first.communicate(timeout=600)
+    assert first.returncode == 0, err
+    assert "Customers per tier:" in out and lock.read_text() == ""
+
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_THE_LOCK, str(warehouse)], stdout=subprocess.PIPE, text=True
+    )
+    assert holder.stdout.readline() == "held\n"
+    with (
+        pytest.raises(WarehouseError, match="another run is writing"),
+        hold_warehouse(warehouse, warehouse / "work.duckdb", "a test"),
+    ):
+        pass
+    holder.kill()  # kill -9: no clean-up of its own
+    holder.wait()
+    with hold_warehouse(warehouse, warehouse / "work.duckdb", "a test"):
+        assert lock.read_text() == "a test\n"
+
+
+HOLD_THE_LOCK = """
+import sys, time
+from pathlib import Path
+from tiering.warehouse.lock import hold_warehouse
+warehouse = Path(sys.argv[1])
+with hold_warehouse(warehouse, warehouse / "work.duckdb", "a process killed with -9"):
+    print("held", flush=True)
+    time.sleep(600)
+"""
+
+
+def test_a_corrupt_working_database_stops_the_run_at_once_in_one_line(tmp_path, s_landing):
+    """Opening it was retried for about 100 s (the DuckDB resource's backoff) before the run failed."""
+    warehouse = tmp_path / "wh"
+    warehouse.mkdir()
+    (warehouse / "work.duckdb").write_bytes(b"not a database " * 1000)
+    started = time.monotonic()
+    done = _tiers(
+        ["run", "--as-of", "2026-06-30"],
+        tmp_path,
+        TIERS_LANDING_DIR=str(s_landing),
+        TIERS_WAREHOUSE_DIR=str(warehouse),
+    )
+    assert done.returncode == 2
+    assert time.monotonic() - started < 30
+    assert done.stderr.strip() == (
+        f"tiers: the working database {warehouse / 'work.duckdb'} cannot be opened: IO Error: The file "
+        f'"{warehouse / "work.duckdb"}" exists, but it is not a valid DuckDB database file!'
+    )
+
+
+def test_a_warehouse_folder_that_cannot_be_written_stops_the_run_at_once_in_one_line(tmp_path, s_landing):
+    warehouse = tmp_path / "wh"
+    warehouse.mkdir()
+    (warehouse / LOCK_FILE).write_text("")  # left by an earlier run
+    if subprocess.run(["chattr", "+i", str(warehouse)], capture_output=True).returncode != 0:
+        pytest.skip("chattr +i (an immutable folder, which root cannot write either) is not available here")
+    try:
+        started = time.monotonic()
+        done = _tiers(
+            ["run", "--as-of", "2026-06-30"],
+            tmp_path,
+            TIERS_LANDING_DIR=str(s_landing),
+            TIERS_WAREHOUSE_DIR=str(warehouse),
+        )
+    finally:
+        subprocess.run(["chattr", "-i", str(warehouse)], check=True)
+    assert done.returncode == 2
+    assert time.monotonic() - started < 30
+    assert done.stderr.strip() == (
+        f"tiers: the warehouse folder {warehouse} cannot be written: Operation not permitted"
+    )
+
+
+def test_a_run_that_fails_after_publishing_says_what_was_published(tmp_path, s_landing):
+    """The dashboard step fails (its folder is taken by a file) while the BI file and the exports are published:
+    the run FAILED, and its summary says the outputs were swapped in, when and as of which date."""
+    warehouse = tmp_path / "wh"
+    warehouse.mkdir()
+    (warehouse / "reports").write_text("a file where the dashboard's folder goes")
+    done = _tiers(
+        ["run", "--as-of", "2026-06-30"],
+        tmp_path,
+        TIERS_LANDING_DIR=str(s_landing),
+        TIERS_WAREHOUSE_DIR=str(warehouse),
+    )
+    assert done.returncode == 1
+    assert "  - reports__tier_dashboard: FileExistsError: [Errno 17] File exists" in done.stderr, done.stderr
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith(
+        f"Published before the failure: the BI file {warehouse / 'tiers.duckdb'} and the Parquet exports "
+        f"{warehouse / 'exports'}/ were swapped in at {datetime.now().astimezone():%Y-%m-%d} "
+    )
+    assert last.endswith(", as of 2026-06-30.")
+    assert (warehouse / "tiers.duckdb").is_file()

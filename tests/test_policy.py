@@ -112,3 +112,42 @@ def test_unreadable_policy(tmp_path, text, expected):
 def test_missing_policy_file(tmp_path):
     with pytest.raises(PolicyError, match="does not exist"):
         load_policy(tmp_path / "absent.yaml")
+
+
+def test_a_key_given_twice_is_refused_naming_it(tmp_path):
+    """YAML keeps the last of two equal keys: a second `tiers:` block would silently replace the first."""
+    text = DEFAULT_POLICY.read_text() + "\ntiers:\n  ideal: 50\n  acceptable: 20\n"
+    first = 1 + next(n for n, line in enumerate(text.splitlines()) if line.startswith("tiers:"))
+    last = len(text.splitlines()) - 2
+    assert _errors_for(tmp_path, text) == (
+        f"policy file {tmp_path / 'policy.yaml'}: key 'tiers' is given twice, on lines {first} and {last}: keep one"
+    )
+    nested = "version: '1'\ntraits:\n  revenue_12m:\n    weight: 1\n    weight: 2\n"
+    assert "key 'weight' is given twice, on lines 4 and 5" in _errors_for(tmp_path, nested)
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf")])
+@pytest.mark.parametrize(
+    ("edit", "field"),
+    [
+        (lambda d, v: d["traits"]["revenue_12m"].update(weight=v), "traits.revenue_12m.weight"),
+        (lambda d, v: d["traits"]["revenue_12m"].update(ideal=v), "traits.revenue_12m.ideal"),
+        (lambda d, v: d["knockouts"][0].update(above=v), "knockouts.0.above"),
+        (lambda d, v: d["tiers"].update(hysteresis=v), "tiers.hysteresis"),
+    ],
+)
+def test_a_number_that_is_not_finite_is_refused_naming_the_field(tmp_path, policy_data, edit, field, value):
+    edit(policy_data, value)
+    message = _errors_for(tmp_path, policy_data)
+    assert f"  - {field}: Input should be a finite number" in message, message
+
+
+def test_a_policy_path_that_is_a_folder_or_not_utf8_is_one_line(tmp_path):
+    with pytest.raises(PolicyError) as raised:
+        load_policy(tmp_path)
+    assert str(raised.value) == f"policy file {tmp_path} is a folder, not a file"
+    latin1 = tmp_path / "latin1.yaml"
+    latin1.write_bytes("version: 'Größe'\n".encode("latin-1"))
+    with pytest.raises(PolicyError) as raised:
+        load_policy(latin1)
+    assert str(raised.value) == f"policy file {latin1} is not UTF-8 text (byte 12 cannot be read)"

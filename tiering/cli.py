@@ -6,12 +6,13 @@ import os
 import sys
 import time
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from tiering.as_of import data_lag_warning, refusal, today_in
 from tiering.settings import REPO_ROOT, Settings, SettingsError
 
+PUBLISHED_KEY = ("bi", "tiers_duckdb")  # the asset that swaps in the BI file and the exports
 DEMO_MARKER = "ground_truth.csv"  # written by tiering.demo_data beside the demo feeds
 
 # The run's full log goes to the Dagster instance (UI); the terminal gets the summary or the failure reasons.
@@ -201,21 +202,36 @@ def _run(first: date, last: date, settings: Settings) -> int:
         print(f"The run did not start: {exc}", file=sys.stderr)
         return 1
 
+    from tiering.warehouse.lock import WarehouseError, hold_warehouse
+
+    dates = f"as of {last}" if first == last else f"for as-of dates {first} to {last}"
+    started = datetime.now().astimezone()
+    holder = f"the run {dates} by process {os.getpid()} (started {started:%Y-%m-%d %H:%M:%S %Z})"
+    try:
+        with hold_warehouse(settings.warehouse_dir.resolve(), settings.work_db.resolve(), holder):
+            return _launch(first, last, settings, dates)
+    except WarehouseError as exc:
+        print(f"tiers: {exc}", file=sys.stderr)
+        return 2
+
+
+def _launch(first: date, last: date, settings: Settings, dates: str) -> int:
+    """Run the nightly job in this process and print its summary, or its failures."""
     import dagster as dg
 
     from assets.resources import run_config
     from pipelines.definitions import launchable_job
     from pipelines.jobs import as_of_runs
 
-    dates = f"as of {last}" if first == last else f"for as-of dates {first} to {last}"
     notes = [f"executor {settings.executor}"] if settings.executor != "in_process" else []
     if settings.shards > 1:
         notes.append(f"{settings.shards} shards")
     where = f" ({', '.join(notes)})" if notes else ""
     print(f"Running nightly_tiers {dates} on {settings.landing_dir}{where} ...")
-    started = time.perf_counter()
+    started, since = time.perf_counter(), time.time()
     with _instance(dg) as instance:
         # one run, unless older dates are backfilled after newer ones (see as_of_runs)
+        run_ids = []
         for tags in as_of_runs(instance, first, last):
             # the job of the definitions, rebuilt wherever a step runs, with these settings as its run config
             result = dg.execute_job(
@@ -225,7 +241,9 @@ def _run(first: date, last: date, settings: Settings) -> int:
                 tags=tags,
                 raise_on_error=False,
             )
+            run_ids.append(result.run_id)
             if not result.success:
+                published = _published(dg, instance, run_ids, since, settings)
                 break
     elapsed = time.perf_counter() - started
     if not result.success:
@@ -235,6 +253,7 @@ def _run(first: date, last: date, settings: Settings) -> int:
             hint = f"the Celery broker is {settings.celery_broker} (TIERS_CELERY_BROKER): is it up, with workers?"
         for message in _failures(result, hint):
             print("  - " + message.replace("\n", "\n    "), file=sys.stderr)  # a step's failures, one a line
+        print(published, file=sys.stderr)
         return 1
     _print_summary(settings, last, elapsed)
     return 0
@@ -247,14 +266,46 @@ def _instance(dg):
     return dg.DagsterInstance.from_config(str(REPO_ROOT))
 
 
+def _published(dg, instance, run_ids: list[str], since: float, settings: Settings) -> str:
+    """What the runs `run_ids` (started after `since`) published before one failed: the BI file and the
+    exports, when, for which as-of date; or that nothing was."""
+    records = instance.fetch_materializations(
+        dg.AssetRecordsFilter(asset_key=dg.AssetKey(PUBLISHED_KEY), after_timestamp=since), limit=1000
+    ).records
+    record = next((r for r in records if r.run_id in run_ids), None)  # the newest first
+    if record is None:
+        return "Nothing was published: the BI file and the exports are as they were before the run."
+    at = datetime.fromtimestamp(record.timestamp).astimezone()
+    as_of = record.asset_materialization.metadata["as_of_date"].value
+    return (
+        f"Published before the failure: the BI file {settings.bi_db} and the Parquet exports "
+        f"{settings.warehouse_dir / 'exports'}/ were swapped in at {at:%Y-%m-%d %H:%M:%S %Z}, as of {as_of}."
+    )
+
+
 def _failures(result, run_hint: str | None = None) -> list[str]:
-    """Each failed step with its error; else why the run itself failed (a Celery broker out of reach, say),
-    with `run_hint` after it."""
+    """Each failed step with its error (a failed blocking check: the check, its table and what failed, with a
+    few values); else why the run itself failed (a Celery broker out of reach, say), with `run_hint` after it."""
     import dagster as dg
 
-    # a DagsterEvent's event_specific_data is a StepFailureData for a step's failure, an error for the run's
+    # a DagsterEvent's event_specific_data is a StepFailureData for a step's failure, an error for the run's,
+    # an AssetCheckEvaluation for a check's result
+    blocked: dict[str, list[str]] = {}  # a step's failed blocking checks, each with what failed
+    for event in result.all_events:
+        if event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
+            check = event.event_specific_data
+            if check.blocking and not check.passed and check.severity == dg.AssetCheckSeverity.ERROR:
+                blocked.setdefault(event.step_key, []).append(
+                    f"blocking check {check.check_name} of {check.asset_key.to_user_string()} failed: "
+                    f"{(check.description or 'see the Dagster UI').strip()}"
+                )
     steps = [
-        f"{event.step_key}: {_step_failure(event.event_specific_data)}"
+        f"{event.step_key}: "
+        + (
+            "\n".join(blocked[event.step_key])
+            if event.step_key in blocked
+            else _step_failure(event.event_specific_data)
+        )
         for event in result.all_events
         if event.is_step_failure
     ]

@@ -1,5 +1,6 @@
 """The ideal-customer policy: one YAML file, validated with errors that name the field."""
 
+from collections.abc import Hashable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Literal
@@ -26,7 +27,8 @@ class Direction(StrEnum):
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # NaN and infinity are no numbers for a policy: a NaN knock-out never fires, an infinite weight scores nothing
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 Weight = Annotated[float, Field(gt=0)]
@@ -132,12 +134,40 @@ class Policy(_Strict):
         return getattr(self.actions, tier)
 
 
+class _DuplicateKey(yaml.YAMLError):
+    pass
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """YAML's safe loader, refusing a key given twice in one mapping (YAML itself keeps the last one silently)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        lines: dict = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if key_node.tag == "tag:yaml.org,2002:merge" or not isinstance(key, Hashable):
+                continue  # a merge (<<) may override keys; an unhashable key is refused by the loader itself
+            line = key_node.start_mark.line + 1
+            if key in lines:
+                raise _DuplicateKey(f"key '{key}' is given twice, on lines {lines[key]} and {line}: keep one")
+            lines[key] = line
+        return super().construct_mapping(node, deep)
+
+
 def load_policy(path: Path) -> Policy:
     """Read and validate the policy file, or raise PolicyError listing every bad field."""
     try:
-        data = yaml.safe_load(Path(path).read_text())
+        data = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
     except FileNotFoundError:
         raise PolicyError(f"policy file {path} does not exist") from None
+    except IsADirectoryError:
+        raise PolicyError(f"policy file {path} is a folder, not a file") from None
+    except UnicodeDecodeError as exc:
+        raise PolicyError(f"policy file {path} is not UTF-8 text (byte {exc.start} cannot be read)") from None
+    except OSError as exc:
+        raise PolicyError(f"policy file {path} cannot be read: {exc.strerror}") from None
+    except _DuplicateKey as exc:
+        raise PolicyError(f"policy file {path}: {exc}") from None
     except yaml.YAMLError as exc:
         raise PolicyError(f"policy file {path} is not valid YAML: {exc}") from None
     if not isinstance(data, dict):

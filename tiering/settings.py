@@ -25,7 +25,8 @@ EXECUTORS = ("in_process", "celery", "k8s")
 @dataclass(frozen=True)
 class Setting:
     """One TIERS_* variable: its name, its default, what it means and how its text is read (`read` raises
-    ValueError saying what the value must be)."""
+    ValueError saying what the value must be). An empty variable is unset, except a path's: set but empty is an
+    error (`TIERS_WAREHOUSE_DIR=$UNSET_VARIABLE` would otherwise write elsewhere than meant)."""
 
     variable: str
     meaning: str
@@ -34,6 +35,8 @@ class Setting:
 
     def value(self, env: Mapping[str, str], default: Any) -> Any:
         text = env.get(self.variable, "").strip()
+        if not text and self.variable in env and self.read is _path:
+            raise SettingsError(f"{self.variable} is set but empty: give a path, or unset it for the default")
         if not text:
             return default
         try:
@@ -44,6 +47,20 @@ class Setting:
 
 def _setting(variable: str, default: Any, meaning: str, read: Callable[[str], Any] = str, shown=None) -> Any:
     return field(default=default, metadata={"setting": Setting(variable, meaning, read, shown)})
+
+
+def _path(text: str) -> Path:
+    return Path(text)
+
+
+def _memory(text: str) -> str:
+    import duckdb  # DuckDB itself says which sizes it reads
+
+    try:
+        duckdb.connect(config={"memory_limit": text}).close()
+    except duckdb.Error:
+        raise ValueError("a memory size such as 1GB or 512MB") from None
+    return text
 
 
 def _whole(noun: str, most: int | None = None) -> Callable[[str], int]:
@@ -97,16 +114,16 @@ class Settings:
     the README's table (`variables_table`)."""
 
     landing_dir: Path = _setting(
-        "TIERS_LANDING_DIR", Path("data/landing"), "the landing folder: one sub-folder per feed", Path
+        "TIERS_LANDING_DIR", Path("data/landing"), "the landing folder: one sub-folder per feed", _path
     )
     warehouse_dir: Path = _setting(
         "TIERS_WAREHOUSE_DIR",
         Path("data/warehouse"),
         "where `work.duckdb` (the pipeline's own) and `tiers.duckdb` (for BI) are written",
-        Path,
+        _path,
     )
     policy_path: Path = _setting(
-        "TIERS_POLICY", DEFAULT_POLICY, "the scoring policy", Path, shown="`policy/ideal_customer.yaml`"
+        "TIERS_POLICY", DEFAULT_POLICY, "the scoring policy", _path, shown="`policy/ideal_customer.yaml`"
     )
     timezone: str = _setting(
         "TIERS_TIMEZONE",
@@ -154,6 +171,7 @@ class Settings:
         "1GB",
         "DuckDB's memory for the pipeline's working database, and for each shard step's own; beyond it DuckDB "
         "spills to disk",
+        _memory,
     )
     clv_sample: int = _setting(
         "TIERS_CLV_SAMPLE",
@@ -197,7 +215,7 @@ class Settings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
         """The settings of the TIERS_* variables of `env` (default: the process's environment); an empty
-        variable is unset; a bad value raises SettingsError naming the variable."""
+        variable is unset (a path's is an error); a bad value raises SettingsError naming the variable."""
         env = os.environ if env is None else env
         return cls(**{f.name: setting_value(f.name, env) for f in fields(cls)})
 

@@ -6,7 +6,7 @@ FROM (
     SELECT _row_number, _as_read, concat_ws('; ', nullif(_type_reasons, ''), {rule_checks}) AS _reason
     FROM (
         SELECT
-            {typed_columns}, _row_number, concat_ws('; ', {type_checks}) AS _type_reasons,
+            {typed_columns}, _tiers_row_number AS _row_number, concat_ws('; ', {type_checks}) AS _type_reasons,
             struct_pack({record}) AS _as_read
         FROM landing_file
     )

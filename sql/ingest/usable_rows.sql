@@ -6,7 +6,7 @@
 INSERT INTO ingest_rows
 SELECT {columns}, $source_file, _row_number, $seq
 FROM (
-    SELECT {typed_columns}, _row_number, {type_failed} AS _type_failed
+    SELECT {typed_columns}, _tiers_row_number AS _row_number, {type_failed} AS _type_failed
     FROM landing_file
 )
 WHERE NOT _type_failed AND coalesce({rule_checks}) IS NULL

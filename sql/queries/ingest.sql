@@ -44,9 +44,33 @@ CREATE OR REPLACE TEMP TABLE ingest_rows (
 -- name: add_batch_file
 INSERT INTO ingest_files VALUES ($seq, $path)
 
+-- name: parquet_columns
+-- The columns of a landing Parquet file, lower-case.
+SELECT lower(column_name) FROM (DESCRIBE SELECT * FROM read_parquet($path))
+
+-- name: read_parquet_table
+-- A landing Parquet file with a column of its own named file_row_number, read whole into a table to number its
+-- rows like a CSV file's (ingest:number_landing).
+SET VARIABLE landing_path = $path;
+CREATE OR REPLACE TEMP TABLE landing_text AS SELECT * FROM read_parquet(getvariable('landing_path'))
+
+-- name: landing_text_columns
+SELECT column_name FROM (DESCRIBE landing_text)
+
+-- name: rename_landing_column
+ALTER TABLE landing_text RENAME COLUMN {column} TO {new_name}
+
+-- name: number_landing
+-- The rows of landing_text numbered from 1 in _tiers_row_number (a name of ours that no file's column takes).
+-- Insertion order is preserved, so the rowid's offset from the first one gives the data row's number (inside a
+-- transaction, rowids do not start at 0). A file's own column named rowid hides DuckDB's: it is renamed while
+-- the rows are numbered and named back here ({rename}: " RENAME (_tiers_rowid AS <its name>)", or nothing).
+CREATE OR REPLACE TEMP VIEW landing_read AS
+SELECT *{rename}, rowid - (SELECT min(rowid) FROM landing_text) + 1 AS _tiers_row_number FROM landing_text
+
 -- name: landing_columns
 -- The columns of the landing file as read, with their types.
-SELECT column_name, column_type FROM (DESCRIBE landing_read) WHERE column_name <> '_row_number'
+SELECT column_name, column_type FROM (DESCRIBE landing_read) WHERE column_name <> '_tiers_row_number'
 
 -- name: complete_landing
 -- The landing file with the optional columns it lacks, as NULL text ({absent_columns}: ", NULL::VARCHAR AS <column>"

@@ -319,3 +319,60 @@ def test_parquet_columns_of_the_contract_types_are_still_checked_for_missing_val
     ]
     assert '"order_date":"2999-01-05"' in raw_record
     _assert_reconciles(con, load)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+@pytest.mark.parametrize("extra", ["_row_number", "ROWID", "file_row_number", "rowid,file_row_number"])
+def test_extra_columns_named_like_helper_columns_are_the_files_own(con, landing, fmt, extra):
+    """Columns named `_row_number`, `ROWID` or `file_row_number` are the file's: ignored as unknown like any
+    other, the rows numbered as always (the loader's own row number is `_tiers_row_number`)."""
+    text = ORDERS.strip() + f",{extra}\n"
+    text += "".join(f"O{n},C1,2026-01-0{n},completed,USD{',x' * len(extra.split(','))}\n" for n in (2, 3))
+    text += "O4,C1,05/01/2026,completed,USD" + ",x" * len(extra.split(",")) + "\n"
+    if fmt == "csv":
+        path = _write(landing, "orders", "extra.csv", text)
+    else:
+        path = landing / "orders" / "extra.parquet"
+        pl.read_csv(io.StringIO(text), infer_schema=False).write_parquet(path)
+    load = _load(con, landing, "orders")
+    assert (load.status, load.rows_read, load.rows_loaded, load.rows_rejected) == ("loaded", 3, 2, 1)
+    assert load.warnings == [f"{path}: ignored unknown column(s) {extra.replace(',', ', ')}"]
+    rows = con.execute(
+        "SELECT order_id, _row_number FROM raw.orders WHERE _source_file = $f ORDER BY 1", {"f": str(path)}
+    ).fetchall()
+    assert rows == [("O2", 1), ("O3", 2)]
+    assert _rejections(con, "orders") == {3: "order_date: not a valid date"}
+
+
+def test_a_value_of_3_mb_loads_and_a_longer_line_than_allowed_is_named_as_such(con, landing):
+    big = "U" * 3_000_000
+    _write(
+        landing, "orders", "big.csv", ORDERS.strip() + ",note\n" + f"O2,C1,2026-01-06,completed,USD,{big}\n"
+    )
+    load = _load(con, landing, "orders")
+    assert (load.status, load.rows_read, load.rows_loaded) == ("loaded", 1, 1)
+    path = _write(
+        landing,
+        "orders",
+        "huge.csv",
+        ORDERS.strip() + ",note\n" + f"O3,C1,2026-01-06,completed,USD,{big * 3}\n",
+    )
+    with pytest.raises(IngestError) as raised:
+        _load(con, landing, "orders")
+    assert str(raised.value) == (
+        f"feed 'orders': {path}: a line is 9,000,032 bytes long, more than the 8,388,608 a line may hold: a "
+        "value that large, or a quote left open"
+    )
+
+
+def test_mixed_crlf_and_lf_line_endings_are_named_as_such(con, landing):
+    text = (ORDERS + "O2,C1,2026-01-06,completed,USD\n").replace(
+        "\n", "\r\n"
+    ) + "O3,C1,2026-01-07,completed,USD\n"
+    path = _write(landing, "orders", "mixed.csv", text)
+    with pytest.raises(IngestError) as raised:
+        _load(con, landing, "orders")
+    assert str(raised.value) == (
+        f"feed 'orders': {path}: line 3 ends with LF where the header ends with CRLF: the file mixes Windows and "
+        "Unix line endings; export it with one kind"
+    )

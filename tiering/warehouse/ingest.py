@@ -283,10 +283,7 @@ def _load_file(
     path = new_file.path
     check_file(feed.name, path)
     try:
-        first, *rest = sql_text(READERS[path.suffix.lower()]).split(";\n")
-        con.execute(first, {"path": str(path)})
-        for statement in rest:
-            con.execute(statement)
+        _read_landing(con, path)
     except duckdb.Error as exc:
         raise IngestError(f"feed '{feed.name}': {path}: {duckdb_error_message(exc, path)}") from None
     present = dict(con.execute(sql_text("ingest:landing_columns")).fetchall())
@@ -306,6 +303,35 @@ def _load_file(
         sql = render("ingest/rejected_rows", **checks.identifiers)
         con.execute(sql, bound(sql, {**params, **checks.type_params, **_ids(result)})).fetchall()
     return rows_read
+
+
+def _read_landing(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """The file as the view landing_read, its rows numbered from 1 in _tiers_row_number: a Parquet file by
+    DuckDB's file_row_number, unless a column of the file takes that name; else read into a table and numbered by
+    its rowid (ingest:number_landing)."""
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        columns = {
+            name
+            for (name,) in con.execute(sql_text("ingest:parquet_columns"), {"path": str(path)}).fetchall()
+        }
+        if "file_row_number" not in columns:
+            _run_reader(con, READERS[suffix], path)
+            return
+    _run_reader(con, READERS[suffix] if suffix == ".csv" else "ingest:read_parquet_table", path)
+    names = [name for (name,) in con.execute(sql_text("ingest:landing_text_columns")).fetchall()]
+    hidden = next((name for name in names if name.lower() == "rowid"), None)  # hides DuckDB's rowid
+    if hidden:
+        run_sql(con, "ingest:rename_landing_column", column=f'"{hidden}"', new_name="_tiers_rowid")
+    run_sql(con, "ingest:number_landing", rename=f' RENAME (_tiers_rowid AS "{hidden}")' if hidden else "")
+
+
+def _run_reader(con: duckdb.DuckDBPyConnection, name: str, path: Path) -> None:
+    """The statements of a reader's SQL, the first binding the file's path."""
+    first, *rest = sql_text(name).split(";\n")
+    con.execute(first, {"path": str(path)})
+    for statement in rest:
+        con.execute(statement)
 
 
 def _quarantine_duplicates_and_orphans(con: duckdb.DuckDBPyConnection, feed: Feed, result: FeedLoad) -> None:

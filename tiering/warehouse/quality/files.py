@@ -2,6 +2,7 @@
 
 import csv
 import difflib
+import re
 from pathlib import Path
 
 import duckdb
@@ -17,6 +18,7 @@ SIGNATURES = {
     PARQUET_MAGIC: "a Parquet file",
 }
 DELIMITERS = {";": "semicolon", "\t": "tab", "|": "pipe"}
+MAX_LINE_BYTES = 8 * 1024 * 1024  # the longest line of a CSV file (max_line_size in sql/ingest/read_csv.sql)
 
 
 class IngestError(Exception):
@@ -97,7 +99,13 @@ def duckdb_error_message(exc: duckdb.Error, path: Path) -> str:
     if "Invalid unicode" in text or "UTF-8" in text:
         return "is not UTF-8 encoded; export it as UTF-8"
     if path.suffix.lower() == ".csv":
-        return _csv_problem(path) or text.strip().splitlines()[0]
+        size = re.search(r"Maximum line size of \d+ bytes exceeded\. Actual Size:\s*(\d+)", text)
+        if size:
+            return (
+                f"a line is {int(size.group(1)):,} bytes long, more than the {MAX_LINE_BYTES:,} a line may hold: "
+                "a value that large, or a quote left open"
+            )
+        return _csv_problem(path) or _mixed_line_endings(path) or text.strip().splitlines()[0]
     if "Footer" in text or "magic bytes" in text or "parquet" in text.lower():
         return "is not a readable Parquet file: it is damaged or truncated"
     return text.strip().splitlines()[0]
@@ -105,6 +113,14 @@ def duckdb_error_message(exc: duckdb.Error, path: Path) -> str:
 
 def _csv_problem(path: Path) -> str | None:
     """The first line whose field count differs from the header's, or a quote left open."""
+    limit = csv.field_size_limit(MAX_LINE_BYTES)  # a long value is no problem of its own
+    try:
+        return _csv_rows_problem(path)
+    finally:
+        csv.field_size_limit(limit)
+
+
+def _csv_rows_problem(path: Path) -> str | None:
     with path.open(newline="", encoding="utf-8-sig") as handle:
         rows = csv.reader(handle, strict=True)
         try:
@@ -117,4 +133,18 @@ def _csv_problem(path: Path) -> str | None:
                     )
         except csv.Error as exc:
             return f"line {rows.line_num}: {exc}: the file is truncated or badly quoted"
+    return None
+
+
+def _mixed_line_endings(path: Path) -> str | None:
+    """The first line whose ending (CRLF or LF) differs from the header's: DuckDB cannot read such a file."""
+    with path.open("rb") as handle:
+        header_crlf = next(handle, b"").endswith(b"\r\n")
+        for number, line in enumerate(handle, start=2):
+            if line.endswith(b"\n") and line.endswith(b"\r\n") != header_crlf:
+                ending, other = ("CRLF", "LF") if header_crlf else ("LF", "CRLF")
+                return (
+                    f"line {number} ends with {other} where the header ends with {ending}: the file mixes "
+                    "Windows and Unix line endings; export it with one kind"
+                )
     return None

@@ -74,7 +74,7 @@ def _typed(column: Column, params: dict[str, object]) -> str:
     if column.default is None:
         return typed
     if column.default == ROW_POSITION:
-        return f"coalesce({typed}, _row_number::{column.sql_type})"
+        return f"coalesce({typed}, _tiers_row_number::{column.sql_type})"
     params[f"default_{column.name}"] = column.default
     return f"coalesce({typed}, $default_{column.name}::{column.sql_type})"
 
