@@ -1,17 +1,17 @@
 """Great Expectations in a process of its own, started when a run starts (the `gx` resource): importing it takes
 seconds, which then pass while the run loads its data instead of inside the first check.
 
-The worker opens the working database read-only for each validation and closes it before answering; a check
-step holds no connection of its own meanwhile (DuckDB lets one process write a file, or several read it). A
-process that may not start children (a daemonic one, such as a Celery worker's) validates in itself instead.
+The worker (`python -m tiering.warehouse.quality.worker`) reads pickled requests on its standard input and writes
+pickled replies; it ends when its input closes, so it never outlives the process that started it, even one
+killed. It opens the working database read-only for each validation and closes it before replying: a check step
+holds no connection of its own meanwhile (DuckDB lets one process write a file, or several read it).
 """
 
-import multiprocessing
 import os
+import pickle
+import subprocess
+import sys
 import threading
-import time
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from functools import cache
 
 import duckdb
@@ -20,7 +20,7 @@ from tiering.warehouse.quality.suites import Expectation, Outcome
 
 
 def start() -> None:
-    """Start the worker, once per process, and have it import Great Expectations now."""
+    """Start the worker, once per process: it imports Great Expectations while the run goes on."""
     _worker()
 
 
@@ -33,45 +33,31 @@ def validate_file(
 ) -> list[Outcome]:
     """tiering.warehouse.quality.gx.validate on the database file `database`, opened read-only with `config`,
     in the worker."""
-    pool = _worker()
-    if pool is None:
-        return _validate(database, config, table, suite, rows)
-    try:
-        return pool.submit(_validate, database, config, table, suite, rows).result()
-    except BrokenProcessPool:
-        _worker.cache_clear()  # the next validation starts a new worker
-        raise RuntimeError("the Great Expectations worker process died (out of memory?)") from None
+    worker = _worker()
+    with worker.lock:
+        try:
+            pickle.dump((database, config, table, suite, rows), worker.requests)
+            worker.requests.flush()
+            done, reply = pickle.load(worker.replies)
+        except (BrokenPipeError, EOFError):
+            _worker.cache_clear()  # the next validation starts a new worker
+            raise RuntimeError("the Great Expectations worker process ended (out of memory?)") from None
+    if not done:
+        raise RuntimeError(f"Great Expectations failed on {table}: {reply}")
+    return reply
+
+
+class _Worker:
+    def __init__(self) -> None:
+        command = [sys.executable, "-m", __name__]
+        self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        self.requests, self.replies = self.process.stdin, self.process.stdout
+        self.lock = threading.Lock()
 
 
 @cache
-def _worker() -> ProcessPoolExecutor | None:
-    if multiprocessing.current_process().daemon:
-        return None
-    # a fresh interpreter: forking a process that runs DuckDB and Dagster's threads is unsafe
-    pool = ProcessPoolExecutor(
-        max_workers=1,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=_end_with,
-        initargs=(os.getpid(),),
-    )
-    pool.submit(_import_gx)
-    return pool
-
-
-def _end_with(parent: int) -> None:
-    """In the worker: end it once the process that started it has ended, however (`tiers run` leaves with
-    os._exit; a run may be killed)."""
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        os._exit(0)
-
-    threading.Thread(target=watch, name="end-with-parent", daemon=True).start()
-
-
-def _import_gx() -> None:
-    import tiering.warehouse.quality.gx  # noqa: F401
+def _worker() -> _Worker:
+    return _Worker()
 
 
 def _validate(
@@ -81,3 +67,26 @@ def _validate(
 
     with duckdb.connect(database, read_only=True, config=config) as con:
         return validate(con, table, suite, rows)
+
+
+def _serve() -> None:
+    """The worker's loop: a reply for each request until the input closes."""
+    requests, replies = sys.stdin.buffer, os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # what the libraries print goes to standard error, not into the replies
+    import tiering.warehouse.quality.gx  # noqa: F401  (the import this process exists for)
+
+    while True:
+        try:
+            request = pickle.load(requests)
+        except EOFError:
+            return
+        try:
+            reply = (True, _validate(*request))
+        except Exception as exc:  # reported to the check, which fails with it
+            reply = (False, f"{type(exc).__name__}: {exc}")
+        pickle.dump(reply, replies)
+        replies.flush()
+
+
+if __name__ == "__main__":
+    _serve()
