@@ -217,6 +217,10 @@ def _run(first: date, last: date, settings: Settings) -> int:
 
 def _launch(first: date, last: date, settings: Settings, dates: str) -> int:
     """Run the nightly job in this process and print its summary, or its failures."""
+    from tiering.warehouse.quality import worker
+
+    if settings.executor == "in_process":  # the checks run here: start their worker now, so that Great
+        worker.start()  # Expectations' import overlaps those of Dagster and the definitions
     import dagster as dg
 
     from assets.resources import run_config
