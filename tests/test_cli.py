@@ -283,18 +283,23 @@ with hold_warehouse(warehouse, warehouse / "work.duckdb", "a process killed with
 """
 
 
+def _run_s(tmp_path: Path, landing: Path, warehouse: Path):
+    """`tiers run` as of 2026-06-30 on the S demo exports, into `warehouse`."""
+    return _tiers(
+        ["run", "--as-of", "2026-06-30"],
+        tmp_path,
+        TIERS_LANDING_DIR=str(landing),
+        TIERS_WAREHOUSE_DIR=str(warehouse),
+    )
+
+
 def test_a_corrupt_working_database_stops_the_run_at_once_in_one_line(tmp_path, s_landing):
     """Opening it was retried for about 100 s (the DuckDB resource's backoff) before the run failed."""
     warehouse = tmp_path / "wh"
     warehouse.mkdir()
     (warehouse / "work.duckdb").write_bytes(b"not a database " * 1000)
     started = time.monotonic()
-    done = _tiers(
-        ["run", "--as-of", "2026-06-30"],
-        tmp_path,
-        TIERS_LANDING_DIR=str(s_landing),
-        TIERS_WAREHOUSE_DIR=str(warehouse),
-    )
+    done = _run_s(tmp_path, s_landing, warehouse)
     assert done.returncode == 2
     assert time.monotonic() - started < 30
     assert done.stderr.strip() == (
@@ -311,12 +316,7 @@ def test_a_warehouse_folder_that_cannot_be_written_stops_the_run_at_once_in_one_
         pytest.skip("chattr +i (an immutable folder, which root cannot write either) is not available here")
     try:
         started = time.monotonic()
-        done = _tiers(
-            ["run", "--as-of", "2026-06-30"],
-            tmp_path,
-            TIERS_LANDING_DIR=str(s_landing),
-            TIERS_WAREHOUSE_DIR=str(warehouse),
-        )
+        done = _run_s(tmp_path, s_landing, warehouse)
     finally:
         subprocess.run(["chattr", "-i", str(warehouse)], check=True)
     assert done.returncode == 2
@@ -332,12 +332,7 @@ def test_a_run_that_fails_after_publishing_says_what_was_published(tmp_path, s_l
     warehouse = tmp_path / "wh"
     warehouse.mkdir()
     (warehouse / "reports").write_text("a file where the dashboard's folder goes")
-    done = _tiers(
-        ["run", "--as-of", "2026-06-30"],
-        tmp_path,
-        TIERS_LANDING_DIR=str(s_landing),
-        TIERS_WAREHOUSE_DIR=str(warehouse),
-    )
+    done = _run_s(tmp_path, s_landing, warehouse)
     assert done.returncode == 1
     assert "  - reports__tier_dashboard: FileExistsError: [Errno 17] File exists" in done.stderr, done.stderr
     last = done.stderr.strip().splitlines()[-1]
