@@ -48,7 +48,8 @@ def render_feeds_doc() -> str:
         "column is refused; an optional column may be missing from a file or empty, and then means what its "
         'table says ("when missing or empty"): NULL unless a default is named. An extra column is ignored with '
         "a warning. At load time a row is quarantined in `quality.rejected_rows`, with its reasons, when a value "
-        'does not cast to its column\'s type ("<column>: not a valid <type>"), a required value is missing '
+        'does not cast to its column\'s type ("<column>: not a valid <type>"), a number is NaN or infinite '
+        '("<column>: not a finite number"), a required value is missing '
         '("<column>: missing"), a row rule marked *quarantined* is broken, its key repeats within its file '
         '("duplicate key: repeated in this file"; the first row wins) or a reference does not resolve '
         '("orphan: <column> not in <feed>"; parents are loaded first). A row whose key was loaded before, or '

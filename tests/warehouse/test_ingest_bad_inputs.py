@@ -80,6 +80,7 @@ def _assert_reconciles(con, load: FeedLoad) -> None:
 ROW_PROBLEMS = [
     # (problem, feed, rows after the header, {row number: reason})
     ("unparseable date", "orders", ["O2,C1,05/01/2026,completed,USD"], {1: "order_date: not a valid date"}),
+    ("non-finite numbers", "order_lines", ["O1,2,software,false,false,NaN,10,0,10,5", "O1,3,software,false,false,inf,10,0,10,5", "O1,4,software,false,false,1e309,10,0,10,5", "O1,5,software,false,false,-Infinity,10,0,10,5"], {1: "quantity: not a finite number", 2: "quantity: not a finite number", 3: "quantity: not a finite number", 4: "quantity: not a finite number; quantity: negative"}),
     ("wrong type", "order_lines", ["O1,x,software,maybe,false,1,10,0,10,5"], {1: "line_no: not a valid integer; is_premium: not a valid boolean"}),
     ("null key", "orders", [",C1,2026-01-05,completed,USD"], {1: "order_id: missing"}),
     ("duplicate in the file", "orders", ["O2,C1,2026-01-05,completed,USD", "O2,C1,2026-01-06,completed,USD"], {2: "duplicate key: repeated in this file"}),
@@ -318,6 +319,27 @@ def test_parquet_columns_of_the_contract_types_are_still_checked_for_missing_val
         0
     ]
     assert '"order_date":"2999-01-05"' in raw_record
+    _assert_reconciles(con, load)
+
+
+def test_non_finite_doubles_of_a_parquet_file_are_quarantined_though_of_the_contract_type(con, landing):
+    lines = pl.DataFrame(
+        {
+            "order_id": ["O1"] * 3,
+            "line_no": [2, 3, 4],
+            "quantity": [float("nan"), float("inf"), 2.0],
+            "net_amount": [10.0] * 3,
+        }
+    )
+    buffer = io.BytesIO()
+    lines.write_parquet(buffer)
+    _write(landing, "order_lines", "b.parquet", buffer.getvalue())
+    load = _load(con, landing, "order_lines")
+    assert (load.rows_loaded, load.rows_rejected) == (1, 2)
+    assert _rejections(con, "order_lines") == {
+        1: "quantity: not a finite number",
+        2: "quantity: not a finite number",
+    }
     _assert_reconciles(con, load)
 
 

@@ -1,7 +1,7 @@
 """A feed's row checks at load time, as SQL terms made from its declaration (tiering/feeds.py).
 
 Each check is a term that is NULL when a row passes it and the reason when it fails: type checks (a value that
-does not cast to the column's type, a missing required value) over the values as read, then the feed's row rules
+does not cast to the column's type, a number that is not finite, a missing required value) over the values as read, then the feed's row rules
 that quarantine, over the typed values, in their declared order. Only the declaration's identifiers (column
 names, types) are written into the SQL; reasons and bounds are bound as parameters.
 """
@@ -35,6 +35,9 @@ def row_checks(feed: Feed, source_types: dict[str, str]) -> RowChecks:
         if source_types[c.name] != _normal(c.sql_type):
             condition = f"{c.name} IS NOT NULL AND TRY_CAST({c.name} AS {c.sql_type}) IS NULL"
             type_conditions.append((condition, f"{c.name}: not a valid {c.sql_type.split('(')[0].lower()}"))
+        if _normal(c.sql_type) == "DOUBLE":  # NaN and infinities cast (1e309 to infinity) but are no amounts
+            condition = f"coalesce(NOT isfinite(TRY_CAST({c.name} AS DOUBLE)), false)"
+            type_conditions.append((condition, f"{c.name}: not a finite number"))
         if c.required:
             type_conditions.append((f"{c.name} IS NULL", f"{c.name}: missing"))
     type_terms = [term(condition, reason, type_params) for condition, reason in type_conditions]
