@@ -22,6 +22,16 @@ def _tiers(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProces
     return run_tiers(args, {"DAGSTER_HOME": str(cwd / "dagster_home"), **env}, cwd=cwd, timeout=300)
 
 
+def _run_s(tmp_path: Path, landing: Path, warehouse: Path, as_of: str = "2026-06-30"):
+    """`tiers run --as-of` on the S demo exports, into `warehouse`."""
+    return _tiers(
+        ["run", "--as-of", as_of],
+        tmp_path,
+        TIERS_LANDING_DIR=str(landing),
+        TIERS_WAREHOUSE_DIR=str(warehouse),
+    )
+
+
 def test_quick_start_runs_the_demo_when_asked_and_prints_a_summary(tmp_path):
     done = _tiers(["run", "--demo", "--as-of", "2026-06-30"], tmp_path)
     assert done.returncode == 0, done.stderr
@@ -83,12 +93,7 @@ def test_an_as_of_date_after_today_is_refused_in_one_line(tmp_path, s_landing):
 
 
 def test_an_as_of_date_before_the_history_start_is_one_line_naming_the_variable(tmp_path, s_landing):
-    done = _tiers(
-        ["run", "--as-of", "2019-12-31"],
-        tmp_path,
-        TIERS_LANDING_DIR=str(s_landing),
-        TIERS_WAREHOUSE_DIR=str(tmp_path / "wh"),
-    )
+    done = _run_s(tmp_path, s_landing, tmp_path / "wh", "2019-12-31")
     assert done.returncode == 2
     assert done.stderr.strip() == (
         "tiers: as-of date 2019-12-31 is before TIERS_HISTORY_START (2020-01-01): set TIERS_HISTORY_START to "
@@ -99,12 +104,7 @@ def test_an_as_of_date_before_the_history_start_is_one_line_naming_the_variable(
 
 def test_an_as_of_date_long_after_the_newest_data_is_a_warning_in_the_summary(tmp_path, s_landing):
     """The S demo data ends on 2026-06-30 (orders, invoices and tickets alike): 15 days later is more than 7."""
-    done = _tiers(
-        ["run", "--as-of", "2026-07-15"],
-        tmp_path,
-        TIERS_LANDING_DIR=str(s_landing),
-        TIERS_WAREHOUSE_DIR=str(tmp_path / "wh"),
-    )
+    done = _run_s(tmp_path, s_landing, tmp_path / "wh", "2026-07-15")
     assert done.returncode == 0, done.stderr
     warning = next(line for line in done.stdout.splitlines() if line.startswith("WARNING"))
     assert warning.startswith(
@@ -281,16 +281,6 @@ with hold_warehouse(warehouse, warehouse / "work.duckdb", "a process killed with
     print("held", flush=True)
     time.sleep(600)
 """
-
-
-def _run_s(tmp_path: Path, landing: Path, warehouse: Path):
-    """`tiers run` as of 2026-06-30 on the S demo exports, into `warehouse`."""
-    return _tiers(
-        ["run", "--as-of", "2026-06-30"],
-        tmp_path,
-        TIERS_LANDING_DIR=str(landing),
-        TIERS_WAREHOUSE_DIR=str(warehouse),
-    )
 
 
 def test_a_corrupt_working_database_stops_the_run_at_once_in_one_line(tmp_path, s_landing):

@@ -2,8 +2,11 @@
 
 from datetime import date, timedelta
 
+import duckdb
 import numpy as np
 import polars as pl
+
+from tiering.warehouse.tables import bucket_macro
 
 START = date(2024, 1, 1)
 
@@ -29,3 +32,24 @@ def purchase_log(customers: int, seed: int, days: int = 730, amount: float | Non
             "amount": rng.lognormal(np.log(100), 0.5, n) if amount is None else np.full(n, amount),
         }
     )
+
+
+def staged_orders(span_days: int) -> duckdb.DuckDBPyConnection:
+    """An in-memory database whose staging.orders holds 400 completed orders of 40 customers, a week apart from
+    2025-01-01 and wrapping round after `span_days`, amounts 10-22."""
+    orders = pl.DataFrame(
+        {
+            "customer_id": [f"c{i % 40}" for i in range(400)],
+            "order_date": [date(2025, 1, 1) + timedelta(days=(i * 7) % span_days) for i in range(400)],
+            "status": "completed",
+            "net_amount": [10.0 + i % 13 for i in range(400)],
+        }
+    )
+    con = duckdb.connect()
+    bucket_macro(con)
+    con.register("orders", orders)
+    con.execute(
+        "CREATE SCHEMA staging; CREATE TABLE staging.orders AS "
+        "SELECT *, customer_bucket(customer_id) AS customer_bucket FROM orders"
+    )
+    return con

@@ -2,19 +2,17 @@
 
 import subprocess
 import sys
-from datetime import date, timedelta
+from datetime import date
 
-import duckdb
 import polars as pl
 import pytest
-from synthetic import purchase_log
+from synthetic import purchase_log, staged_orders
 
 from tiering.clv.data import ClvError, purchase_days, summarise
 from tiering.clv.forecast import Models, predict
 from tiering.clv.mle import Fit
 from tiering.clv.report import clv_fit, read_transactions
 from tiering.warehouse.forecast import fit_forecasts, nightly_forecast, write_forecasts
-from tiering.warehouse.tables import bucket_macro
 
 END = date(2025, 3, 31)
 
@@ -140,21 +138,9 @@ def test_a_fit_that_did_not_converge_forecasts_nothing():
 
 
 def test_a_backfill_fits_once_per_month_and_each_date_as_a_single_run_would():
-    orders = pl.DataFrame(
-        {
-            "customer_id": [f"c{i % 40}" for i in range(400)],
-            "order_date": [date(2025, 1, 1) + timedelta(days=(i * 7) % 540) for i in range(400)],
-            "status": "completed",
-            "net_amount": [10.0 + i % 13 for i in range(400)],
-        }
-    )
     dates = [date(2026, 5, 30), date(2026, 5, 31), date(2026, 6, 1), date(2026, 6, 2)]
-    with duckdb.connect() as con:
-        bucket_macro(con)
-        con.execute(
-            "CREATE SCHEMA staging; CREATE TABLE staging.orders AS "
-            "SELECT *, customer_bucket(customer_id) AS customer_bucket FROM orders"
-        )
+    with staged_orders(span_days=540) as con:
+        orders = con.sql("SELECT * FROM staging.orders").pl()
         fits = fit_forecasts(con, dates, sample_size=100, orders_per_part=150)  # 3 customer parts
         write_forecasts(con, dates, fits, orders_per_part=150)
         written = con.sql("SELECT * FROM forecast.customer_value ORDER BY as_of_date, customer_id").pl()

@@ -2,34 +2,18 @@
 
 from datetime import date, timedelta
 
-import duckdb
-import polars as pl
 import pytest
+from synthetic import staged_orders
 
 from tiering.warehouse.forecast import fit_forecasts, write_forecasts
-from tiering.warehouse.tables import bucket_macro
 
 DAY = date(2026, 6, 20)  # served by the fit as of 2026-06-01
 
 
 @pytest.fixture
 def con():
-    orders = pl.DataFrame(
-        {
-            "customer_id": [f"c{i % 40}" for i in range(400)],
-            "order_date": [date(2025, 1, 1) + timedelta(days=(i * 7) % 520) for i in range(400)],
-            "status": "completed",
-            "net_amount": [10.0 + i % 13 for i in range(400)],
-        }
-    )
-    with duckdb.connect() as con:
-        bucket_macro(con)
-        con.register("orders", orders)
-        con.execute(
-            "CREATE SCHEMA staging; CREATE TABLE staging.orders AS "
-            "SELECT *, customer_bucket(customer_id) AS customer_bucket FROM orders"
-        )
-        yield con
+    with staged_orders(span_days=520) as connection:
+        yield connection
 
 
 def _add_order(con, customer: str, day: date, amount: float) -> None:
