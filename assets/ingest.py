@@ -56,6 +56,7 @@ def raw_feeds(
         max_rejected_share=ingest.max_rejected_share,
         max_rejected_rows=ingest.max_rejected_rows,
         full_reload=ingest.full_reload,
+        settle_seconds=ingest.file_settle_seconds,
     )
     failed: dict[str, str] = {}
     for feed in _load_order():

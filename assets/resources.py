@@ -57,11 +57,13 @@ class TiersConfig(dg.ConfigurableResource):
 
 
 class IngestConfig(dg.ConfigurableResource):
-    """How the raw feeds are loaded: the rejection limits per feed and run, and whether to reload everything."""
+    """How the raw feeds are loaded: the rejection limits per feed and run, whether to reload everything, and how
+    long a landing file must have stopped changing."""
 
     max_rejected_share: float
     max_rejected_rows: int
     full_reload: bool
+    file_settle_seconds: float
 
 
 class ExpectationsWorker(dg.ConfigurableResource):

@@ -84,6 +84,16 @@ def _share(text: str) -> float:
     return value
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 600:
+        raise ValueError("a number of seconds from 0 to 600")
+    return value
+
+
 def _choice(*choices: str) -> Callable[[str], str]:
     def read(text: str) -> str:
         if text not in choices:
@@ -158,6 +168,13 @@ class Settings:
         "`1` reloads every landing file instead of only the new ones (like `tiers run --full-reload`)",
         lambda text: text.lower() in ("1", "true", "yes"),
         shown="unset",
+    )
+    file_settle_seconds: float = _setting(
+        "TIERS_FILE_SETTLE_SECONDS",
+        2.0,
+        "a landing file changed less than this many seconds before the load is checked again after that long: "
+        "one still changing, or changed while it was read, is left for the next run (with a warning)",
+        _seconds,
     )
     chunk_orders: int = _setting(
         "TIERS_CHUNK_ORDERS",

@@ -107,6 +107,6 @@ def test_missing_feed_folder_and_empty_folder_are_named(tmp_path):
     with pytest.raises(IngestError, match=r"feed 'orders': folder .* does not exist"):
         feed_files(tmp_path, FEEDS["orders"])
     (tmp_path / "orders").mkdir()
-    with pytest.raises(IngestError, match=r"feed 'orders': no \.csv or \.parquet file in"):
+    with pytest.raises(IngestError, match=r"feed 'orders': no \.csv, \.csv\.gz or \.parquet file in"):
         feed_files(tmp_path, FEEDS["orders"])
     assert feed_files(tmp_path, FEEDS["fx_rates"]) == []  # optional feed

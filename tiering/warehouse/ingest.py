@@ -8,13 +8,22 @@ a version of it (sql/ingest/versions.sql): identical to the version before it, i
 update, the newer file wins and quality.row_updates records it. The load is refused (nothing written to raw)
 when more than the allowed share and more than the allowed count of its rows are rejected. It commits, with the
 manifest (quality.loaded_files) and the audit (quality.load_audit), only if each file's rows read = new + updated
-+ skipped + rejected and raw.<feed> grew by the new rows.
++ skipped + rejected, each file's rows read by DuckDB are the rows counted apart from it (a CSV file's records by a
+scan of its bytes, a Parquet file's from its footer) and raw.<feed> grew by the new rows.
+
+A file is loaded only once it has stopped changing: one changed within the settle window (TIERS_FILE_SETTLE_SECONDS)
+is looked at again after it, and one that changed meanwhile, or while it was read, is left for the next run with a
+warning; the checksum recorded is of the bytes read. A file of the feed's folder that is not a landing file (.csv,
+.csv.gz, .parquet) is not read, with a warning; hidden files (a name starting with '.') are left alone.
 """
 
 import hashlib
 import logging
+import tempfile
+import time
 import uuid
-from collections.abc import Iterator
+import zlib
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,14 +32,23 @@ from pathlib import Path
 import duckdb
 
 from tiering.feeds import FEEDS, Feed
-from tiering.warehouse.quality.files import IngestError, check_columns, check_file, duckdb_error_message
+from tiering.warehouse.quality.files import (
+    IngestError,
+    check_columns,
+    check_file,
+    csv_records,
+    duckdb_error_message,
+    landing_format,
+)
 from tiering.warehouse.quality.row_checks import changed_columns, column_defs, record_fields, row_checks
 from tiering.warehouse.sql import bound, render, run_sql, sql_text
 from tiering.warehouse.tables import transaction
 
 log = logging.getLogger(__name__)
 
-READERS = {".csv": "ingest/read_csv", ".parquet": "ingest/read_parquet"}
+READERS = {".csv": "ingest/read_csv", ".csv.gz": "ingest/read_csv", ".parquet": "ingest/read_parquet"}
+GLOB_CHARACTERS = frozenset("*?[")  # a path holding one is a pattern of files to DuckDB's readers
+CHUNK_BYTES = 1 << 20
 DEFAULT_MAX_REJECTED_SHARE = 0.05
 DEFAULT_MAX_REJECTED_ROWS = 100
 
@@ -43,6 +61,9 @@ class LoadOptions:
     max_rejected_share: float = DEFAULT_MAX_REJECTED_SHARE
     max_rejected_rows: int = DEFAULT_MAX_REJECTED_ROWS
     full_reload: bool = False
+    # a file changed less than this many seconds ago is looked at again after that long; the run's own value is
+    # TIERS_FILE_SETTLE_SECONDS, a caller that writes its files before loading them needs no wait
+    settle_seconds: float = 0.0
 
 
 @dataclass
@@ -73,53 +94,126 @@ class FeedLoad:
 
 
 @dataclass(frozen=True)
+class _Digest:
+    sha256: str
+    records: int | None  # counted apart from DuckDB; None when the file could not be counted (damaged)
+
+
+@dataclass(frozen=True)
 class _NewFile:
     path: Path
-    sha256: Future[str]
+    digest: Future[_Digest]
     size_bytes: int
 
 
+Stamp = tuple[int, int]  # a file's size and modification time (ns): it changed when they did
+
+
+class _ChangedWhileRead(Exception):
+    """Files whose size or modification time changed while the load read them."""
+
+    def __init__(self, paths: list[Path]):
+        self.paths = paths
+
+
 def feed_files(landing_dir: Path, feed: Feed) -> list[Path]:
-    """The feed's CSV and Parquet files, in name order; a missing required folder is an error."""
+    """The entries of the feed's folder in name order, but hidden ones (a name starting with '.': editors and
+    sync tools leave such files); load_feed reads the landing files (.csv, .csv.gz, .parquet) and warns about
+    the others. A missing required folder, or one without a landing file, is an error."""
     folder = landing_dir / feed.name
     if not folder.is_dir():
         if feed.optional:
             return []
         raise IngestError(f"feed '{feed.name}': folder {folder} does not exist")
-    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in READERS)
+    files = sorted(p for p in folder.iterdir() if not p.name.startswith("."))
     for path in files:
         if not path.resolve().is_relative_to(folder.resolve()):
             raise IngestError(f"feed '{feed.name}': {path} points outside {folder}; refused")
-    if not files and not feed.optional:
-        raise IngestError(f"feed '{feed.name}': no .csv or .parquet file in {folder}")
+    if not feed.optional and not any(_not_read(p) is None for p in files):
+        others = f" ({len(files)} other file(s), not read)" if files else ""
+        raise IngestError(f"feed '{feed.name}': no .csv, .csv.gz or .parquet file in {folder}{others}")
     return files
+
+
+def _not_read(path: Path) -> str | None:
+    """Why an entry of a feed's folder is not read, or None for a landing file."""
+    if not path.is_file():
+        return f"{path}: not read: not a file (a feed's files are read from its folder, not from sub-folders)"
+    if landing_format(path):
+        return None
+    if landing_format(path.with_name(path.name.strip())):
+        return f"'{path}': not read: its name begins or ends with a space; rename it to '{path.name.strip()}'"
+    return f"{path}: not read: only .csv, .csv.gz and .parquet files are loaded; convert or rename it, or move it"
+
+
+def _settled(paths: list[Path], seconds: float) -> tuple[dict[Path, Stamp], list[Path]]:
+    """Each file's stamp, and the files still being written: those changed less than `seconds` ago are looked
+    at again once that long has passed for the newest of them (one wait for all), and left out if they changed."""
+    stamps = {path: _stamp(path) for path in paths}
+    now = time.time_ns()
+    fresh = [path for path, (_, mtime) in stamps.items() if now - mtime < seconds * 1e9]
+    if not fresh:
+        return stamps, []
+    newest = max(stamps[path][1] for path in fresh)
+    time.sleep(min(seconds - (now - newest) / 1e9, seconds))
+    busy = [path for path in fresh if _stamp(path) != stamps[path]]
+    return {path: stamp for path, stamp in stamps.items() if path not in busy}, busy
+
+
+def _stamp(path: Path) -> Stamp:
+    stat = path.stat()
+    return stat.st_size, stat.st_mtime_ns
+
+
+def _being_written(path: Path) -> str:
+    return f"{path}: not read: it was still being written (it changed during the load); the next run reads it"
 
 
 def load_feed(
     con: duckdb.DuckDBPyConnection, feed: Feed, files: list[Path], options: LoadOptions | None = None
 ) -> FeedLoad:
-    """Load the files not loaded before and those changed since; refuse the feed above the rejection limits."""
+    """Load the landing files of `files` not loaded before and those changed since, once they have stopped
+    changing; refuse the feed above the rejection limits."""
     options = options or LoadOptions()
-    result = FeedLoad(feed.name, options.run_id)
+    skipped = [message for message in map(_not_read, files) if message]
+    stamps, busy = _settled([p for p in files if _not_read(p) is None], options.settle_seconds)
+    while True:
+        result = FeedLoad(feed.name, options.run_id)
+        result.warnings += skipped + [_being_written(path) for path in busy]
+        try:
+            _load_once(con, feed, stamps, result, options)
+            break
+        except _ChangedWhileRead as exc:  # rolled back: loaded again without them
+            busy += exc.paths
+            stamps = {path: stamp for path, stamp in stamps.items() if path not in exc.paths}
+    if result.rows_rejected:
+        rejected = con.execute(sql_text("ingest:rejections_by_reason"), _ids(result)).fetchall()
+        result.rejected_by_reason = dict(rejected)
+    return result
+
+
+def _load_once(
+    con: duckdb.DuckDBPyConnection,
+    feed: Feed,
+    stamps: dict[Path, Stamp],
+    result: FeedLoad,
+    options: LoadOptions,
+) -> None:
     try:
         with transaction(con):
-            with _sha256_in_background(files) as digests:
+            with _digests_in_background(list(stamps)) as digests:
                 _prepare(con, feed, options.full_reload)
-                new_files = _new_files(con, feed, digests, result)
+                new_files = _new_files(con, feed, digests, stamps, result)
                 if new_files:
-                    _load_new_files(con, feed, new_files, result, options)
+                    _load_new_files(con, feed, new_files, stamps, result, options)
                 else:
-                    result.status = "unchanged" if files else "absent"
+                    result.status = "unchanged" if stamps else "absent"
             _audit(con, feed, result)
     except IngestError as exc:  # rolled back: the audit says why nothing was loaded
         _record_failure(con, feed, result, str(exc))
         raise
     finally:
         run_sql(con, "ingest:drop_batch")
-    if result.rows_rejected:
-        rejected = con.execute(sql_text("ingest:rejections_by_reason"), _ids(result)).fetchall()
-        result.rejected_by_reason = dict(rejected)
-    return result
 
 
 def _record_failure(con: duckdb.DuckDBPyConnection, feed: Feed, result: FeedLoad, message: str) -> None:
@@ -155,7 +249,11 @@ def _quality_tables(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _new_files(
-    con: duckdb.DuckDBPyConnection, feed: Feed, digests: dict[Path, Future[str]], result: FeedLoad
+    con: duckdb.DuckDBPyConnection,
+    feed: Feed,
+    digests: dict[Path, Future[_Digest]],
+    stamps: dict[Path, Stamp],
+    result: FeedLoad,
 ) -> list[_NewFile]:
     """The files not in the manifest (by name in the feed's folder), and those whose content changed since they
     were loaded, which are read again."""
@@ -164,10 +262,10 @@ def _new_files(
         for path, sha, at in con.execute(sql_text("ingest:loaded_files"), {"feed": feed.name}).fetchall()
     }
     new = []
-    for path, sha256 in digests.items():
+    for path, digest in digests.items():
         if path.name not in loaded:
-            new.append(_NewFile(path, sha256, path.stat().st_size))
-        elif loaded[path.name][0] == sha256.result():
+            new.append(_NewFile(path, digest, stamps[path][0]))
+        elif loaded[path.name][0] == digest.result().sha256:
             result.files_unchanged += 1
         else:
             message = (
@@ -175,16 +273,16 @@ def _new_files(
             )
             log.info(message)
             result.changed.append(message)
-            new.append(_NewFile(path, sha256, path.stat().st_size))
+            new.append(_NewFile(path, digest, stamps[path][0]))
     return new
 
 
 @contextmanager
-def _sha256_in_background(files: list[Path]) -> Iterator[dict[Path, Future[str]]]:
-    """Each file's sha256, computed in a thread while DuckDB loads (hashlib releases the GIL); the ones not
-    needed in the end (a refused or failed load) are not computed."""
+def _digests_in_background(files: list[Path]) -> Iterator[dict[Path, Future[_Digest]]]:
+    """Each file's sha256 and records, computed in a thread while DuckDB loads (hashlib and zlib release the
+    GIL); the ones not needed in the end (a refused or failed load) are not computed."""
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sha256") as pool:
-        digests = {path: pool.submit(_sha256, path) for path in files}
+        digests = {path: pool.submit(_digest, path) for path in files}
         try:
             yield digests
         finally:
@@ -192,15 +290,64 @@ def _sha256_in_background(files: list[Path]) -> Iterator[dict[Path, Future[str]]
                 digest.cancel()
 
 
-def _sha256(path: Path) -> str:
+def _digest(path: Path) -> _Digest:
+    """The file's sha256, and its records counted apart from DuckDB in the same pass: a CSV file's by a scan of
+    its (decompressed) bytes, a Parquet file's from its footer."""
+    sha256 = hashlib.sha256()
+    landing = landing_format(path)
     with path.open("rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
+        chunks = _hashed(iter(lambda: handle.read(CHUNK_BYTES), b""), sha256)
+        try:
+            records = (
+                _parquet_records(path, chunks)
+                if landing == ".parquet"
+                else csv_records(_gunzipped(chunks) if landing == ".csv.gz" else chunks)
+            )
+        except (OSError, ValueError, zlib.error):  # damaged: DuckDB's reading says how
+            records = None
+        for _ in chunks:  # the rest of the file, hashed
+            pass
+    return _Digest(sha256.hexdigest(), records)
+
+
+def _hashed(chunks: Iterable[bytes], sha256) -> Iterator[bytes]:
+    for chunk in chunks:
+        sha256.update(chunk)
+        yield chunk
+
+
+def _gunzipped(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """The bytes of a gzip stream, members one after another (as gzip and DuckDB read them)."""
+    inflate = zlib.decompressobj(zlib.MAX_WBITS | 16)
+    for chunk in chunks:
+        while chunk:
+            yield inflate.decompress(chunk)
+            if not inflate.eof:
+                break
+            chunk = inflate.unused_data
+            inflate = zlib.decompressobj(zlib.MAX_WBITS | 16)
+    yield inflate.flush()
+
+
+def _parquet_records(path: Path, chunks: Iterator[bytes]) -> int:
+    """A Parquet file's rows as its footer gives them (read through the file's own handle: no pattern)."""
+    import pyarrow.parquet as pq
+    from pyarrow import ArrowException
+
+    for _ in chunks:  # hashed first: the footer is read from the same bytes' end
+        pass
+    try:
+        with path.open("rb") as handle:
+            return pq.ParquetFile(handle).metadata.num_rows
+    except ArrowException as exc:
+        raise ValueError(str(exc)) from None
 
 
 def _load_new_files(
     con: duckdb.DuckDBPyConnection,
     feed: Feed,
     new_files: list[_NewFile],
+    stamps: dict[Path, Stamp],
     result: FeedLoad,
     options: LoadOptions,
 ) -> None:
@@ -209,6 +356,7 @@ def _load_new_files(
     unless refused, the new rows and updates written to raw.<feed>."""
     run_sql(con, "ingest:create_batch", column_defs=column_defs(feed))
     rows_read = {str(f.path): _load_file(con, feed, seq, f, result) for seq, f in enumerate(new_files)}
+    _check_read(feed, new_files, stamps, rows_read)
     result.files = list(rows_read)
     _quarantine_duplicates_and_orphans(con, feed, result)
     identifiers = {"feed": feed.name, "key_columns": ", ".join(feed.key), "record": record_fields(feed)}
@@ -249,6 +397,25 @@ def _write_raw(con: duckdb.DuckDBPyConnection, feed: Feed, result: FeedLoad) -> 
         )
 
 
+def _check_read(
+    feed: Feed, new_files: list[_NewFile], stamps: dict[Path, Stamp], rows_read: dict[str, int]
+) -> None:
+    """Every file unchanged since it was listed, now that DuckDB and the checksum have read it (else
+    _ChangedWhileRead), and read by DuckDB as the rows counted apart from it."""
+    digests = {f.path: f.digest.result() for f in new_files}
+    changed = [path for path in digests if _stamp(path) != stamps[path]]
+    if changed:
+        raise _ChangedWhileRead(changed)
+    for path, digest in digests.items():
+        read = rows_read[str(path)]
+        if digest.records is None or digest.records != read:
+            counted = "could not be counted" if digest.records is None else f"counted {digest.records}"
+            raise IngestError(
+                f"feed '{feed.name}': {path}: DuckDB read {read} rows but the file's records {counted}: nothing "
+                "of the feed was loaded; check the file (a line that is not a record?)"
+            )
+
+
 def _reconcile(
     con: duckdb.DuckDBPyConnection, feed: Feed, rows_read: dict[str, int], result: FeedLoad
 ) -> dict[str, tuple[int, int, int, int]]:
@@ -282,10 +449,12 @@ def _load_file(
     quarantine the others; the rows read."""
     path = new_file.path
     check_file(feed.name, path)
-    try:
-        _read_landing(con, path)
-    except duckdb.Error as exc:
-        raise IngestError(f"feed '{feed.name}': {path}: {duckdb_error_message(exc, path)}") from None
+    with _literal_path(path) as source:
+        try:
+            _read_landing(con, path, source)
+        except duckdb.Error as exc:
+            message = duckdb_error_message(exc, path).replace(source, str(path))
+            raise IngestError(f"feed '{feed.name}': {path}: {message}") from None
     present = dict(con.execute(sql_text("ingest:landing_columns")).fetchall())
     result.warnings += check_columns(feed, path, list(present))
     source_types = {name.lower(): sql_type.replace(" ", "").upper() for name, sql_type in present.items()}
@@ -305,20 +474,38 @@ def _load_file(
     return rows_read
 
 
-def _read_landing(con: duckdb.DuckDBPyConnection, path: Path) -> None:
-    """The file as the view landing_read, its rows numbered from 1 in _tiers_row_number: a Parquet file by
-    DuckDB's file_row_number, unless a column of the file takes that name; else read into a table and numbered by
-    its rowid (ingest:number_landing)."""
-    suffix = path.suffix.lower()
-    if suffix == ".parquet":
+@contextmanager
+def _literal_path(path: Path) -> Iterator[str]:
+    """A path DuckDB reads as exactly this file. DuckDB's readers take a path holding *, ? or [ for a pattern of
+    files (and a backslash in such a pattern escapes), so such a file is read through a link with a plain name in
+    a private temporary folder: a path is data, never a pattern."""
+    if not GLOB_CHARACTERS.intersection(str(path)):
+        yield str(path)
+        return
+    with tempfile.TemporaryDirectory(prefix="tiers-landing-") as folder:
+        if GLOB_CHARACTERS.intersection(folder):
+            raise IngestError(
+                f"{path}: the temporary folder {folder} holds *, ? or [: set TMPDIR to a plain path"
+            )
+        link = Path(folder) / f"landing{landing_format(path)}"
+        link.symlink_to(path.absolute())
+        yield str(link)
+
+
+def _read_landing(con: duckdb.DuckDBPyConnection, path: Path, source: str) -> None:
+    """The file (read at `source`, its literal path) as the view landing_read, its rows numbered from 1 in
+    _tiers_row_number: a Parquet file by DuckDB's file_row_number, unless a column of the file takes that name;
+    else read into a table and numbered by its rowid (ingest:number_landing)."""
+    landing = landing_format(path)
+    params = {"path": source, "compression": "gzip" if landing == ".csv.gz" else "none"}
+    if landing == ".parquet":
         columns = {
-            name
-            for (name,) in con.execute(sql_text("ingest:parquet_columns"), {"path": str(path)}).fetchall()
+            name for (name,) in con.execute(sql_text("ingest:parquet_columns"), {"path": source}).fetchall()
         }
         if "file_row_number" not in columns:
-            _run_reader(con, READERS[suffix], path)
+            _run_reader(con, READERS[landing], params)
             return
-    _run_reader(con, READERS[suffix] if suffix == ".csv" else "ingest:read_parquet_table", path)
+    _run_reader(con, "ingest:read_parquet_table" if landing == ".parquet" else READERS[landing], params)
     names = [name for (name,) in con.execute(sql_text("ingest:landing_text_columns")).fetchall()]
     hidden = next((name for name in names if name.lower() == "rowid"), None)  # hides DuckDB's rowid
     if hidden:
@@ -326,12 +513,10 @@ def _read_landing(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     run_sql(con, "ingest:number_landing", rename=f' RENAME (_tiers_rowid AS "{hidden}")' if hidden else "")
 
 
-def _run_reader(con: duckdb.DuckDBPyConnection, name: str, path: Path) -> None:
-    """The statements of a reader's SQL, the first binding the file's path."""
-    first, *rest = sql_text(name).split(";\n")
-    con.execute(first, {"path": str(path)})
-    for statement in rest:
-        con.execute(statement)
+def _run_reader(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, str]) -> None:
+    """The statements of a reader's SQL, each binding the parameters it takes (the file's path, ...)."""
+    for statement in sql_text(name).split(";\n"):
+        con.execute(statement, bound(statement, params) or None)
 
 
 def _quarantine_duplicates_and_orphans(con: duckdb.DuckDBPyConnection, feed: Feed, result: FeedLoad) -> None:
@@ -386,7 +571,7 @@ def _record_files(
                 "feed": feed.name,
                 "file_name": new_file.path.name,
                 "source_file": str(new_file.path),
-                "sha256": new_file.sha256.result(),
+                "sha256": new_file.digest.result().sha256,
                 "size_bytes": new_file.size_bytes,
                 "rows_read": new + updated + skipped + rejected,
                 "rows_loaded": new + updated,

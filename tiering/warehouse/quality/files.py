@@ -3,6 +3,7 @@
 import csv
 import difflib
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 import duckdb
@@ -10,9 +11,11 @@ import duckdb
 from tiering.feeds import Feed
 
 PARQUET_MAGIC = b"PAR1"
+GZIP_MAGIC = b"\x1f\x8b"
+LANDING_FORMATS = (".csv", ".csv.gz", ".parquet")  # the files of a feed's folder that are read
 SIGNATURES = {
     b"PK\x03\x04": "a ZIP archive (an Excel workbook?)",
-    b"\x1f\x8b": "gzip-compressed",
+    GZIP_MAGIC: "gzip-compressed (name it .csv.gz)",
     b"\xff\xfe": "UTF-16 text",
     b"\xfe\xff": "UTF-16 text",
     PARQUET_MAGIC: "a Parquet file",
@@ -25,6 +28,12 @@ class IngestError(Exception):
     """A whole file or feed cannot be loaded; the message names the file and the problem."""
 
 
+def landing_format(path: Path) -> str | None:
+    """The landing format a file's name says (.csv, .csv.gz or .parquet, in any case), or None."""
+    name = path.name.lower()
+    return next((suffix for suffix in LANDING_FORMATS if name.endswith(suffix)), None)
+
+
 def check_file(feed: str, path: Path) -> None:
     """Refuse a file that is empty, or whose bytes are not the format its name says."""
     size = path.stat().st_size
@@ -34,16 +43,48 @@ def check_file(feed: str, path: Path) -> None:
         head = handle.read(4)
         handle.seek(max(size - 4, 0))
         tail = handle.read(4)
-    if path.suffix.lower() == ".parquet":
+    landing = landing_format(path)
+    if landing == ".parquet":
         if head != PARQUET_MAGIC:
             kind = _signature(head) or ("CSV text" if _is_text(head) else "not a Parquet file")
             raise IngestError(f"feed '{feed}': {path} is named .parquet but is {kind}")
         if tail != PARQUET_MAGIC:
             raise IngestError(f"feed '{feed}': {path} is truncated: a Parquet file ends with PAR1")
         return
+    if landing == ".csv.gz":
+        if not head.startswith(GZIP_MAGIC):
+            kind = _signature(head) or ("CSV text" if _is_text(head) else "not gzip-compressed")
+            raise IngestError(
+                f"feed '{feed}': {path} is named .csv.gz but is {kind}; expected gzip-compressed CSV"
+            )
+        return
     kind = _signature(head)
     if kind:
         raise IngestError(f"feed '{feed}': {path} is named .csv but is {kind}; expected UTF-8 CSV text")
+
+
+def csv_records(chunks: Iterable[bytes]) -> int:
+    """The records after the header of a CSV text given in chunks, counted apart from the parser that loads it:
+    a line break outside double quotes ends a record (a doubled quote inside a quoted value toggles twice), and
+    a blank line is none (DuckDB skips it too)."""
+    quoted = content = False  # inside quotes; the record under way has a byte other than a line break
+    records = 0
+    for chunk in chunks:
+        for number, part in enumerate(chunk.split(b'"')):
+            if number:
+                quoted, content = not quoted, True
+            if quoted or not part:
+                continue
+            lines = part.split(b"\n")
+            if len(lines) == 1:
+                content = content or bool(part.strip(b"\r"))
+                continue
+            inner = lines[1:-1]
+            records += (
+                (content or bool(lines[0].strip(b"\r"))) + len(inner) - inner.count(b"") - inner.count(b"\r")
+            )
+            content = bool(lines[-1].strip(b"\r"))
+    return max(records + content - 1, 0)
 
 
 def _signature(head: bytes) -> str | None:
