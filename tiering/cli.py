@@ -358,6 +358,7 @@ def _print_summary(settings: Settings, as_of: date, elapsed: float) -> None:
 
     with duckdb.connect(str(settings.work_db), read_only=True) as con:
         feeds = con.execute(sql_text("cli:rows_read")).fetchall()
+        notes = con.execute(sql_text("cli:load_notes")).fetchall()
         tiers = con.execute(sql_text("cli:tiers"), {"as_of": as_of, "tiers": list(TIERS)}).fetchall()
         left_out = left_out_summary(con)
         latest, lag = latest_as_of(con), data_lag_warning(newest_data(con), as_of, settings.max_data_lag_days)
@@ -373,6 +374,10 @@ def _print_summary(settings: Settings, as_of: date, elapsed: float) -> None:
         print(
             f"  {feed:<16} {read:>12,}  ({loaded:,} / {rejected:,}){'; ' + ', '.join(also) if also else ''}"
         )
+    if notes:
+        print("\nLoad notes (quality.load_audit):")
+        for feed, message in notes:
+            print("\n".join(f"  {feed:<16} {line}" for line in message.splitlines()))
     total = sum(row[2] for row in tiers) or 1
     print("\nCustomers per tier:")
     for tier, action, customers, revenue in tiers:

@@ -6,6 +6,12 @@ SELECT feed, status, rows_read, rows_loaded, rows_rejected, rows_updated, rows_s
 WHERE run_id = (SELECT arg_max(run_id, loaded_at) FROM quality.load_audit)
 ORDER BY feed;
 
+-- name: load_notes
+-- The last run's load notes per feed: files not read and why, files read again, ignored columns (one a line).
+SELECT feed, message FROM quality.load_audit
+WHERE run_id = (SELECT arg_max(run_id, loaded_at) FROM quality.load_audit) AND message IS NOT NULL
+ORDER BY feed;
+
 -- name: tiers
 -- The tiers of the as-of date, best first ($tiers: the tier names in order).
 SELECT tier, action, customers, revenue_12m FROM marts.tier_summary WHERE as_of_date = $as_of

@@ -445,8 +445,8 @@ def _ids(result: FeedLoad) -> dict[str, str]:
 def _load_file(
     con: duckdb.DuckDBPyConnection, feed: Feed, seq: int, new_file: _NewFile, result: FeedLoad
 ) -> int:
-    """Read one file (its missing optional columns as NULL), add its usable rows to the load's rows and
-    quarantine the others; the rows read."""
+    """Read one file (its missing optional columns as NULL, at its literal path while its rows are used), add its
+    usable rows to the load's rows and quarantine the others; the rows read."""
     path = new_file.path
     check_file(feed.name, path)
     with _literal_path(path) as source:
@@ -455,23 +455,23 @@ def _load_file(
         except duckdb.Error as exc:
             message = duckdb_error_message(exc, path).replace(source, str(path))
             raise IngestError(f"feed '{feed.name}': {path}: {message}") from None
-    present = dict(con.execute(sql_text("ingest:landing_columns")).fetchall())
-    result.warnings += check_columns(feed, path, list(present))
-    source_types = {name.lower(): sql_type.replace(" ", "").upper() for name, sql_type in present.items()}
-    absent = [c.name for c in feed.columns if c.name not in source_types]
-    result.absent_columns += [c for c in absent if c not in result.absent_columns]
-    absent_columns = "".join(f", NULL::VARCHAR AS {c}" for c in absent)
-    run_sql(con, "ingest:complete_landing", absent_columns=absent_columns)
-    con.execute(sql_text("ingest:add_batch_file"), {"seq": seq, "path": str(path)}).fetchall()
-    checks = row_checks(feed, source_types | dict.fromkeys(absent, "VARCHAR"))
-    (rows_read,) = con.execute(sql_text("ingest:landing_rows")).fetchone()
-    params = {**checks.rule_params, "source_file": str(path), "seq": seq}
-    sql = render("ingest/usable_rows", **checks.identifiers)
-    (rows_usable,) = con.execute(sql, bound(sql, params)).fetchone()
-    if rows_usable < rows_read:
-        sql = render("ingest/rejected_rows", **checks.identifiers)
-        con.execute(sql, bound(sql, {**params, **checks.type_params, **_ids(result)})).fetchall()
-    return rows_read
+        present = dict(con.execute(sql_text("ingest:landing_columns")).fetchall())
+        result.warnings += check_columns(feed, path, list(present))
+        source_types = {name.lower(): sql_type.replace(" ", "").upper() for name, sql_type in present.items()}
+        absent = [c.name for c in feed.columns if c.name not in source_types]
+        result.absent_columns += [c for c in absent if c not in result.absent_columns]
+        absent_columns = "".join(f", NULL::VARCHAR AS {c}" for c in absent)
+        run_sql(con, "ingest:complete_landing", absent_columns=absent_columns)
+        con.execute(sql_text("ingest:add_batch_file"), {"seq": seq, "path": str(path)}).fetchall()
+        checks = row_checks(feed, source_types | dict.fromkeys(absent, "VARCHAR"))
+        (rows_read,) = con.execute(sql_text("ingest:landing_rows")).fetchone()
+        params = {**checks.rule_params, "source_file": str(path), "seq": seq}
+        sql = render("ingest/usable_rows", **checks.identifiers)
+        (rows_usable,) = con.execute(sql, bound(sql, params)).fetchone()
+        if rows_usable < rows_read:
+            sql = render("ingest/rejected_rows", **checks.identifiers)
+            con.execute(sql, bound(sql, {**params, **checks.type_params, **_ids(result)})).fetchall()
+        return rows_read
 
 
 @contextmanager

@@ -65,8 +65,8 @@ def check_file(feed: str, path: Path) -> None:
 
 def csv_records(chunks: Iterable[bytes]) -> int:
     """The records after the header of a CSV text given in chunks, counted apart from the parser that loads it:
-    a line break outside double quotes ends a record (a doubled quote inside a quoted value toggles twice), and
-    a blank line is none (DuckDB skips it too)."""
+    a line break (LF, CRLF or CR) outside double quotes ends a record (a doubled quote inside a quoted value
+    toggles twice), and a blank line is none (DuckDB skips it too)."""
     quoted = content = False  # inside quotes; the record under way has a byte other than a line break
     records = 0
     for chunk in chunks:
@@ -75,15 +75,13 @@ def csv_records(chunks: Iterable[bytes]) -> int:
                 quoted, content = not quoted, True
             if quoted or not part:
                 continue
-            lines = part.split(b"\n")
+            lines = part.replace(b"\r", b"\n").split(b"\n")  # CRLF: a line and a blank one
             if len(lines) == 1:
-                content = content or bool(part.strip(b"\r"))
+                content = True
                 continue
             inner = lines[1:-1]
-            records += (
-                (content or bool(lines[0].strip(b"\r"))) + len(inner) - inner.count(b"") - inner.count(b"\r")
-            )
-            content = bool(lines[-1].strip(b"\r"))
+            records += (content or bool(lines[0])) + len(inner) - inner.count(b"")
+            content = bool(lines[-1])
     return max(records + content - 1, 0)
 
 
