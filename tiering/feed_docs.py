@@ -42,8 +42,10 @@ def render_feeds_doc() -> str:
     parts = [
         "# The landing feeds\n",
         "Generated from the declarations in `tiering/feeds.py` by `tiers docs`; do not edit.\n",
-        "Each feed is a sub-folder of the landing folder (`TIERS_LANDING_DIR`) holding CSV files (UTF-8, comma, "
-        "a header row) or Parquet files. Only `customers/`, `orders/` and `order_lines/` are required; an "
+        "Each feed is a sub-folder of the landing folder (`TIERS_LANDING_DIR`) holding CSV files (`.csv`: UTF-8, "
+        "comma, double quotes, a header row, no comment lines: a value may start with `#`), gzip-compressed CSV "
+        "files (`.csv.gz`) or Parquet files (`.parquet`); any other file is not read, with a warning naming it, "
+        "and hidden files (a name starting with `.`) are left alone. Only `customers/`, `orders/` and `order_lines/` are required; an "
         "optional folder may be absent, and its raw and staging tables are then empty. A file lacking a required "
         "column is refused; an optional column may be missing from a file or empty, and then means what its "
         'table says ("when missing or empty"): NULL unless a default is named. An extra column is ignored with '
