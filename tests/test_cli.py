@@ -1,6 +1,7 @@
 """The `tiers` command as a user runs it: the Quick start path, a clear failure, a bad policy."""
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -100,6 +101,27 @@ def test_an_as_of_date_before_the_history_start_is_one_line_naming_the_variable(
         "2019-12-31 or earlier to run it"
     )
     assert not (tmp_path / "wh").exists()
+
+
+def test_a_landing_folder_with_glob_characters_is_read_and_a_file_not_read_is_in_the_summary(
+    tmp_path, s_landing
+):
+    """TIERS_LANDING_DIR=.../in[1] (a pattern that matches in1/, whose orders differ) is read as itself; a file
+    that is not a landing file is named in the summary, with why it was not read."""
+    landing = tmp_path / "in[1]"
+    shutil.copytree(s_landing, landing)
+    shutil.copytree(s_landing, tmp_path / "in1")
+    (tmp_path / "in1" / "orders" / "orders_extra.csv").write_text("order_id,customer_id\nX,Y\n")
+    (landing / "orders" / "notes.txt").write_text("exported by hand\n")
+    done = _run_s(tmp_path, landing, tmp_path / "wh")
+    assert done.returncode == 0, done.stderr
+    files = sorted((landing / "orders").glob("*.csv"))  # a pattern here, in the test, on purpose
+    orders = sum(len(path.read_text().splitlines()) - 1 for path in files)  # no line break in a value
+    assert f"  orders           {orders:>12,}  (" in done.stdout
+    assert (
+        f"  orders           {landing / 'orders' / 'notes.txt'}: not read: only .csv, .csv.gz and .parquet files "
+        "are loaded; convert or rename it, or move it"
+    ) in done.stdout.splitlines()
 
 
 def test_an_as_of_date_long_after_the_newest_data_is_a_warning_in_the_summary(tmp_path, s_landing):
