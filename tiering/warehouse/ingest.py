@@ -96,7 +96,8 @@ class FeedLoad:
 @dataclass(frozen=True)
 class _Digest:
     sha256: str
-    records: int | None  # counted apart from DuckDB; None when the file could not be counted (damaged)
+    records: int | None = None  # counted apart from DuckDB; None: not counted (a file loaded before)
+    damaged: bool = False  # could not be counted
 
 
 @dataclass(frozen=True)
@@ -154,8 +155,11 @@ def _settled(paths: list[Path], seconds: float) -> tuple[dict[Path, Stamp], list
     fresh = [path for path, (_, mtime) in stamps.items() if now - mtime < seconds * 1e9]
     if not fresh:
         return stamps, []
-    newest = max(stamps[path][1] for path in fresh)
-    time.sleep(min(seconds - (now - newest) / 1e9, seconds))
+    wait = min(seconds - (now - max(stamps[path][1] for path in fresh)) / 1e9, seconds)
+    log.info(
+        f"{len(fresh)} landing file(s) changed in the last {seconds:g} s: looked at again in {wait:.1f} s"
+    )
+    time.sleep(wait)
     busy = [path for path in fresh if _stamp(path) != stamps[path]]
     return {path: stamp for path, stamp in stamps.items() if path not in busy}, busy
 
@@ -201,9 +205,15 @@ def _load_once(
 ) -> None:
     try:
         with transaction(con):
-            with _digests_in_background(list(stamps)) as digests:
-                _prepare(con, feed, options.full_reload)
-                new_files = _new_files(con, feed, digests, stamps, result)
+            _prepare(con, feed, options.full_reload)
+            loaded = {
+                path: (sha, at)
+                for path, sha, at in con.execute(
+                    sql_text("ingest:loaded_files"), {"feed": feed.name}
+                ).fetchall()
+            }
+            with _digests_in_background(list(stamps), set(loaded)) as digests:
+                new_files = _new_files(loaded, digests, stamps, result)
                 if new_files:
                     _load_new_files(con, feed, new_files, stamps, result, options)
                 else:
@@ -249,18 +259,13 @@ def _quality_tables(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _new_files(
-    con: duckdb.DuckDBPyConnection,
-    feed: Feed,
+    loaded: dict[str, tuple],
     digests: dict[Path, Future[_Digest]],
     stamps: dict[Path, Stamp],
     result: FeedLoad,
 ) -> list[_NewFile]:
-    """The files not in the manifest (by name in the feed's folder), and those whose content changed since they
-    were loaded, which are read again."""
-    loaded = {
-        path: (sha, at)
-        for path, sha, at in con.execute(sql_text("ingest:loaded_files"), {"feed": feed.name}).fetchall()
-    }
+    """The files not in the manifest `loaded` (by name in the feed's folder: sha256 and when), and those whose
+    content changed since they were loaded, which are read again."""
     new = []
     for path, digest in digests.items():
         if path.name not in loaded:
@@ -278,11 +283,12 @@ def _new_files(
 
 
 @contextmanager
-def _digests_in_background(files: list[Path]) -> Iterator[dict[Path, Future[_Digest]]]:
-    """Each file's sha256 and records, computed in a thread while DuckDB loads (hashlib and zlib release the
-    GIL); the ones not needed in the end (a refused or failed load) are not computed."""
+def _digests_in_background(files: list[Path], loaded: set[str]) -> Iterator[dict[Path, Future[_Digest]]]:
+    """Each file's sha256, computed in a thread while DuckDB loads (hashlib and zlib release the GIL), with its
+    records for a file not loaded before (one loaded before is mostly unchanged: counted only when read again);
+    the ones not needed in the end (a refused or failed load) are not computed."""
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sha256") as pool:
-        digests = {path: pool.submit(_digest, path) for path in files}
+        digests = {path: pool.submit(_digest, path, path.name not in loaded) for path in files}
         try:
             yield digests
         finally:
@@ -290,24 +296,24 @@ def _digests_in_background(files: list[Path]) -> Iterator[dict[Path, Future[_Dig
                 digest.cancel()
 
 
-def _digest(path: Path) -> _Digest:
-    """The file's sha256, and its records counted apart from DuckDB in the same pass: a CSV file's by a scan of
-    its (decompressed) bytes, a Parquet file's from its footer."""
+def _digest(path: Path, count: bool) -> _Digest:
+    """The file's sha256, and if `count` its records counted apart from DuckDB in the same pass: a CSV file's by
+    a scan of its (decompressed) bytes, a Parquet file's from its footer."""
     sha256 = hashlib.sha256()
     landing = landing_format(path)
+    records, damaged = None, False
     with path.open("rb") as handle:
         chunks = _hashed(iter(lambda: handle.read(CHUNK_BYTES), b""), sha256)
         try:
-            records = (
-                _parquet_records(path, chunks)
-                if landing == ".parquet"
-                else csv_records(_gunzipped(chunks) if landing == ".csv.gz" else chunks)
-            )
+            if count and landing == ".parquet":
+                records = _parquet_records(path, chunks)
+            elif count:
+                records = csv_records(_gunzipped(chunks) if landing == ".csv.gz" else chunks)
         except (OSError, ValueError, zlib.error):  # damaged: DuckDB's reading says how
-            records = None
+            damaged = True
         for _ in chunks:  # the rest of the file, hashed
             pass
-    return _Digest(sha256.hexdigest(), records)
+    return _Digest(sha256.hexdigest(), records, damaged)
 
 
 def _hashed(chunks: Iterable[bytes], sha256) -> Iterator[bytes]:
@@ -403,6 +409,9 @@ def _check_read(
     """Every file unchanged since it was listed, now that DuckDB and the checksum have read it (else
     _ChangedWhileRead), and read by DuckDB as the rows counted apart from it."""
     digests = {f.path: f.digest.result() for f in new_files}
+    for path, digest in digests.items():
+        if digest.records is None and not digest.damaged:  # a file read again: counted now
+            digests[path] = _digest(path, count=True)
     changed = [path for path in digests if _stamp(path) != stamps[path]]
     if changed:
         raise _ChangedWhileRead(changed)
