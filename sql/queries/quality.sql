@@ -78,10 +78,11 @@ SELECT {key_columns}, {minuend}, {subtrahend}, {column} FROM {batch}
 WHERE abs({column} - ({minuend} - {subtrahend})) > 0.01
 
 -- name: missing_customers
--- Customers known on the mart's as-of date (signed up by then, or without a signup date) that have no row.
+-- Customers known on the as-of date (signed up by then, or without a signup date) that have no row: all of them
+-- when the mart has no row at all ({as_of}: the run's as-of date, an ISO date).
 SELECT c.customer_id FROM staging.customers AS c
 ANTI JOIN {batch} AS m ON m.customer_id = c.customer_id
-WHERE c.signup_date IS NULL OR c.signup_date <= (SELECT max(as_of_date) FROM {batch})
+WHERE c.signup_date IS NULL OR c.signup_date <= DATE '{as_of}'
 
 -- name: unknown_customers
 -- Mart rows of customers that are not in the customers feed.

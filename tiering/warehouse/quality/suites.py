@@ -72,7 +72,7 @@ def _rule_expectation(feed: Feed, rule: RowRule, as_of: date) -> Expectation:
 
 def traits_suite(as_of: date) -> list[Expectation]:
     """One row per customer known on the as-of date, for that date."""
-    return [*_key_expectations(("customer_id",)), *_one_row_per_customer(), _as_of_date(as_of)]
+    return [*_key_expectations(("customer_id",)), *_one_row_per_customer(as_of), _as_of_date(as_of)]
 
 
 def tiers_suite(as_of: date, actions: dict[str, str]) -> list[Expectation]:
@@ -189,12 +189,12 @@ def _not_after(feed: Feed, column: str, as_of: date) -> Expectation:
     )
 
 
-def _one_row_per_customer() -> list[Expectation]:
+def _one_row_per_customer(as_of: date) -> list[Expectation]:
     return [
         Expectation(
             "every customer known on the as-of date has a row",
             "UnexpectedRowsExpectation",
-            {"unexpected_rows_query": _query("missing_customers")},
+            {"unexpected_rows_query": _query("missing_customers", as_of=as_of.isoformat())},
         ),
         Expectation(
             "no row for an unknown customer",
