@@ -1,0 +1,1 @@
+"""Backtests of a policy: how well the tiers of a past date ranked what customers did next."""
