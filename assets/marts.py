@@ -7,19 +7,12 @@ from dagster_duckdb import DuckDBResource
 
 from assets.metadata import table_metadata
 from assets.resources import TiersConfig, as_of_partitions, one_pass, run_dates
+from tiering.outputs import PUBLISHED
 from tiering.warehouse.bi_layer import bi_layer_statements
 from tiering.warehouse.dates import latest_as_of
 from tiering.warehouse.publish import publish_tables
 from tiering.warehouse.sql import run_sql
 from tiering.warehouse.tables import row_count, set_run_window
-
-PUBLISHED = (
-    "marts.customer_tiers",
-    "marts.customer_traits",
-    "marts.tier_summary",
-    "marts.tier_history",
-    "marts.tier_movements",
-)
 
 # A mart not refreshed for more than a night and a bit shows as stale in the UI.
 NIGHTLY_FRESHNESS = dg.FreshnessPolicy.time_window(

@@ -76,6 +76,19 @@ def main(argv: list[str] | None = None) -> int:
     explain = commands.add_parser("explain", help="say why one customer has its tier, item by item")
     explain.add_argument("customer_id", help="the customer's id, as in the customers feed")
 
+    backtest = commands.add_parser(
+        "backtest",
+        help="score customers as of a past date as the nightly run would, and measure what they did next",
+    )
+    backtest.add_argument("--scored-on", type=_date, required=True, help="the date scored on, YYYY-MM-DD")
+    backtest.add_argument(
+        "--horizon-days",
+        type=int,
+        default=365,
+        help="days after it whose orders are the outcome (default: 365)",
+    )
+    backtest.add_argument("--policy", type=Path, default=None, help="a policy file (default: TIERS_POLICY)")
+
     docs = commands.add_parser(
         "docs", help="write docs/outputs.md, docs/feeds.md and the README's feed table from the declarations"
     )
@@ -98,6 +111,10 @@ def main(argv: list[str] | None = None) -> int:
         from tiering.explain import explain_command
 
         return explain_command(args.customer_id, settings)
+    if args.command == "backtest":
+        from tiering.backtest.command import backtest_command
+
+        return backtest_command(args.scored_on, args.horizon_days, args.policy, settings)
     if args.command == "docs":
         from tiering.feed_docs import FEEDS_DOC, README, write_docs
         from tiering.outputs import render_outputs_doc
@@ -350,7 +367,7 @@ QUIET_FEEDS = {
 def _print_summary(settings: Settings, as_of: date, elapsed: float) -> None:
     import duckdb
 
-    from assets.marts import PUBLISHED
+    from tiering.outputs import PUBLISHED
     from tiering.policy import TIERS
     from tiering.warehouse.dates import latest_as_of, newest_data
     from tiering.warehouse.sql import sql_text

@@ -9,11 +9,11 @@ import polars as pl
 import pytest
 import yaml
 
-from assets.marts import PUBLISHED
 from assets.resources import run_config
 from pipelines.definitions import build_definitions
 from support.celery_stack import celery_stack
 from support.tiers import run_tiers
+from tiering.outputs import PUBLISHED
 from tiering.policy import load_policy
 from tiering.settings import REPO_ROOT, Settings, SettingsError
 from tiering.warehouse.forecast import FORECAST, fit_forecasts, write_forecasts

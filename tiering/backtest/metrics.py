@@ -5,6 +5,14 @@ they share their group's revenue evenly (no tie is broken by chance or by row or
 import polars as pl
 
 TOP_DECILE = 0.1
+# the figures of a ranking, in words (ranking_quality gives them under these names)
+FIGURES = {
+    "gini": "Normalized Gini of outcome revenue (1 a perfect ranking, 0 chance; tied scores share their group's "
+    "revenue)",
+    "top_decile_lift": "Share of outcome revenue brought by the tenth of customers ranked first, divided by a "
+    "tenth",
+    "retention_auc": "Chance that a retained customer ranks above one not retained (ties count half)",
+}
 
 
 def ranking_quality(frame: pl.DataFrame, score: str) -> dict[str, float | None]:

@@ -1,0 +1,64 @@
+"""Customers scored as of a past date exactly as the nightly run scores them: the same functions (forecast,
+traits, scores) on the same staged facts, each using only data dated up to that date. They run in a scratch
+database attached beside the working one, so the nightly's own tables are not touched."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+
+import duckdb
+
+from tiering.policy import Policy
+from tiering.warehouse.forecast import fit_forecasts, write_forecasts
+from tiering.warehouse.scores import write_scores
+from tiering.warehouse.sql import run_sql, sql_text
+from tiering.warehouse.traits import category_universe, traits_left_out, write_traits
+
+SCRATCH = "backtest_scratch"
+# what a backtest reads from the working database: a nightly run makes them
+READS = (
+    *(f"staging.{t}" for t in ("customers", "orders", "order_categories", "invoices", "payments", "tickets")),
+    "marts.tier_history",
+    "forecast.fits",
+)
+
+
+class BacktestError(Exception):
+    """A backtest cannot be run on this data; the message says why, in one line."""
+
+
+@contextmanager
+def scratch(con: duckdb.DuckDBPyConnection) -> Iterator[str]:
+    """The scratch database as the connection's default for the block (see sql/backtest/scratch.sql); the
+    working database's name given to the block, and made the default again after it."""
+    [(work,)] = con.execute(sql_text("backtest:current_database")).fetchall()
+    missing = [t for (t,) in con.execute(sql_text("backtest:missing_tables"), {"tables": READS}).fetchall()]
+    if missing:
+        raise BacktestError(
+            f"the working database has no {', '.join(missing)}: run the nightly job (`tiers run`) first"
+        )
+    run_sql(con, "backtest/scratch", work=work, scratch=SCRATCH)
+    try:
+        run_sql(con, "forecast/fits")
+        run_sql(con, "backtest:copy_fits", work=work)
+        yield work
+    finally:
+        run_sql(con, "backtest:leave_scratch", work=work, scratch=SCRATCH)
+
+
+def score_as_of(
+    con: duckdb.DuckDBPyConnection,
+    work: str,
+    day: date,
+    policy: Policy,
+    sample_size: int,
+    orders_per_part: int,
+) -> None:
+    """In the scratch database: forecast.customer_value, traits.daily_traits and scoring.customer_scores as of
+    `day`, as a nightly run of that date with `policy` makes them (near a cut-off, the tier of the day before
+    in the tier history is kept, as the run keeps it). A fit of the forecast it had to make is kept."""
+    fits = fit_forecasts(con, [day], sample_size, orders_per_part)
+    run_sql(con, "backtest:keep_fits", work=work)
+    write_forecasts(con, [day], fits, orders_per_part)
+    write_traits(con, [day], policy.rising, category_universe(con), orders_per_part, traits_left_out(con))
+    write_scores(con, [day], policy, orders_per_part)
