@@ -8,11 +8,9 @@ from dagster_duckdb import DuckDBResource
 
 from assets.metadata import table_metadata
 from assets.resources import TiersConfig, as_of_partitions, one_pass, run_dates
-from tiering.backtest.outcomes import SUMMARY, TABLES, Backtest, run_backtest
+from tiering.backtest.outcomes import NIGHTLY_HORIZON_DAYS, SUMMARY, TABLES, Backtest, run_backtest
 from tiering.backtest.replay import READS, BacktestError
 from tiering.warehouse.sql import run_sql
-
-NIGHTLY_HORIZON_DAYS = 365
 
 BACKTEST_SPECS = [
     dg.AssetSpec(

@@ -38,6 +38,7 @@ RANKINGS = (
     Ranking("revenue_12m_", "revenue_12m", "revenue of the last 12 months alone"),
     Ranking("forecast_", "expected_value_12m", "the forecast's expected value of the next 12 months"),
 )
+NIGHTLY_HORIZON_DAYS = 365  # the nightly run backtests the tiers of this many days before its as-of date
 UNSCORED = -1.0  # the rank of a customer without a score (no scored trait had a value): below every score
 
 
@@ -108,7 +109,8 @@ def backtest_rows(backtest: Backtest, customers: pl.DataFrame) -> dict[str, pl.D
     )
     total = customers["outcome_revenue"].sum()
     per_customer = key.join(
-        customers.select("customer_id", "score", "tier", "revenue_12m", "outcome_revenue", "retained"), how="cross"
+        customers.select("customer_id", "score", "tier", "revenue_12m", "outcome_revenue", "retained"),
+        how="cross",
     )
     by_tier = customers.group_by("tier").agg(
         customers=pl.len(), outcome_revenue=pl.col("outcome_revenue").sum(), retained=pl.col("retained").sum()
