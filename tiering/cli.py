@@ -383,13 +383,15 @@ def _print_summary(settings: Settings, as_of: date, elapsed: float, warnings: li
         print(f"\nWARNING: {len(warnings)} warning check(s) failed; the run went on:")
         print("\n".join("  - " + w.replace("\n", "\n    ") for w in warnings))
     print("\nRows read (loaded / quarantined):")
-    for feed, status, read, loaded, rejected, updated, skipped in feeds:
+    for feed, status, read, loaded, rejected, updated, skipped, released in feeds:
+        # rows held as orphans by earlier runs, loaded now that their parent arrived
+        late = f"; {released:,} held for a late parent, now loaded" if released else ""
         if status in QUIET_FEEDS:
-            print(f"  {feed:<16} {status:>12}  ({QUIET_FEEDS[status]})")
+            print(f"  {feed:<16} {status:>12}  ({QUIET_FEEDS[status]}){late}")
             continue
         also = [f"{n:,} {what}" for n, what in ((updated, "updated"), (skipped, "re-sent unchanged")) if n]
         print(
-            f"  {feed:<16} {read:>12,}  ({loaded:,} / {rejected:,}){'; ' + ', '.join(also) if also else ''}"
+            f"  {feed:<16} {read:>12,}  ({loaded:,} / {rejected:,}){'; ' + ', '.join(also) if also else ''}{late}"
         )
     total = sum(row[2] for row in tiers) or 1
     print("\nCustomers per tier:")

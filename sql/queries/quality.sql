@@ -14,7 +14,8 @@ LIMIT 1
 -- name: run_audit
 -- One run's reconciliation per feed: rows read = loaded (new or updated) + skipped (identical to the loaded
 -- version) + rejected (+ held back when the feed was refused).
-SELECT feed, status, files, rows_read, rows_loaded, rows_updated, rows_skipped, rows_rejected, rows_held_back, message
+SELECT feed, status, files, rows_read, rows_loaded, rows_updated, rows_skipped, rows_rejected, rows_held_back, message,
+    rows_released
 FROM quality.load_audit
 WHERE run_id = $run_id
 ORDER BY feed
