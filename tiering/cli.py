@@ -252,7 +252,7 @@ def _launch(first: date, last: date, settings: Settings, dates: str) -> int:
     started, since = time.perf_counter(), time.time()
     with _instance(dg) as instance:
         # one run, unless older dates are backfilled after newer ones (see as_of_runs)
-        run_ids = []
+        run_ids, warnings = [], []
         for tags in as_of_runs(instance, first, last):
             # the job of the definitions, rebuilt wherever a step runs, with these settings as its run config
             result = dg.execute_job(
@@ -263,6 +263,7 @@ def _launch(first: date, last: date, settings: Settings, dates: str) -> int:
                 raise_on_error=False,
             )
             run_ids.append(result.run_id)
+            warnings += _failed_warnings(result)
             if not result.success:
                 published = _published(dg, instance, run_ids, since, settings)
                 break
@@ -276,7 +277,7 @@ def _launch(first: date, last: date, settings: Settings, dates: str) -> int:
             print("  - " + message.replace("\n", "\n    "), file=sys.stderr)  # a step's failures, one a line
         print(published, file=sys.stderr)
         return 1
-    _print_summary(settings, last, elapsed)
+    _print_summary(settings, last, elapsed, warnings)
     return 0
 
 
@@ -343,6 +344,20 @@ def _failures(result, run_hint: str | None = None) -> list[str]:
     return runs or ["the run did not succeed; see the Dagster UI for its logs"]
 
 
+def _failed_warnings(result) -> list[str]:
+    """Each failed warning check (`gx_warn`) of the run, with its table and what failed, with a few values."""
+    import dagster as dg
+
+    return [
+        f"warning check {check.check_name} of {check.asset_key.to_user_string()} failed: "
+        f"{(check.description or 'see the Dagster UI').strip()}"
+        for event in result.all_events
+        if event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION
+        and not (check := event.event_specific_data).passed
+        and check.severity == dg.AssetCheckSeverity.WARN
+    ]
+
+
 def _step_failure(data) -> str:
     """A step's reason: the description of the `dg.Failure` it raised, else its innermost error."""
     if data.user_failure_data is not None and data.user_failure_data.description:
@@ -364,7 +379,7 @@ QUIET_FEEDS = {
 }
 
 
-def _print_summary(settings: Settings, as_of: date, elapsed: float) -> None:
+def _print_summary(settings: Settings, as_of: date, elapsed: float, warnings: list[str]) -> None:
     import duckdb
 
     from tiering.outputs import PUBLISHED
@@ -381,14 +396,19 @@ def _print_summary(settings: Settings, as_of: date, elapsed: float) -> None:
     print(f"\nDone in {elapsed:.1f} s. Tiers as of {as_of}:")
     if lag:
         print(f"\nWARNING: {lag}")
+    if warnings:
+        print(f"\nWARNING: {len(warnings)} warning check(s) failed; the run went on:")
+        print("\n".join("  - " + w.replace("\n", "\n    ") for w in warnings))
     print("\nRows read (loaded / quarantined):")
-    for feed, status, read, loaded, rejected, updated, skipped in feeds:
+    for feed, status, read, loaded, rejected, updated, skipped, released in feeds:
+        # rows held as orphans by earlier runs, loaded now that their parent arrived
+        late = f"; {released:,} held for a late parent, now loaded" if released else ""
         if status in QUIET_FEEDS:
-            print(f"  {feed:<16} {status:>12}  ({QUIET_FEEDS[status]})")
+            print(f"  {feed:<16} {status:>12}  ({QUIET_FEEDS[status]}){late}")
             continue
         also = [f"{n:,} {what}" for n, what in ((updated, "updated"), (skipped, "re-sent unchanged")) if n]
         print(
-            f"  {feed:<16} {read:>12,}  ({loaded:,} / {rejected:,}){'; ' + ', '.join(also) if also else ''}"
+            f"  {feed:<16} {read:>12,}  ({loaded:,} / {rejected:,}){'; ' + ', '.join(also) if also else ''}{late}"
         )
     total = sum(row[2] for row in tiers) or 1
     print("\nCustomers per tier:")
