@@ -89,6 +89,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     backtest.add_argument("--policy", type=Path, default=None, help="a policy file (default: TIERS_POLICY)")
 
+    simulate = commands.add_parser(
+        "simulate",
+        help="the tiers a policy file would give on a date that has run, without publishing anything",
+    )
+    simulate.add_argument("--policy", type=Path, required=True, help="the policy file to try")
+    simulate.add_argument(
+        "--as-of", type=_date, default=None, help="YYYY-MM-DD (default: the newest date run)"
+    )
+    simulate.add_argument("--json", action="store_true", help="print JSON instead of tables")
+
     docs = commands.add_parser(
         "docs", help="write docs/outputs.md, docs/feeds.md and the README's feed table from the declarations"
     )
@@ -115,6 +125,10 @@ def main(argv: list[str] | None = None) -> int:
         from tiering.backtest.command import backtest_command
 
         return backtest_command(args.scored_on, args.horizon_days, args.policy, settings)
+    if args.command == "simulate":
+        from tiering.backtest.simulate import simulate_command
+
+        return simulate_command(args.policy, args.as_of, args.json, settings)
     if args.command == "docs":
         from tiering.feed_docs import FEEDS_DOC, README, write_docs
         from tiering.outputs import render_outputs_doc

@@ -3,6 +3,12 @@
 -- name: current_database
 SELECT current_database()
 
+-- name: attach_work
+-- The working database, read-only, beside an in-memory one (a read-only connection cannot attach a scratch
+-- database): what a simulation reads.
+ATTACH '{path}' AS work (READ_ONLY);
+USE work
+
 -- name: leave_scratch
 -- Back to the working database; the scratch database and all in it are gone.
 USE {work};
@@ -11,6 +17,9 @@ DETACH {scratch}
 -- name: copy_fits
 -- The working database's fits of the forecast, so that a backtest reuses those made from the same orders.
 INSERT INTO forecast.fits SELECT * FROM {work}.forecast.fits
+
+-- name: read_only
+SELECT readonly FROM duckdb_databases() WHERE database_name = $database
 
 -- name: keep_fits
 -- The fits a backtest made, kept in the working database for the next one (and the nightly run) to reuse.
@@ -28,3 +37,14 @@ SELECT min(order_date), max(order_date) FROM staging.orders
 -- name: forget
 -- A backtest's earlier rows, replaced by the new ones.
 DELETE FROM {table} WHERE scored_on = $scored_on AND horizon_days = $horizon_days AND policy_version = $policy_version
+
+-- name: traits_held
+-- How many customers' traits traits.daily_traits holds for a date (the last run's dates only).
+SELECT count(*) FROM traits.daily_traits WHERE as_of_date = $as_of
+
+-- name: dates_held
+SELECT min(as_of_date), max(as_of_date) FROM traits.daily_traits
+
+-- name: published_tiers
+-- Each customer's tier as the run of the date published it.
+SELECT customer_id, tier AS from_tier FROM marts.tier_history WHERE as_of_date = $as_of

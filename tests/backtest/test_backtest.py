@@ -1,5 +1,7 @@
 """Backtests of the policy on the S demo: the nightly run's (a year before its as-of date) and `tiers backtest`."""
 
+import hashlib
+import json
 import shutil
 from datetime import date, timedelta
 
@@ -126,3 +128,55 @@ def test_a_backtest_the_data_cannot_answer_is_a_one_line_error(warehouse, tmp_pa
         ["backtest", *args], {"TIERS_WAREHOUSE_DIR": str(warehouse), "DAGSTER_HOME": str(tmp_path)}
     )
     assert done.returncode == 2 and message in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def _digest(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_simulate_gives_the_run_s_tiers_with_its_own_policy_and_writes_nothing(warehouse, tmp_path, s_run):
+    env = {"TIERS_WAREHOUSE_DIR": str(warehouse), "DAGSTER_HOME": str(tmp_path)}
+    before = {name: _digest(warehouse / name) for name in ("work.duckdb", "tiers.duckdb")}
+    done = run_tiers(["simulate", "--policy", str(DEFAULT_POLICY), "--json"], env)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["tiers"] == result["published_tiers"] and sum(result["tiers"].values()) == 2_000
+    assert all(move["from"] == move["to"] for move in result["moves"])
+    [in_use, same] = result["backtests"]
+    assert (in_use["policy"], same["policy"]) == ("in use", "simulated")
+    assert in_use["gini"] == same["gini"] and in_use["scored_on"] == "2025-06-30"
+    assert {name: _digest(warehouse / name) for name in ("work.duckdb", "tiers.duckdb")} == before
+
+
+def test_simulate_moves_customers_as_a_lower_ideal_cut_off_says(warehouse, tmp_path):
+    version = load_policy(DEFAULT_POLICY).version
+    policy = tmp_path / "what-if.yaml"
+    text = DEFAULT_POLICY.read_text().replace(f'version: "{version}"', 'version: "what-if"')
+    policy.write_text(text.replace("  ideal: 70", "  ideal: 60", 1))
+    assert load_policy(policy).tiers.ideal == 60
+    env = {"TIERS_WAREHOUSE_DIR": str(warehouse), "DAGSTER_HOME": str(tmp_path)}
+    done = run_tiers(["simulate", "--policy", str(policy), "--json"], env)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    moves = {(m["from"], m["to"]): m["customers"] for m in result["moves"]}
+    with duckdb.connect(str(warehouse / "work.duckdb"), read_only=True) as con:
+        [(between,)] = con.execute(
+            "SELECT count(*) FROM scoring.customer_scores WHERE tier = 'Acceptable' AND score >= 60 "
+            "AND knockouts = ''"
+        ).fetchall()
+    assert between > 0 and moves[("Acceptable", "Ideal")] == between
+    assert result["tiers"]["Ideal"] == result["published_tiers"]["Ideal"] + between
+    assert not any(frm == "Ideal" and to != "Ideal" for frm, to in moves)
+    text_done = run_tiers(["simulate", "--policy", str(policy)], env)
+    assert f"Acceptable  -> Ideal       {between:>9,}" in text_done.stdout
+    assert "policy simulated, what-if (Ideal:" in text_done.stdout
+
+
+def test_simulate_needs_the_traits_of_a_date_that_has_run(warehouse, tmp_path):
+    env = {"TIERS_WAREHOUSE_DIR": str(warehouse), "DAGSTER_HOME": str(tmp_path)}
+    done = run_tiers(["simulate", "--policy", str(DEFAULT_POLICY), "--as-of", "2026-06-01"], env)
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        "tiers: no stored traits for 2026-06-01: the last run's dates are 2026-06-30 to 2026-06-30; run `tiers run "
+        "--as-of 2026-06-01` first"
+    )

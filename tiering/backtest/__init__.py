@@ -1,1 +1,1 @@
-"""Backtests of a policy: how well the tiers of a past date ranked what customers did next."""
+"""Is the policy right? Backtests against what customers did next, and what-if simulations of a policy file."""

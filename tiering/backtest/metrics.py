@@ -5,7 +5,8 @@ they share their group's revenue evenly (no tie is broken by chance or by row or
 import polars as pl
 
 TOP_DECILE = 0.1
-# the figures of a ranking, in words (ranking_quality gives them under these names)
+# the figures of a ranking, as a column heading and in words (ranking_quality gives them under these names)
+LABELS = {"gini": "Gini", "top_decile_lift": "top-decile lift", "retention_auc": "retention AUC"}
 FIGURES = {
     "gini": "Normalized Gini of outcome revenue (1 a perfect ranking, 0 chance; tied scores share their group's "
     "revenue)",

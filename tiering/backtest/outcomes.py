@@ -64,17 +64,29 @@ def run_backtest(
     orders_per_part: int,
     whole_horizon: bool = True,
 ) -> dict[str, pl.DataFrame]:
-    """Score the customers as of the backtest's date with `policy` as the nightly run would, measure what they
-    did next, and replace the backtest's rows in the working database; its rows, by table. BacktestError when
-    the orders do not begin by the scored date or, if `whole_horizon`, do not reach the horizon's end (a nightly
-    run's backtest ends on its as-of date, whatever the last order's date)."""
+    """measure_backtest, its rows then replacing the backtest's in the working database; its rows, by table."""
+    rows = measure_backtest(con, backtest, policy, sample_size, orders_per_part, whole_horizon)
+    write_backtest(con, backtest, rows)
+    return rows
+
+
+def measure_backtest(
+    con: duckdb.DuckDBPyConnection,
+    backtest: Backtest,
+    policy: Policy,
+    sample_size: int,
+    orders_per_part: int,
+    whole_horizon: bool = True,
+) -> dict[str, pl.DataFrame]:
+    """Score the customers as of the backtest's date with `policy` as the nightly run would and measure what
+    they did next; the rows of the backtest's tables, by table. BacktestError when the orders do not begin by
+    the scored date or, if `whole_horizon`, do not reach the horizon's end (a nightly run's backtest ends on its
+    as-of date, whatever the last order's date)."""
     with scratch(con) as work:
         check_reach(con, backtest, whole_horizon)
         score_as_of(con, work, backtest.scored_on, policy, sample_size, orders_per_part)
         customers = customer_outcomes(con, backtest)
-    rows = backtest_rows(backtest, customers)
-    write_backtest(con, backtest, rows)
-    return rows
+    return backtest_rows(backtest, customers)
 
 
 def check_reach(con: duckdb.DuckDBPyConnection, backtest: Backtest, whole_horizon: bool = True) -> None:

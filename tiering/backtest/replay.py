@@ -56,9 +56,12 @@ def score_as_of(
 ) -> None:
     """In the scratch database: forecast.customer_value, traits.daily_traits and scoring.customer_scores as of
     `day`, as a nightly run of that date with `policy` makes them (near a cut-off, the tier of the day before
-    in the tier history is kept, as the run keeps it). A fit of the forecast it had to make is kept."""
+    in the tier history is kept, as the run keeps it). A fit of the forecast it had to make is kept, unless the
+    working database is open read-only."""
     fits = fit_forecasts(con, [day], sample_size, orders_per_part)
-    run_sql(con, "backtest:keep_fits", work=work)
+    [(read_only,)] = con.execute(sql_text("backtest:read_only"), {"database": work}).fetchall()
+    if not read_only:
+        run_sql(con, "backtest:keep_fits", work=work)
     write_forecasts(con, [day], fits, orders_per_part)
     write_traits(con, [day], policy.rising, category_universe(con), orders_per_part, traits_left_out(con))
     write_scores(con, [day], policy, orders_per_part)
