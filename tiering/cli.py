@@ -99,6 +99,18 @@ def main(argv: list[str] | None = None) -> int:
     )
     simulate.add_argument("--json", action="store_true", help="print JSON instead of tables")
 
+    policy = commands.add_parser("policy", help="policy tools")
+    policy_commands = policy.add_subparsers(dest="policy_command", required=True)
+    suggest = policy_commands.add_parser(
+        "suggest", help="write a policy for this company's data: thresholds and weights from its own history"
+    )
+    suggest.add_argument(
+        "--as-of", type=_date, default=None, help="YYYY-MM-DD (default: the newest date run)"
+    )
+    suggest.add_argument(
+        "--out", type=Path, required=True, help="the policy file to write (never the one in use)"
+    )
+
     docs = commands.add_parser(
         "docs", help="write docs/outputs.md, docs/feeds.md and the README's feed table from the declarations"
     )
@@ -129,6 +141,10 @@ def main(argv: list[str] | None = None) -> int:
         from tiering.backtest.simulate import simulate_command
 
         return simulate_command(args.policy, args.as_of, args.json, settings)
+    if args.command == "policy":
+        from tiering.backtest.suggest import suggest_command
+
+        return suggest_command(args.as_of, args.out, settings)
     if args.command == "docs":
         from tiering.feed_docs import FEEDS_DOC, README, write_docs
         from tiering.outputs import render_outputs_doc

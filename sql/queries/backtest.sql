@@ -48,3 +48,21 @@ SELECT min(as_of_date), max(as_of_date) FROM traits.daily_traits
 -- name: published_tiers
 -- Each customer's tier as the run of the date published it.
 SELECT customer_id, tier AS from_tier FROM marts.tier_history WHERE as_of_date = $as_of
+
+-- name: traits_and_outcomes
+-- Every customer's traits as of $scored_on (the scratch database's traits.daily_traits) with its outcome in
+-- ($scored_on, $horizon_end]: the net revenue of its completed orders, and whether it placed one.
+SELECT t.*, coalesce(o.outcome_revenue, 0) AS outcome_revenue, o.customer_id IS NOT NULL AS retained
+FROM traits.daily_traits AS t
+LEFT JOIN (
+    SELECT customer_id, sum(net_amount) AS outcome_revenue
+    FROM staging.orders
+    WHERE status = 'completed' AND order_date > $scored_on AND order_date <= $horizon_end
+    GROUP BY customer_id
+) AS o USING (customer_id)
+WHERE t.as_of_date = $scored_on
+ORDER BY t.customer_id
+
+-- name: profiles
+-- The customers' profile columns, for a policy's profile criteria.
+SELECT * EXCLUDE (customer_bucket) FROM staging.customers

@@ -4,8 +4,6 @@ written: the working database is opened read-only."""
 
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -21,14 +19,14 @@ from tiering.backtest.outcomes import (
     Backtest,
     measure_backtest,
 )
-from tiering.backtest.replay import BacktestError
+from tiering.backtest.replay import BacktestError, read_only_work
 from tiering.backtest.report import figures_heading, figures_line, share
 from tiering.clv.traits import rising_flag
 from tiering.policy import TIERS, Policy, PolicyError, load_policy
 from tiering.scoring import score_customers
 from tiering.settings import Settings
 from tiering.warehouse.dates import latest_as_of
-from tiering.warehouse.sql import quoted, run_sql, sql_text
+from tiering.warehouse.sql import sql_text
 from tiering.warehouse.tables import customer_parts, read_sql
 
 
@@ -50,30 +48,13 @@ def simulate_command(policy_path: Path, as_of: date | None, as_json: bool, setti
     """Print the simulation (as text, or JSON); a one-line error and exit code 2 when it cannot be made."""
     try:
         policy, in_use = load_policy(policy_path), load_policy(settings.policy_path)
-        if not settings.work_db.exists():
-            raise BacktestError(f"{settings.work_db} does not exist: run the nightly job (`tiers run`) first")
-        with _read_only(settings) as con:
+        with read_only_work(settings.work_db, settings.duckdb_memory_limit) as con:
             simulation = simulate(con, as_of, policy, in_use, settings.clv_sample, settings.chunk_orders)
     except (BacktestError, PolicyError) as exc:
         print(f"tiers: {exc}", file=sys.stderr)
         return 2
     print(json.dumps(simulation_json(simulation), indent=1) if as_json else simulation_report(simulation))
     return 0
-
-
-@contextmanager
-def _read_only(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
-    """An in-memory connection with the working database attached read-only as its default."""
-    with duckdb.connect(config={"memory_limit": settings.duckdb_memory_limit}) as con:
-        try:
-            run_sql(con, "backtest:attach_work", path=quoted(settings.work_db))
-        except duckdb.IOException as exc:
-            if "lock" not in str(exc).lower():
-                raise
-            raise BacktestError(
-                f"a run is writing to {settings.work_db}: simulate when it has ended"
-            ) from None
-        yield con
 
 
 def simulate(
