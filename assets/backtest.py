@@ -8,7 +8,14 @@ from dagster_duckdb import DuckDBResource
 
 from assets.metadata import table_metadata
 from assets.resources import TiersConfig, as_of_partitions, one_pass, run_dates
-from tiering.backtest.outcomes import NIGHTLY_HORIZON_DAYS, SUMMARY, TABLES, Backtest, run_backtest
+from tiering.backtest.outcomes import (
+    NIGHTLY_HORIZON_DAYS,
+    SUMMARY,
+    TABLES,
+    Backtest,
+    measure_backtest,
+    write_backtest,
+)
 from tiering.backtest.replay import READS, BacktestError
 from tiering.warehouse.sql import run_sql
 
@@ -37,9 +44,10 @@ def policy_backtest(context: dg.AssetExecutionContext, tiers: TiersConfig, duckd
     backtest = Backtest(as_of - timedelta(days=NIGHTLY_HORIZON_DAYS), NIGHTLY_HORIZON_DAYS, policy.version)
     with duckdb.get_connection() as con:
         try:
-            rows = run_backtest(
+            rows = measure_backtest(
                 con, backtest, policy, tiers.clv_sample, tiers.chunk_orders, whole_horizon=False
             )
+            write_backtest(con, backtest, rows)
             figures = rows[SUMMARY].to_dicts()[0]
         except BacktestError as exc:
             context.log.info(f"no backtest scored on {backtest.scored_on}: {exc}")

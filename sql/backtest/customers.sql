@@ -11,11 +11,6 @@ SELECT
     coalesce(t.expected_value_12m, 0) AS expected_value_12m
 FROM scoring.customer_scores AS s
 JOIN traits.daily_traits AS t USING (customer_id, as_of_date)
-LEFT JOIN (
-    SELECT customer_id, sum(net_amount) AS outcome_revenue
-    FROM staging.orders
-    WHERE status = 'completed' AND order_date > $scored_on AND order_date <= $horizon_end
-    GROUP BY customer_id
-) AS o USING (customer_id)
+LEFT JOIN outcomes($scored_on, $horizon_end) AS o USING (customer_id)
 WHERE s.as_of_date = $scored_on
 ORDER BY s.customer_id

@@ -54,12 +54,7 @@ SELECT customer_id, tier AS from_tier FROM marts.tier_history WHERE as_of_date =
 -- ($scored_on, $horizon_end]: the net revenue of its completed orders, and whether it placed one.
 SELECT t.*, coalesce(o.outcome_revenue, 0) AS outcome_revenue, o.customer_id IS NOT NULL AS retained
 FROM traits.daily_traits AS t
-LEFT JOIN (
-    SELECT customer_id, sum(net_amount) AS outcome_revenue
-    FROM staging.orders
-    WHERE status = 'completed' AND order_date > $scored_on AND order_date <= $horizon_end
-    GROUP BY customer_id
-) AS o USING (customer_id)
+LEFT JOIN outcomes($scored_on, $horizon_end) AS o USING (customer_id)
 WHERE t.as_of_date = $scored_on
 ORDER BY t.customer_id
 

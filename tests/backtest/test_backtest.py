@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 
 from support.tiers import run_tiers
-from tiering.backtest.outcomes import Backtest, run_backtest
+from tiering.backtest.outcomes import Backtest, measure_backtest
 from tiering.policy import TIERS, load_policy
 from tiering.settings import DEFAULT_POLICY
 
@@ -73,7 +73,7 @@ def test_a_backtest_scores_exactly_as_the_nightly_run_did(s_run, warehouse, as_o
     """Scored on the run's own as-of date, the backtest gives every customer the run's score and tier."""
     policy = load_policy(DEFAULT_POLICY)
     with duckdb.connect(str(warehouse / "work.duckdb")) as con:
-        rows = run_backtest(
+        rows = measure_backtest(
             con, Backtest(as_of, 1, policy.version), policy, 20_000, 200_000, whole_horizon=False
         )
         nightly = con.sql(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 
-from tiering.backtest.outcomes import PER_TIER, SUMMARY, Backtest, run_backtest
+from tiering.backtest.outcomes import PER_TIER, SUMMARY, Backtest, measure_backtest, write_backtest
 from tiering.backtest.replay import BacktestError
 from tiering.backtest.report import backtest_report
 from tiering.outputs import PUBLISHED
@@ -35,7 +35,8 @@ def backtest_command(scored_on: date, horizon_days: int, policy_path: Path | Non
             hold_warehouse(settings.warehouse_dir.resolve(), settings.work_db.resolve(), holder),
             duckdb.connect(str(settings.work_db), config=config) as con,
         ):
-            rows = run_backtest(con, backtest, policy, settings.clv_sample, settings.chunk_orders)
+            rows = measure_backtest(con, backtest, policy, settings.clv_sample, settings.chunk_orders)
+            write_backtest(con, backtest, rows)
             publish_tables(
                 con, list(PUBLISHED), settings.warehouse_dir, settings.bi_db.name, bi_layer_statements()
             )

@@ -56,20 +56,6 @@ class Backtest:
         return self.scored_on + timedelta(days=self.horizon_days)
 
 
-def run_backtest(
-    con: duckdb.DuckDBPyConnection,
-    backtest: Backtest,
-    policy: Policy,
-    sample_size: int,
-    orders_per_part: int,
-    whole_horizon: bool = True,
-) -> dict[str, pl.DataFrame]:
-    """measure_backtest, its rows then replacing the backtest's in the working database; its rows, by table."""
-    rows = measure_backtest(con, backtest, policy, sample_size, orders_per_part, whole_horizon)
-    write_backtest(con, backtest, rows)
-    return rows
-
-
 def measure_backtest(
     con: duckdb.DuckDBPyConnection,
     backtest: Backtest,
