@@ -7,7 +7,7 @@ Stages (the names the benchmark reports):
 - shards:  forecast__customer_value.*,   the forecast, the traits and the scores, each planned (exports, the
            marts__customer_traits.*,     forecast fit), computed one step per shard and gathered
            scoring__customer_scores.*
-- marts:   mart_tables
+- marts:   mart_tables, policy_backtest  the marts, and the backtest of a year before
 - publish: bi__*, reports__*             the BI file, the Parquet exports and the dashboard
 A step matching none of them is reported under `other`, so nothing is silently dropped.
 """
@@ -21,7 +21,7 @@ STAGE_PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("ingest", ("raw_feeds",)),
     ("staging", ("staging_tables",)),
     ("shards", ("forecast__customer_value*", "marts__customer_traits*", "scoring__customer_scores*")),
-    ("marts", ("mart_tables",)),
+    ("marts", ("mart_tables", "policy_backtest")),
     ("publish", ("bi__*", "reports__*")),
 )
 
