@@ -1,6 +1,7 @@
 """The SQL loader: model files and named queries."""
 
 import duckdb
+import pytest
 
 from tiering.warehouse import sql
 
@@ -41,3 +42,21 @@ def test_run_sql_binds_only_the_values_its_statement_takes(tmp_path, monkeypatch
     finally:
         sql.named_queries.cache_clear()
         sql.sql_text.cache_clear()
+
+
+def test_a_literal_path_escapes_every_pattern_character_and_refuses_what_duckdb_cannot_match(tmp_path):
+    assert sql.literal("/data/in[1]/orders_202?.csv") == "/data/in[[]1[]]/orders_202[?].csv"
+    assert (
+        sql.literal("s3://bucket/a*b") == "s3://bucket/a[*]b"
+        and sql.literal("/plain\\name") == "/plain\\name"
+    )
+    with pytest.raises(ValueError, match="both a backslash and"):
+        sql.literal("/data/in\\[1].csv")
+    for name in ("in[1]", "in1"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "x.csv").write_text(f"folder\n{name}\n")
+    with duckdb.connect() as con:
+        found = con.execute(
+            "SELECT folder FROM read_csv(?)", [sql.literal(tmp_path / "in[1]" / "x.csv")]
+        ).fetchall()
+    assert found == [("in[1]",)]

@@ -26,7 +26,6 @@ reload clears them).
 
 import hashlib
 import logging
-import tempfile
 import time
 import uuid
 import zlib
@@ -48,13 +47,12 @@ from tiering.warehouse.quality.files import (
     landing_format,
 )
 from tiering.warehouse.quality.row_checks import changed_columns, column_defs, record_fields, row_checks
-from tiering.warehouse.sql import bound, render, run_sql, sql_text
+from tiering.warehouse.sql import bound, literal, render, run_sql, sql_text
 from tiering.warehouse.tables import transaction
 
 log = logging.getLogger(__name__)
 
 READERS = {".csv": "ingest/read_csv", ".csv.gz": "ingest/read_csv", ".parquet": "ingest/read_parquet"}
-GLOB_CHARACTERS = frozenset("*?[")  # a path holding one is a pattern of files to DuckDB's readers
 CHUNK_BYTES = 1 << 20
 DEFAULT_MAX_REJECTED_SHARE = 0.05
 DEFAULT_MAX_REJECTED_ROWS = 100
@@ -504,51 +502,36 @@ def _ids(result: FeedLoad) -> dict[str, str]:
 def _load_file(
     con: duckdb.DuckDBPyConnection, feed: Feed, seq: int, new_file: _NewFile, result: FeedLoad
 ) -> int:
-    """Read one file (its missing optional columns as NULL, at its literal path while its rows are used), add its
+    """Read one file (its missing optional columns as NULL; by its literal path, never as a pattern), add its
     usable rows to the load's rows and quarantine the others; the rows read."""
     path = new_file.path
     check_file(feed.name, path)
-    with _literal_path(path) as source:
-        try:
-            _read_landing(con, path, source)
-        except duckdb.Error as exc:
-            message = duckdb_error_message(exc, path).replace(source, str(path))
-            raise IngestError(f"feed '{feed.name}': {path}: {message}") from None
-        present = dict(con.execute(sql_text("ingest:landing_columns")).fetchall())
-        result.warnings += check_columns(feed, path, list(present))
-        source_types = {name.lower(): sql_type.replace(" ", "").upper() for name, sql_type in present.items()}
-        absent = [c.name for c in feed.columns if c.name not in source_types]
-        result.absent_columns += [c for c in absent if c not in result.absent_columns]
-        absent_columns = "".join(f", NULL::VARCHAR AS {c}" for c in absent)
-        run_sql(con, "ingest:complete_landing", absent_columns=absent_columns)
-        con.execute(sql_text("ingest:add_batch_file"), {"seq": seq, "path": str(path)}).fetchall()
-        checks = row_checks(feed, source_types | dict.fromkeys(absent, "VARCHAR"))
-        (rows_read,) = con.execute(sql_text("ingest:landing_rows")).fetchone()
-        params = {**checks.rule_params, "source_file": str(path), "seq": seq}
-        sql = render("ingest/usable_rows", **checks.identifiers)
-        (rows_usable,) = con.execute(sql, bound(sql, params)).fetchone()
-        if rows_usable < rows_read:
-            sql = render("ingest/rejected_rows", **checks.identifiers)
-            con.execute(sql, bound(sql, {**params, **checks.type_params, **_ids(result)})).fetchall()
-        return rows_read
-
-
-@contextmanager
-def _literal_path(path: Path) -> Iterator[str]:
-    """A path DuckDB reads as exactly this file. DuckDB's readers take a path holding *, ? or [ for a pattern of
-    files (and a backslash in such a pattern escapes), so such a file is read through a link with a plain name in
-    a private temporary folder: a path is data, never a pattern."""
-    if not GLOB_CHARACTERS.intersection(str(path)):
-        yield str(path)
-        return
-    with tempfile.TemporaryDirectory(prefix="tiers-landing-") as folder:
-        if GLOB_CHARACTERS.intersection(folder):
-            raise IngestError(
-                f"{path}: the temporary folder {folder} holds *, ? or [: set TMPDIR to a plain path"
-            )
-        link = Path(folder) / f"landing{landing_format(path)}"
-        link.symlink_to(path.absolute())
-        yield str(link)
+    try:
+        source = literal(path)
+    except ValueError as exc:
+        raise IngestError(f"feed '{feed.name}': {path}: {exc}") from None
+    try:
+        _read_landing(con, path, source)
+    except duckdb.Error as exc:
+        message = duckdb_error_message(exc, path).replace(source, str(path))
+        raise IngestError(f"feed '{feed.name}': {path}: {message}") from None
+    present = dict(con.execute(sql_text("ingest:landing_columns")).fetchall())
+    result.warnings += check_columns(feed, path, list(present))
+    source_types = {name.lower(): sql_type.replace(" ", "").upper() for name, sql_type in present.items()}
+    absent = [c.name for c in feed.columns if c.name not in source_types]
+    result.absent_columns += [c for c in absent if c not in result.absent_columns]
+    absent_columns = "".join(f", NULL::VARCHAR AS {c}" for c in absent)
+    run_sql(con, "ingest:complete_landing", absent_columns=absent_columns)
+    con.execute(sql_text("ingest:add_batch_file"), {"seq": seq, "path": str(path)}).fetchall()
+    checks = row_checks(feed, source_types | dict.fromkeys(absent, "VARCHAR"))
+    (rows_read,) = con.execute(sql_text("ingest:landing_rows")).fetchone()
+    params = {**checks.rule_params, "source_file": str(path), "seq": seq}
+    sql = render("ingest/usable_rows", **checks.identifiers)
+    (rows_usable,) = con.execute(sql, bound(sql, params)).fetchone()
+    if rows_usable < rows_read:
+        sql = render("ingest/rejected_rows", **checks.identifiers)
+        con.execute(sql, bound(sql, {**params, **checks.type_params, **_ids(result)})).fetchall()
+    return rows_read
 
 
 def _read_landing(con: duckdb.DuckDBPyConnection, path: Path, source: str) -> None:

@@ -57,5 +57,10 @@ def quoted(path: object) -> str:
 
 def literal(path: object) -> str:
     """A path or URL that DuckDB's file readers and glob() match as exactly itself: they read every path as a
-    pattern, so each of its pattern characters ([, ], *, ?) is put in a class of its own ("wh[1]" → "wh[[]1[]]")."""
-    return re.sub(r"([\[\]*?])", r"[\1]", str(path))
+    pattern, so each of its pattern characters ([, ], *, ?) is put in a class of its own ("wh[1]" → "wh[[]1[]]").
+    ValueError for a pattern with a backslash, which DuckDB's patterns cannot match."""
+    text = str(path)
+    escaped = re.sub(r"([\[\]*?])", r"[\1]", text)
+    if escaped != text and "\\" in text:
+        raise ValueError("a path holding both a backslash and *, ? or [ cannot be read by DuckDB: rename it")
+    return escaped
