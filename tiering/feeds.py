@@ -13,10 +13,19 @@ failed "gx_blocking" stops the run, a failed "gx_warn" only warns.
 
 from dataclasses import dataclass
 from datetime import date
+from enum import Enum
 
 ROW_POSITION = (
     "row position"  # Column.default: the row's position (1, 2, ...) among the data rows of its file
 )
+
+
+class Text(Enum):
+    """How a column's text is read before its type is applied (CSV text, and Parquet text columns)."""
+
+    AS_READ = "as read"
+    TRIMMED = "trimmed; blank (empty or only spaces) is missing"
+    CODE = "trimmed and in upper case; blank is missing"
 
 
 @dataclass(frozen=True)
@@ -32,6 +41,8 @@ class Column:
     absent: str = ""  # what a missing or empty optional value means
     default: object = None  # the value given at load time to a missing or empty optional value
     note: str = ""  # what the docs say about it beyond name and type
+    # how its text is read; None: trimmed for a key or reference column (Feed.text_of), as read otherwise
+    text: Text | None = None
 
 
 UNKNOWN = "NULL: unknown"
@@ -150,6 +161,18 @@ class Feed:
     def rules_of(self, kind: type) -> list:
         return [r for r in self.rules if isinstance(r, kind)]
 
+    @property
+    def identifiers(self) -> tuple[str, ...]:
+        """The key columns and the reference columns: the values rows are matched by."""
+        return tuple(dict.fromkeys((*self.key, *(p.column for p in self.parents))))
+
+    def text_of(self, column: Column) -> Text:
+        """The key rule: a key or reference is trimmed and blank is missing, its case kept as the source has it
+        (a column's own `text` overrides it, as a currency code's upper case does)."""
+        if column.text is not None:
+            return column.text
+        return Text.TRIMMED if column.name in self.identifiers else Text.AS_READ
+
 
 ORDER_STATUSES = ("completed", "cancelled", "returned")
 TICKET_PRIORITIES = ("low", "normal", "high", "urgent")
@@ -188,7 +211,10 @@ FEEDS: dict[str, Feed] = {
                 Column("order_date", "DATE"),
                 optional_column("status", "VARCHAR", "completed", default="completed"),
                 optional_column(
-                    "currency", "VARCHAR", "the policy's base currency (`base_currency`), applied in staging"
+                    "currency",
+                    "VARCHAR",
+                    "the policy's base currency (`base_currency`), applied in staging",
+                    text=Text.CODE,
                 ),
             ),
             key=("order_id",),
@@ -291,7 +317,7 @@ FEEDS: dict[str, Feed] = {
             "fx_rates",
             "Conversion rates: one unit of currency = rate_to_base units of the policy's base currency.",
             (
-                Column("currency", "VARCHAR"),
+                Column("currency", "VARCHAR", text=Text.CODE),
                 Column(
                     "rate_to_base", "DOUBLE", note="one unit of the currency in the policy's base currency"
                 ),

@@ -35,10 +35,12 @@ DELETE FROM quality.row_updates WHERE feed = $feed
 CREATE TABLE IF NOT EXISTS raw.{feed} ({column_defs}, _source_file VARCHAR NOT NULL, _row_number BIGINT NOT NULL)
 
 -- name: create_batch
--- The new and changed files of this load, in load order, and their usable rows.
+-- The new and changed files of this load, in load order, and their usable rows (_key_as_read: the key as read
+-- when reading changed it, see row_checks._key_as_read).
 CREATE OR REPLACE TEMP TABLE ingest_files (_file_seq INTEGER, source_file VARCHAR);
 CREATE OR REPLACE TEMP TABLE ingest_rows (
-    {column_defs}, _source_file VARCHAR NOT NULL, _row_number BIGINT NOT NULL, _file_seq INTEGER NOT NULL
+    {column_defs}, _source_file VARCHAR NOT NULL, _row_number BIGINT NOT NULL, _file_seq INTEGER NOT NULL,
+    _key_as_read VARCHAR
 )
 
 -- name: add_batch_file
@@ -195,3 +197,18 @@ INSERT INTO quality.load_audit VALUES (
 -- name: rejections_by_reason
 SELECT reason, count(*) AS rows FROM quality.rejected_rows WHERE feed = $feed AND run_id = $run_id
 GROUP BY reason ORDER BY rows DESC, reason
+
+-- name: case_collisions
+-- Keys of this load that differ from another key of raw.{feed} only in case ({folded}: the key with its text
+-- columns in lower case, as _fold_<n>): they stay distinct keys, as the source wrote them; the run warns. How
+-- many such groups, and a few of them, each as its keys in JSON.
+WITH this_load AS (
+    SELECT DISTINCT {folded} FROM ingest_rows
+),
+groups AS (
+    SELECT list_sort(list(DISTINCT to_json(struct_pack({key_record})))) AS keys
+    FROM (SELECT *, {folded} FROM raw.{feed}) SEMI JOIN this_load USING ({fold_columns})
+    GROUP BY {fold_columns}
+    HAVING count(DISTINCT ({key_columns})) > 1
+)
+SELECT count(*), list(array_to_string(keys, ' / ') ORDER BY keys)[1:3] FROM groups

@@ -219,6 +219,7 @@ def _load_new_files(
         result.rows_loaded = result.rows_updated = result.rows_skipped = 0
         return
     _write_raw(con, feed, result)
+    result.warnings += _case_collisions(con, feed)
     _record_files(con, feed, new_files, counts, result.run_id)
 
 
@@ -247,6 +248,32 @@ def _write_raw(con: duckdb.DuckDBPyConnection, feed: Feed, result: FeedLoad) -> 
             f"feed '{feed.name}': raw.{feed.name} grew by {after - before} rows, not by the {new_rows} new ones: "
             "nothing of the feed was loaded"
         )
+
+
+def _case_collisions(con: duckdb.DuckDBPyConnection, feed: Feed) -> list[str]:
+    """A warning when keys of this load differ from other keys of the feed only in case: they are kept apart, as
+    the source wrote them (the key rule, Feed.text_of)."""
+    text_keys = [k for k in feed.key if feed.column(k).sql_type == "VARCHAR"]
+    if not text_keys:
+        return []
+    folded = ", ".join(
+        f"lower({k}) AS _fold_{k}" if k in text_keys else f"{k} AS _fold_{k}" for k in feed.key
+    )
+    sql = render(
+        "ingest:case_collisions",
+        feed=feed.name,
+        folded=folded,
+        fold_columns=", ".join(f"_fold_{k}" for k in feed.key),
+        key_columns=", ".join(feed.key),
+        key_record=record_fields(feed, feed.key),
+    )
+    groups, examples = con.execute(sql).fetchone()
+    if not groups:
+        return []
+    return [
+        f"feed '{feed.name}': {groups:,} key(s) differ from another key only in case, e.g. {'; '.join(examples)}: "
+        "they are kept as different keys, as the source wrote them (check the exports if they are one)"
+    ]
 
 
 def _reconcile(
@@ -296,7 +323,7 @@ def _load_file(
     con.execute(sql_text("ingest:add_batch_file"), {"seq": seq, "path": str(path)}).fetchall()
     checks = row_checks(feed, source_types | dict.fromkeys(absent, "VARCHAR"))
     (rows_read,) = con.execute(sql_text("ingest:landing_rows")).fetchone()
-    params = {**checks.rule_params, "source_file": str(path), "seq": seq}
+    params = {**checks.read_params, **checks.rule_params, "source_file": str(path), "seq": seq}
     sql = render("ingest/usable_rows", **checks.identifiers)
     (rows_usable,) = con.execute(sql, bound(sql, params)).fetchone()
     if rows_usable < rows_read:
