@@ -365,7 +365,7 @@ def _print_summary(settings: Settings, as_of: date, elapsed: float) -> None:
     if lag:
         print(f"\nWARNING: {lag}")
     print("\nRows read (loaded / quarantined):")
-    for feed, status, read, loaded, rejected, updated, skipped in feeds:
+    for feed, status, read, loaded, rejected, updated, skipped, message in feeds:
         if status in QUIET_FEEDS:
             print(f"  {feed:<16} {status:>12}  ({QUIET_FEEDS[status]})")
             continue
@@ -373,6 +373,8 @@ def _print_summary(settings: Settings, as_of: date, elapsed: float) -> None:
         print(
             f"  {feed:<16} {read:>12,}  ({loaded:,} / {rejected:,}){'; ' + ', '.join(also) if also else ''}"
         )
+        for note in (message or "").splitlines():  # the load's warnings, as in quality.load_audit
+            print(f"      {note}")
     total = sum(row[2] for row in tiers) or 1
     print("\nCustomers per tier:")
     for tier, action, customers, revenue in tiers:
