@@ -6,6 +6,9 @@ quarantine checks (tiering/warehouse/ingest.py, tiering/warehouse/quality/row_ch
 tables (tiering/warehouse/quality/suites.py), the load order of the raw assets (assets/ingest.py), and the feed table of the
 README and docs/feeds.md (tiering/feed_docs.py).
 
+The key rule: every key and reference column is trimmed, and a blank value is missing; its case is kept as the
+source wrote it (Feed.text_of; a Column's `text` overrides it, as for currency codes, upper-cased).
+
 A row rule quarantines a row that breaks it at load time when it has a `reason` (the rejected row's reason is
 "<column>: <reason>"), and is verified after the load by the Great Expectations check its `check` names: a
 failed "gx_blocking" stops the run, a failed "gx_warn" only warns.
