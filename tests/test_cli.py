@@ -134,7 +134,7 @@ def test_keys_with_spaces_or_another_case_make_no_ghost_customer_and_the_summary
     done = _run_s(tmp_path, landing, tmp_path / "wh")
     assert done.returncode == 0, done.stderr
     assert (
-        "      feed 'customers': 1 key(s) differ from another key only in case, e.g. "
+        "      feed 'customers': 1 pair(s) of keys differ only in case, e.g. "
         '{"customer_id":"C0000002"} / {"customer_id":"c0000002"}: they are kept as different keys'
     ) in done.stdout
     with duckdb.connect(str(tmp_path / "wh" / "work.duckdb"), read_only=True) as con:

@@ -199,16 +199,21 @@ SELECT reason, count(*) AS rows FROM quality.rejected_rows WHERE feed = $feed AN
 GROUP BY reason ORDER BY rows DESC, reason
 
 -- name: case_collisions
--- Keys of this load that differ from another key of raw.{feed} only in case ({folded}: the key with its text
--- columns in lower case, as _fold_<n>): they stay distinct keys, as the source wrote them; the run warns. How
--- many such groups, and a few of them, each as its keys in JSON.
-WITH this_load AS (
-    SELECT DISTINCT {folded} FROM ingest_rows
+-- Keys of raw.{feed} that differ from another key only in case, one of them loaded by this load (from one of its
+-- files): they stay distinct keys, as the source wrote them; the run warns. Of two such keys one has a lower-case
+-- letter ({has_lower}), which few keys have: those are matched to the others ({same_folded}: the text columns
+-- equal in lower case, the others equal; {different}: a text column differs). How many pairs, and a few as JSON.
+WITH lower_keys AS (
+    SELECT {key_columns}, _source_file FROM raw.{feed} WHERE {has_lower}
 ),
-groups AS (
-    SELECT list_sort(list(DISTINCT to_json(struct_pack({key_record})))) AS keys
-    FROM (SELECT *, {folded} FROM raw.{feed}) SEMI JOIN this_load USING ({fold_columns})
-    GROUP BY {fold_columns}
-    HAVING count(DISTINCT ({key_columns})) > 1
+matches AS (
+    SELECT to_json(struct_pack({l_record})) AS l_key, to_json(struct_pack({r_record})) AS r_key
+    FROM lower_keys AS l
+    JOIN raw.{feed} AS r ON {same_folded} AND ({different})
+    WHERE l._source_file IN (SELECT source_file FROM ingest_files)
+       OR r._source_file IN (SELECT source_file FROM ingest_files)
+),
+pairs AS (  -- each pair once, also when both keys have a lower-case letter
+    SELECT DISTINCT least(l_key, r_key) AS first_key, greatest(l_key, r_key) AS second_key FROM matches
 )
-SELECT count(*), list(array_to_string(keys, ' / ') ORDER BY keys)[1:3] FROM groups
+SELECT count(*), list(first_key || ' / ' || second_key ORDER BY first_key, second_key)[1:3] FROM pairs

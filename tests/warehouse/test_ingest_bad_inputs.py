@@ -426,7 +426,7 @@ def test_keys_and_references_are_trimmed_blank_is_missing_and_case_is_kept_with_
     assert _rejections(con, "customers") == {4: "customer_id: missing"}
     assert (customers.rows_read, customers.rows_loaded, customers.rows_rejected) == (4, 3, 1)  # C1 updated
     (warning,) = customers.warnings
-    assert warning.startswith("feed 'customers': 1 key(s) differ from another key only in case")
+    assert warning.startswith("feed 'customers': 1 pair(s) of keys differ only in case")
     assert '{"customer_id":"C2"} / {"customer_id":"c2"}' in warning
     audit = "SELECT message FROM quality.load_audit WHERE run_id = $run"
     assert warning in con.execute(audit, {"run": customers.run_id}).fetchone()[0]

@@ -253,25 +253,26 @@ def _write_raw(con: duckdb.DuckDBPyConnection, feed: Feed, result: FeedLoad) -> 
 def _case_collisions(con: duckdb.DuckDBPyConnection, feed: Feed) -> list[str]:
     """A warning when keys of this load differ from other keys of the feed only in case: they are kept apart, as
     the source wrote them (the key rule, Feed.text_of)."""
-    text_keys = [k for k in feed.key if feed.column(k).sql_type == "VARCHAR"]
-    if not text_keys:
+    text = [k for k in feed.key if feed.column(k).sql_type == "VARCHAR"]
+    if not text:
         return []
-    folded = ", ".join(
-        f"lower({k}) AS _fold_{k}" if k in text_keys else f"{k} AS _fold_{k}" for k in feed.key
-    )
     sql = render(
         "ingest:case_collisions",
         feed=feed.name,
-        folded=folded,
-        fold_columns=", ".join(f"_fold_{k}" for k in feed.key),
         key_columns=", ".join(feed.key),
-        key_record=record_fields(feed, feed.key),
+        has_lower=" OR ".join(f"{k} <> upper({k})" for k in text),
+        same_folded=" AND ".join(
+            f"lower(l.{k}) = lower(r.{k})" if k in text else f"l.{k} = r.{k}" for k in feed.key
+        ),
+        different=" OR ".join(f"l.{k} <> r.{k}" for k in text),
+        l_record=", ".join(f"{k} := l.{k}" for k in feed.key),
+        r_record=", ".join(f"{k} := r.{k}" for k in feed.key),
     )
-    groups, examples = con.execute(sql).fetchone()
-    if not groups:
+    pairs, examples = con.execute(sql).fetchone()
+    if not pairs:
         return []
     return [
-        f"feed '{feed.name}': {groups:,} key(s) differ from another key only in case, e.g. {'; '.join(examples)}: "
+        f"feed '{feed.name}': {pairs:,} pair(s) of keys differ only in case, e.g. {'; '.join(examples)}: "
         "they are kept as different keys, as the source wrote them (check the exports if they are one)"
     ]
 
