@@ -149,7 +149,16 @@ def _nothing_to_validate(c: Checked, name: str, reason: str) -> dg.AssetCheckRes
 def _summary(outcome) -> str:
     if outcome.error:
         return f"{outcome.expectation.label}: could not be evaluated ({outcome.error})"
-    return f"{outcome.expectation.label}: {outcome.failing} failing, e.g. {outcome.examples}"
+    return f"{outcome.expectation.label}: {outcome.failing} failing, e.g. {_examples(outcome)}"
+
+
+def _examples(outcome) -> str:
+    """A few failing values (or rows, as column=value) as a reader writes them: 2099-01-01, not
+    datetime.date(2099, 1, 1)."""
+    return "; ".join(
+        " ".join(f"{k}={v}" for k, v in e.items()) if isinstance(e, dict) else str(e)
+        for e in outcome.examples
+    )
 
 
 def _table(outcomes: list) -> str:
@@ -157,7 +166,7 @@ def _table(outcomes: list) -> str:
     lines = ["| expectation | result | failing | examples |", "|---|---|---|---|"]
     for o in outcomes:
         result = "error" if o.error else ("passed" if o.success else "FAILED")
-        examples = o.error or (", ".join(str(e) for e in o.examples) if o.examples else "")
+        examples = o.error or _examples(o)
         lines.append(
             f"| {o.expectation.label} | {result} | {o.failing if o.failing is not None else ''} | "
             f"{examples.replace('|', '/')[:200]} |"

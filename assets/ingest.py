@@ -115,6 +115,7 @@ def _load_metadata(load: FeedLoad) -> dict:
         "rows_updated": load.rows_updated,
         "rows_skipped": load.rows_skipped,
         "rows_rejected": load.rows_rejected,
+        "rows_released": load.rows_released,
         "rejected_by_reason": dg.MetadataValue.md(
             f"| reason | rows |\n|---|---|\n{reasons}" if reasons else "none"
         ),

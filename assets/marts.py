@@ -7,19 +7,12 @@ from dagster_duckdb import DuckDBResource
 
 from assets.metadata import table_metadata
 from assets.resources import TiersConfig, as_of_partitions, one_pass, run_dates
+from tiering.outputs import PUBLISHED
 from tiering.warehouse.bi_layer import bi_layer_statements
 from tiering.warehouse.dates import latest_as_of
 from tiering.warehouse.publish import publish_tables
 from tiering.warehouse.sql import run_sql
 from tiering.warehouse.tables import row_count, set_run_window
-
-PUBLISHED = (
-    "marts.customer_tiers",
-    "marts.customer_traits",
-    "marts.tier_summary",
-    "marts.tier_history",
-    "marts.tier_movements",
-)
 
 # A mart not refreshed for more than a night and a bit shows as stale in the UI.
 NIGHTLY_FRESHNESS = dg.FreshnessPolicy.time_window(
@@ -103,9 +96,15 @@ def mart_tables(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
     "renames: readers never see a half-written state or block the run.",
     owners=["team:data-engineering"],
 )
-def published_tiers_file(tiers: TiersConfig, duckdb: DuckDBResource) -> dg.MaterializeResult:
+def published_tiers_file(
+    context: dg.AssetExecutionContext, tiers: TiersConfig, duckdb: DuckDBResource
+) -> dg.MaterializeResult:
     with duckdb.get_connection() as con:
-        publish_tables(con, list(PUBLISHED), tiers.bi_db.parent, tiers.bi_db.name, bi_layer_statements())
+        notes = publish_tables(
+            con, list(PUBLISHED), tiers.bi_db.parent, tiers.bi_db.name, bi_layer_statements()
+        )
+        for note in notes:
+            context.log.warning(note)
         counts = {t: row_count(con, t) for t in PUBLISHED}
         as_of = latest_as_of(con)
     return dg.MaterializeResult(
@@ -113,6 +112,7 @@ def published_tiers_file(tiers: TiersConfig, duckdb: DuckDBResource) -> dg.Mater
             "as_of_date": as_of.isoformat(),  # the newest as-of date run: the snapshot the file holds
             "path": dg.MetadataValue.path(str(tiers.bi_db.resolve())),
             "exports": dg.MetadataValue.path(str((tiers.bi_db.parent / "exports").resolve())),
+            "stale_wal_removed": bool(notes),
             **{f"rows_{t.split('.')[1]}": n for t, n in counts.items()},
         }
     )

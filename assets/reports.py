@@ -5,13 +5,14 @@ from pathlib import Path
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from assets.backtest import policy_backtest
 from assets.marts import mart_assets
 from assets.resources import TiersConfig, as_of_partitions, one_pass
 from tiering.dashboard import read_dashboard_data, render_page, write_dashboard
 from tiering.warehouse.dates import latest_as_of
 
 # Every mart, so the page is built once all of them hold the run's dates.
-MARTS = [key for asset in mart_assets for key in asset.keys if key.path[0] == "marts"]
+MARTS = [key for asset in (*mart_assets, policy_backtest) for key in asset.keys if key.path[0] == "marts"]
 
 
 @dg.asset(
@@ -22,7 +23,7 @@ MARTS = [key for asset in mart_assets for key in asset.keys if key.path[0] == "m
     group_name="reports",
     kinds={"html"},
     description="The tier dashboard for sales leaders: customers and revenue per tier, Ideal customers over time, "
-    "tier movements, per-tier economics, trait distributions and a searchable customer table with reasons. One "
+    "tier movements, whether last year's tiers were right (the nightly backtest), per-tier economics, trait distributions and a searchable customer table with reasons. One "
     "self-contained HTML file (no server, nothing fetched) at $TIERS_WAREHOUSE_DIR/reports/tier_dashboard.html, "
     "for the newest as-of date that has run (a backfill of older dates keeps it).",
     owners=["team:sales-ops"],

@@ -3,6 +3,7 @@
 
 import dagster as dg
 
+from assets.backtest import policy_backtest
 from assets.checks import quality_checks
 from assets.forecast import customer_value
 from assets.ingest import raw_feeds
@@ -31,6 +32,7 @@ def build_definitions(spread: bool | None = None) -> dg.Definitions:
             customer_traits.asset(spread),
             customer_scores.asset(spread),
             *mart_assets,
+            policy_backtest,
             tier_dashboard,
         ],
         asset_checks=quality_checks,

@@ -195,6 +195,11 @@ BAD_SETTINGS = [
     ("TIERS_HISTORY_START", "yesterday", "a date in the form YYYY-MM-DD"),
     ("TIERS_DUCKDB_MEMORY_LIMIT", "lots", "a memory size such as 1GB or 512MB"),
     ("TIERS_DUCKDB_MEMORY_LIMIT", "0", "a memory size such as 1GB or 512MB"),
+    (
+        "TIERS_WAREHOUSE_DIR",
+        "wh?1",
+        "a folder whose path has no '?' (DuckDB cannot keep a database under it)",
+    ),
 ]
 
 

@@ -233,10 +233,23 @@ def test_the_run_writes_one_self_contained_page_and_links_it(s_run, dashboard):
     assert "No history yet" in html
 
 
+def test_the_page_shows_the_nightly_backtest_of_last_years_tiers(s_run, dashboard, as_of):
+    html = dashboard.read_text()
+    assert "Were last year&#x27;s tiers right?" in html and "No backtest yet" not in html
+    assert f"scored them on {as_of - timedelta(days=365):%d %B %Y}" in html
+    with duckdb.connect(str(s_run[0].bi_db), read_only=True) as con:
+        gini, reference = con.execute(
+            "SELECT gini, revenue_12m_gini FROM marts.policy_backtest_summary WHERE horizon_days = 365"
+        ).fetchone()
+    assert f"<td>the policy&#x27;s score</td><td>{gini:.2f}</td>" in html
+    assert f"<td>revenue of the last 12 months alone</td><td>{reference:.2f}</td>" in html
+
+
 def test_planted_history_shows_movements_and_previous_tiers(history_dashboard, as_of):
     html = history_dashboard.read_text()
     assert f"Since {as_of - timedelta(days=1):%d %B %Y}: 40 moved up a tier, 25 moved down" in html
     assert "No history yet" not in html
+    assert "No backtest yet" in html  # the planted marts hold none
 
 
 def _search(page: Page, text: str) -> list[str]:
@@ -262,8 +275,9 @@ def test_the_page_renders_offline_and_the_search_filters_the_table(
         " cells: document.querySelectorAll('svg.movements rect.cell').length,"
         " rows: document.querySelectorAll('#customer-table tbody tr').length})"
     )
+    backtest_panels = 3 if which == "first_run" else 0  # the planted marts hold no backtest
     assert (
-        counts["charts"] == 1 + 1 + 4 + 16 + (which == "with_history")
+        counts["charts"] == 1 + 1 + 4 + 16 + (which == "with_history") + backtest_panels
         and counts["bars"] >= 6 + 12
         and counts["boxes"] >= 16
     )

@@ -1,5 +1,6 @@
 """The published tables of S (demo seed 7, as-of dates 2026-06-28..30) against a copy of them made before the
-house restructuring (tests/data/golden_s/): a refactoring changes no row, column, type or comment."""
+house restructuring (tests/data/golden_s/; the policy backtests' tables added when they were): a refactoring changes
+no row, column, type or comment."""
 
 import json
 from datetime import date

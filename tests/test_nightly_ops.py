@@ -186,6 +186,28 @@ def test_publish_swaps_in_complete_outputs_and_cleans_up_after_a_crash(tmp_path)
     assert len([p for p in warehouse.iterdir() if p.name.startswith("exports-")]) == 1
 
 
+def test_a_write_ahead_log_left_by_a_bi_tool_is_removed_and_the_published_file_opens(tmp_path):
+    """Issue 15 (4): a program that wrote to tiers.duckdb and ended without a checkpoint leaves tiers.duckdb.wal.
+    Beside a new file of DuckDB 2.0's format nobody could open it ("WAL does not match database file"); beside
+    one of the format BI tools read (v1.2.0) it was replayed into the new file: the tool's rows were published."""
+    warehouse = tmp_path / "wh"
+    with duckdb.connect(str(tmp_path / "work.duckdb")) as con:
+        con.execute("CREATE SCHEMA marts; CREATE TABLE marts.t AS SELECT 1 AS v")
+        first = publish_tables(con, ["marts.t"], warehouse, "tiers.duckdb")
+        bi_tool = (
+            "import duckdb, os, sys; bi = duckdb.connect(sys.argv[1]); "
+            "bi.execute('INSERT INTO marts.t VALUES (7)'); os._exit(0)"
+        )
+        subprocess.run([sys.executable, "-c", bi_tool, str(warehouse / "tiers.duckdb")], check=True)
+        assert (warehouse / "tiers.duckdb.wal").exists()
+        con.execute("CREATE OR REPLACE TABLE marts.t AS SELECT 2 AS v")
+        notes = publish_tables(con, ["marts.t"], warehouse, "tiers.duckdb")
+    with duckdb.connect(str(warehouse / "tiers.duckdb"), read_only=True) as bi:
+        assert bi.execute("SELECT v FROM marts.t").fetchall() == [(2,)]
+    assert not (warehouse / "tiers.duckdb.wal").exists()
+    assert first == [] and len(notes) == 1 and "removed" in notes[0] and "tiers.duckdb.wal" in notes[0]
+
+
 def test_publish_refuses_to_replace_a_real_exports_folder(tmp_path):
     warehouse = tmp_path / "wh"
     (warehouse / "exports").mkdir(parents=True)

@@ -76,6 +76,41 @@ def main(argv: list[str] | None = None) -> int:
     explain = commands.add_parser("explain", help="say why one customer has its tier, item by item")
     explain.add_argument("customer_id", help="the customer's id, as in the customers feed")
 
+    backtest = commands.add_parser(
+        "backtest",
+        help="score customers as of a past date as the nightly run would, and measure what they did next",
+    )
+    backtest.add_argument("--scored-on", type=_date, required=True, help="the date scored on, YYYY-MM-DD")
+    backtest.add_argument(
+        "--horizon-days",
+        type=int,
+        default=365,
+        help="days after it whose orders are the outcome (default: 365)",
+    )
+    backtest.add_argument("--policy", type=Path, default=None, help="a policy file (default: TIERS_POLICY)")
+
+    simulate = commands.add_parser(
+        "simulate",
+        help="the tiers a policy file would give on a date that has run, without publishing anything",
+    )
+    simulate.add_argument("--policy", type=Path, required=True, help="the policy file to try")
+    simulate.add_argument(
+        "--as-of", type=_date, default=None, help="YYYY-MM-DD (default: the newest date run)"
+    )
+    simulate.add_argument("--json", action="store_true", help="print JSON instead of tables")
+
+    policy = commands.add_parser("policy", help="policy tools")
+    policy_commands = policy.add_subparsers(dest="policy_command", required=True)
+    suggest = policy_commands.add_parser(
+        "suggest", help="write a policy for this company's data: thresholds and weights from its own history"
+    )
+    suggest.add_argument(
+        "--as-of", type=_date, default=None, help="YYYY-MM-DD (default: the newest date run)"
+    )
+    suggest.add_argument(
+        "--out", type=Path, required=True, help="the policy file to write (never the one in use)"
+    )
+
     docs = commands.add_parser(
         "docs", help="write docs/outputs.md, docs/feeds.md and the README's feed table from the declarations"
     )
@@ -98,6 +133,18 @@ def main(argv: list[str] | None = None) -> int:
         from tiering.explain import explain_command
 
         return explain_command(args.customer_id, settings)
+    if args.command == "backtest":
+        from tiering.backtest.command import backtest_command
+
+        return backtest_command(args.scored_on, args.horizon_days, args.policy, settings)
+    if args.command == "simulate":
+        from tiering.backtest.simulate import simulate_command
+
+        return simulate_command(args.policy, args.as_of, args.json, settings)
+    if args.command == "policy":
+        from tiering.backtest.suggest import suggest_command
+
+        return suggest_command(args.as_of, args.out, settings)
     if args.command == "docs":
         from tiering.feed_docs import FEEDS_DOC, README, write_docs
         from tiering.outputs import render_outputs_doc
@@ -235,7 +282,7 @@ def _launch(first: date, last: date, settings: Settings, dates: str) -> int:
     started, since = time.perf_counter(), time.time()
     with _instance(dg) as instance:
         # one run, unless older dates are backfilled after newer ones (see as_of_runs)
-        run_ids = []
+        run_ids, warnings = [], []
         for tags in as_of_runs(instance, first, last):
             # the job of the definitions, rebuilt wherever a step runs, with these settings as its run config
             result = dg.execute_job(
@@ -246,6 +293,7 @@ def _launch(first: date, last: date, settings: Settings, dates: str) -> int:
                 raise_on_error=False,
             )
             run_ids.append(result.run_id)
+            warnings += _failed_warnings(result)
             if not result.success:
                 published = _published(dg, instance, run_ids, since, settings)
                 break
@@ -259,7 +307,7 @@ def _launch(first: date, last: date, settings: Settings, dates: str) -> int:
             print("  - " + message.replace("\n", "\n    "), file=sys.stderr)  # a step's failures, one a line
         print(published, file=sys.stderr)
         return 1
-    _print_summary(settings, last, elapsed)
+    _print_summary(settings, last, elapsed, warnings)
     return 0
 
 
@@ -326,6 +374,20 @@ def _failures(result, run_hint: str | None = None) -> list[str]:
     return runs or ["the run did not succeed; see the Dagster UI for its logs"]
 
 
+def _failed_warnings(result) -> list[str]:
+    """Each failed warning check (`gx_warn`) of the run, with its table and what failed, with a few values."""
+    import dagster as dg
+
+    return [
+        f"warning check {check.check_name} of {check.asset_key.to_user_string()} failed: "
+        f"{(check.description or 'see the Dagster UI').strip()}"
+        for event in result.all_events
+        if event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION
+        and not (check := event.event_specific_data).passed
+        and check.severity == dg.AssetCheckSeverity.WARN
+    ]
+
+
 def _step_failure(data) -> str:
     """A step's reason: the description of the `dg.Failure` it raised, else its innermost error."""
     if data.user_failure_data is not None and data.user_failure_data.description:
@@ -347,10 +409,10 @@ QUIET_FEEDS = {
 }
 
 
-def _print_summary(settings: Settings, as_of: date, elapsed: float) -> None:
+def _print_summary(settings: Settings, as_of: date, elapsed: float, warnings: list[str]) -> None:
     import duckdb
 
-    from assets.marts import PUBLISHED
+    from tiering.outputs import PUBLISHED
     from tiering.policy import TIERS
     from tiering.warehouse.dates import latest_as_of, newest_data
     from tiering.warehouse.sql import sql_text
@@ -364,14 +426,19 @@ def _print_summary(settings: Settings, as_of: date, elapsed: float) -> None:
     print(f"\nDone in {elapsed:.1f} s. Tiers as of {as_of}:")
     if lag:
         print(f"\nWARNING: {lag}")
+    if warnings:
+        print(f"\nWARNING: {len(warnings)} warning check(s) failed; the run went on:")
+        print("\n".join("  - " + w.replace("\n", "\n    ") for w in warnings))
     print("\nRows read (loaded / quarantined):")
-    for feed, status, read, loaded, rejected, updated, skipped, message in feeds:
+    for feed, status, read, loaded, rejected, updated, skipped, released, message in feeds:
+        # rows held as orphans by earlier runs, loaded now that their parent arrived
+        late = f"; {released:,} held for a late parent, now loaded" if released else ""
         if status in QUIET_FEEDS:
-            print(f"  {feed:<16} {status:>12}  ({QUIET_FEEDS[status]})")
+            print(f"  {feed:<16} {status:>12}  ({QUIET_FEEDS[status]}){late}")
             continue
         also = [f"{n:,} {what}" for n, what in ((updated, "updated"), (skipped, "re-sent unchanged")) if n]
         print(
-            f"  {feed:<16} {read:>12,}  ({loaded:,} / {rejected:,}){'; ' + ', '.join(also) if also else ''}"
+            f"  {feed:<16} {read:>12,}  ({loaded:,} / {rejected:,}){'; ' + ', '.join(also) if also else ''}{late}"
         )
         for note in (message or "").splitlines():  # the load's warnings, as in quality.load_audit
             print(f"      {note}")

@@ -11,11 +11,13 @@ from tiering.feeds import (
     NonNegative,
     NotAfterAsOf,
     NotBefore,
+    NotBeforeParent,
     OneOf,
     PlausibleDate,
     Positive,
     RowRule,
     Text,
+    TotalNotAboveParent,
 )
 from tiering.settings import REPO_ROOT
 
@@ -137,4 +139,8 @@ def _condition_words(rule: RowRule) -> str:
             return f"{c} not after the as-of date of the run"
         case Difference(column=c, minuend=minuend, subtrahend=subtrahend):
             return f"{c} = {minuend} - {subtrahend} within a cent"
+        case NotBeforeParent(column=c, via=via, parent_column=parent_column):
+            return f"{c} not before the {parent_column} of the row {via} names"
+        case TotalNotAboveParent(column=c, via=via, parent_column=parent_column):
+            return f"the sum of {c} over the rows naming one {via} not above that row's {parent_column}"
     raise ValueError(f"{rule} has no words in tiering/feed_docs.py")

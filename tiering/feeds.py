@@ -11,7 +11,9 @@ source wrote it (Feed.text_of; a Column's `text` overrides it, as for currency c
 
 A row rule quarantines a row that breaks it at load time when it has a `reason` (the rejected row's reason is
 "<column>: <reason>"), and is verified after the load by the Great Expectations check its `check` names: a
-failed "gx_blocking" stops the run, a failed "gx_warn" only warns.
+failed "gx_blocking" stops the run, a failed "gx_warn" only warns (the summary of `tiers run` lists it). A rule
+across tables (NotBeforeParent, TotalNotAboveParent) compares a row with its parent's row, through one of its
+references.
 """
 
 from dataclasses import dataclass
@@ -141,7 +143,42 @@ class Difference:
     check = "gx_warn"
 
 
-RowRule = NonNegative | Positive | PlausibleDate | NotBefore | OneOf | NotAfterAsOf | Difference
+@dataclass(frozen=True)
+class NotBeforeParent:
+    """Not before the `parent_column` date of the row's parent, the row its reference `via` (a column of the
+    feed's parents) names: a warning check."""
+
+    column: str
+    via: str
+    parent_column: str
+    reason = None
+    check = "gx_warn"
+
+
+@dataclass(frozen=True)
+class TotalNotAboveParent:
+    """The sum of `column` over the rows that name one parent through the reference `via` not above that
+    parent's `parent_column` (several partial payments of an invoice, together not more than it): a warning
+    check."""
+
+    column: str
+    via: str
+    parent_column: str
+    reason = None
+    check = "gx_warn"
+
+
+RowRule = (
+    NonNegative
+    | Positive
+    | PlausibleDate
+    | NotBefore
+    | OneOf
+    | NotAfterAsOf
+    | Difference
+    | NotBeforeParent
+    | TotalNotAboveParent
+)
 
 
 @dataclass(frozen=True)
@@ -175,6 +212,10 @@ class Feed:
         if column.text is not None:
             return column.text
         return Text.TRIMMED if column.name in self.identifiers else Text.AS_READ
+
+    def parent(self, column: str) -> Parent:
+        """The reference made by `column`."""
+        return next(p for p in self.parents if p.column == column)
 
 
 ORDER_STATUSES = ("completed", "cancelled", "returned")
@@ -289,7 +330,13 @@ FEEDS: dict[str, Feed] = {
             ),
             key=("payment_id",),
             parents=(Parent("invoice_id", "invoices", "invoice_id"),),
-            rules=(NonNegative("amount"), PlausibleDate("paid_date"), NotAfterAsOf("paid_date")),
+            rules=(
+                NonNegative("amount"),
+                PlausibleDate("paid_date"),
+                NotAfterAsOf("paid_date"),
+                NotBeforeParent("paid_date", "invoice_id", "issued_date"),
+                TotalNotAboveParent("amount", "invoice_id", "amount"),
+            ),
             optional=True,
         ),
         Feed(

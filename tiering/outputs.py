@@ -6,6 +6,8 @@ The trait columns' meanings and BI names come from their declarations (tiering/t
 
 from dataclasses import dataclass
 
+from tiering.backtest.metrics import FIGURES
+from tiering.backtest.outcomes import RANKINGS
 from tiering.policy import TIERS
 from tiering.traits import CUSTOMER_TRAITS
 
@@ -79,6 +81,23 @@ _TIER = {
     "tier": "Ideal (score >= 70), Acceptable (>= 40) or Poor, after knock-out rules; near a cut-off the "
     "previous tier is kept until the score crosses it by the policy's hysteresis margin (cut-offs per policy).",
     "action": "What sales does: Proactive (Ideal), Reactive (Acceptable), No-fly zone (Poor).",
+}
+
+_BACKTEST = {
+    "scored_on": "The past date D the customers were scored as of, as the nightly run scores them: only data "
+    "dated up to D used.",
+    "horizon_days": "The days after D whose orders are the outcome, (D, D + horizon_days].",
+    "policy_version": "The version of the policy scored with.",
+}
+_BACKTEST_TIER = {
+    "score": "0-100, as the nightly run would have scored the customer on scored_on with the policy.",
+    "tier": "The tier it would have given (hysteresis against the tier history of the day before, as the run).",
+}
+_OUTCOME = {
+    "revenue_12m": "Net revenue of the customer's completed orders in the 12 months up to scored_on, base "
+    "currency: what it brought before, to set beside what it brought after.",
+    "outcome_revenue": "Net revenue of the customer's completed orders in the horizon, base currency.",
+    "retained": "True when the customer placed a completed order in the horizon.",
 }
 
 OUTPUT_TABLES = (
@@ -159,7 +178,57 @@ OUTPUT_TABLES = (
         "WHERE as_of_date = (SELECT max(as_of_date) FROM bi.tier_movements)\n"
         "  AND from_tier IS DISTINCT FROM to_tier;",
     ),
+    OutputTable(
+        name="marts.policy_backtest_customers",
+        grain="one row per backtest (scored_on, horizon_days, policy_version) and customer scored",
+        purpose="Each customer as a backtest scored it on a past date, and what it did in the horizon after: "
+        "the evidence behind marts.policy_backtest, to check one customer or cut it another way.",
+        columns={**_BACKTEST, "customer_id": _IDENTITY["customer_id"], **_BACKTEST_TIER, **_OUTCOME},
+        example="SELECT tier, avg(outcome_revenue) AS revenue_after, avg(retained::INT) AS retained\n"
+        "FROM bi.policy_backtest_customers\nWHERE scored_on = (SELECT max(scored_on) FROM "
+        "bi.policy_backtest_customers)\nGROUP BY tier, tier_order\nORDER BY tier_order;",
+    ),
+    OutputTable(
+        name="marts.policy_backtest",
+        grain="one row per backtest (scored_on, horizon_days, policy_version) and tier (all three, even empty)",
+        purpose="Were the tiers right? What each tier's customers went on to bring in the horizon after the date "
+        "they were scored on: the tiers of a good policy separate future revenue and retention.",
+        columns={
+            **_BACKTEST,
+            "tier": "Ideal, Acceptable or Poor, as scored on scored_on.",
+            "customers": "Customers scored into the tier.",
+            "outcome_revenue": "Their net revenue of completed orders in the horizon.",
+            "revenue_share": "outcome_revenue / the outcome revenue of all tiers; null when nobody bought.",
+            "revenue_per_customer": "outcome_revenue / customers; null for an empty tier.",
+            "retained_share": "Share of the tier's customers with a completed order in the horizon; null for an "
+            "empty tier.",
+        },
+        example="SELECT tier, customers, revenue_share, revenue_per_customer, retained_share\n"
+        "FROM bi.policy_backtest\nWHERE scored_on = (SELECT max(scored_on) FROM bi.policy_backtest)\n"
+        "ORDER BY tier_order;",
+    ),
+    OutputTable(
+        name="marts.policy_backtest_summary",
+        grain="one row per backtest (scored_on, horizon_days, policy_version)",
+        purpose="How well the policy's score ranked what customers did next, beside two references measured in "
+        "the same backtest: revenue of the last 12 months alone, and the forecast's expected value. A policy "
+        "worth its traits ranks at least as well as both.",
+        columns={
+            **_BACKTEST,
+            "customers": "Customers scored.",
+            "outcome_revenue": "Their net revenue of completed orders in the horizon.",
+            **{
+                f"{ranking.prefix}{figure}": f"{meaning}, the customers ranked by {ranking.name}."
+                for ranking in RANKINGS
+                for figure, meaning in FIGURES.items()
+            },
+        },
+        example="SELECT scored_on, policy_version, gini, revenue_12m_gini, forecast_gini\n"
+        "FROM bi.policy_backtest_summary\nORDER BY scored_on DESC;",
+    ),
 )
+
+PUBLISHED = tuple(table.name for table in OUTPUT_TABLES)  # the marts copied into the BI file and the exports
 
 
 def bi_label(column: str) -> str:

@@ -35,7 +35,7 @@ class Setting:
 
     def value(self, env: Mapping[str, str], default: Any) -> Any:
         text = env.get(self.variable, "").strip()
-        if not text and self.variable in env and self.read is _path:
+        if not text and self.variable in env and isinstance(default, Path):
             raise SettingsError(f"{self.variable} is set but empty: give a path, or unset it for the default")
         if not text:
             return default
@@ -50,6 +50,12 @@ def _setting(variable: str, default: Any, meaning: str, read: Callable[[str], An
 
 
 def _path(text: str) -> Path:
+    return Path(text)
+
+
+def _database_folder(text: str) -> Path:
+    if "?" in text:  # DuckDB takes what follows a '?' in a database file's path for options
+        raise ValueError("a folder whose path has no '?' (DuckDB cannot keep a database under it)")
     return Path(text)
 
 
@@ -120,7 +126,7 @@ class Settings:
         "TIERS_WAREHOUSE_DIR",
         Path("data/warehouse"),
         "where `work.duckdb` (the pipeline's own) and `tiers.duckdb` (for BI) are written",
-        _path,
+        _database_folder,
     )
     policy_path: Path = _setting(
         "TIERS_POLICY", DEFAULT_POLICY, "the scoring policy", _path, shown="`policy/ideal_customer.yaml`"

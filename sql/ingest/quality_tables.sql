@@ -27,10 +27,13 @@ CREATE TABLE IF NOT EXISTS quality.load_audit (
     files_changed INTEGER NOT NULL,
     message VARCHAR,
     rows_updated BIGINT NOT NULL DEFAULT 0,  -- of rows_loaded: rows that replaced a loaded version of their key
-    rows_skipped BIGINT NOT NULL DEFAULT 0  -- identical to the version of their key already loaded
+    rows_skipped BIGINT NOT NULL DEFAULT 0,  -- identical to the version of their key already loaded
+    -- not in rows_read: rows held in quarantine as orphans by an earlier run, loaded once their parent arrived
+    rows_released BIGINT NOT NULL DEFAULT 0
 );
 ALTER TABLE quality.load_audit ADD COLUMN IF NOT EXISTS rows_updated BIGINT DEFAULT 0;
 ALTER TABLE quality.load_audit ADD COLUMN IF NOT EXISTS rows_skipped BIGINT DEFAULT 0;
+ALTER TABLE quality.load_audit ADD COLUMN IF NOT EXISTS rows_released BIGINT DEFAULT 0;
 CREATE TABLE IF NOT EXISTS quality.loaded_files (
     feed VARCHAR NOT NULL,
     file_name VARCHAR NOT NULL,  -- a file is known by its name in the feed's folder, wherever that folder is

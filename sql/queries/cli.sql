@@ -3,7 +3,8 @@
 -- name: rows_read
 -- The last run's load per feed (quality.load_audit keeps one row per run and feed), with its notes (warnings, files
 -- read again).
-SELECT feed, status, rows_read, rows_loaded, rows_rejected, rows_updated, rows_skipped, message FROM quality.load_audit
+SELECT feed, status, rows_read, rows_loaded, rows_rejected, rows_updated, rows_skipped, rows_released, message
+FROM quality.load_audit
 WHERE run_id = (SELECT arg_max(run_id, loaded_at) FROM quality.load_audit)
 ORDER BY feed;
 

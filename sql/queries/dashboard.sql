@@ -1,5 +1,9 @@
 -- What the dashboard shows (tiering/dashboard/data.py), read from the marts of the working database.
 
+-- name: tables
+-- The tables of the working database (not of another database attached to it): the optional marts it holds.
+SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database()
+
 -- name: previous_date
 -- The as-of date run before the dashboard's date: what the tier movements compare with (null on a first run).
 SELECT max(as_of_date) FROM marts.tier_history WHERE as_of_date < $as_of
@@ -67,3 +71,16 @@ SELECT
 FROM marts.customer_tiers
 ORDER BY list_position($tiers, tier), score DESC, customer_id
 LIMIT $max_rows
+
+-- name: backtest_tiers
+-- The nightly backtest of the dashboard's date (scored a year before it with the policy in use), per tier: what each
+-- tier's customers brought in the year since and how many of them bought again.
+SELECT tier, customers, revenue_share, revenue_per_customer, retained_share
+FROM marts.policy_backtest
+WHERE scored_on = $scored_on AND horizon_days = $horizon_days AND policy_version = $policy_version
+
+-- name: backtest_summary
+-- The same backtest's ranking figures: the policy's, then the two references'.
+SELECT * EXCLUDE (scored_on, horizon_days, policy_version, customers, outcome_revenue)
+FROM marts.policy_backtest_summary
+WHERE scored_on = $scored_on AND horizon_days = $horizon_days AND policy_version = $policy_version

@@ -108,6 +108,53 @@ DELETE FROM ingest_rows AS r
 USING ingest_flags AS g
 WHERE r._source_file = g._source_file AND r._row_number = g._row_number
 
+-- name: held_rows
+-- The feed's rows held in quarantine only as orphans (every reason one of $orphan_reasons), once each (a file read
+-- again may have held a row twice: the last hold counts), numbered by file in the order they were held.
+CREATE OR REPLACE TEMP TABLE ingest_held AS
+SELECT
+    source_file, row_number, raw_record, loaded_at,
+    dense_rank() OVER (ORDER BY first_held, source_file) - 1 AS _file_seq
+FROM (
+    SELECT *, min(loaded_at) OVER (PARTITION BY source_file) AS first_held
+    FROM quality.rejected_rows
+    WHERE feed = $feed AND list_has_all($orphan_reasons, string_split(reason, '; '))
+    QUALIFY row_number() OVER (PARTITION BY source_file, row_number ORDER BY loaded_at DESC) = 1
+)
+
+-- name: held_files
+SELECT DISTINCT _file_seq, source_file FROM ingest_held ORDER BY _file_seq
+
+-- name: held_landing
+-- The held rows of one file as the landing rows of a file, their values as text ({columns}: each column taken
+-- from the JSON of the values kept), read like a landing file's next (ingest:complete_landing, usable_rows.sql).
+CREATE OR REPLACE TEMP TABLE landing_text AS
+SELECT {columns}, row_number AS _tiers_row_number FROM ingest_held WHERE _file_seq = $seq
+
+-- name: held_landing_view
+CREATE OR REPLACE TEMP VIEW landing_read AS SELECT * FROM landing_text
+
+-- name: drop_superseded_held
+-- Held rows whose key has a row in raw.{feed} from a file loaded after they were held (a newer version, naming
+-- another parent): they stay in quarantine, never loaded over the newer version.
+DELETE FROM ingest_rows AS u
+USING (
+    SELECT r._source_file, r._row_number
+    FROM ingest_rows AS r
+    JOIN ingest_held AS h ON h.source_file = r._source_file AND h.row_number = r._row_number
+    JOIN raw.{feed} AS w ON {key_match}
+    JOIN quality.loaded_files AS f ON f.feed = $feed AND f.source_file = w._source_file
+    WHERE f.loaded_at > h.loaded_at
+) AS s
+WHERE u._source_file = s._source_file AND u._row_number = s._row_number
+
+-- name: release_held
+-- The held rows about to be loaded leave quarantine (every hold of the same file row).
+DELETE FROM quality.rejected_rows AS h
+USING ingest_rows AS r
+WHERE h.feed = $feed AND h.source_file = r._source_file AND h.row_number = r._row_number
+  AND list_has_all($orphan_reasons, string_split(h.reason, '; '))
+
 -- name: file_counts
 -- Per file of this load: its rows new, updated and skipped (see sql/ingest/versions.sql) and quarantined by this
 -- run.
@@ -177,6 +224,7 @@ DROP TABLE IF EXISTS ingest_flag_rows;
 DROP TABLE IF EXISTS ingest_files;
 DROP TABLE IF EXISTS ingest_versions;
 DROP TABLE IF EXISTS ingest_rows;
+DROP TABLE IF EXISTS ingest_held;
 DROP VIEW IF EXISTS landing_file;
 DROP VIEW IF EXISTS landing_read;
 DROP TABLE IF EXISTS landing_text
@@ -191,7 +239,7 @@ INSERT OR REPLACE INTO quality.loaded_files VALUES (
 -- name: record_audit
 INSERT INTO quality.load_audit VALUES (
     $feed, $files, $rows_read, $rows_loaded, $rows_rejected, current_timestamp, $run_id, $status, $rows_held_back,
-    $files_unchanged, $files_changed, $message, $rows_updated, $rows_skipped
+    $files_unchanged, $files_changed, $message, $rows_updated, $rows_skipped, $rows_released
 )
 
 -- name: rejections_by_reason

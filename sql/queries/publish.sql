@@ -24,3 +24,7 @@ DETACH {catalog}
 
 -- name: export_parquet
 COPY (SELECT * FROM {table}) TO '{path}' (FORMAT parquet, COMPRESSION zstd)
+
+-- name: tables
+-- The tables of the published file, as a reader opening it finds them.
+SELECT schema_name, table_name FROM duckdb_tables()

@@ -14,7 +14,8 @@ LIMIT 1
 -- name: run_audit
 -- One run's reconciliation per feed: rows read = loaded (new or updated) + skipped (identical to the loaded
 -- version) + rejected (+ held back when the feed was refused).
-SELECT feed, status, files, rows_read, rows_loaded, rows_updated, rows_skipped, rows_rejected, rows_held_back, message
+SELECT feed, status, files, rows_read, rows_loaded, rows_updated, rows_skipped, rows_rejected, rows_held_back, message,
+    rows_released
 FROM quality.load_audit
 WHERE run_id = $run_id
 ORDER BY feed
@@ -77,11 +78,27 @@ SELECT {earlier}, {later} FROM {batch} WHERE {later} < {earlier}
 SELECT {key_columns}, {minuend}, {subtrahend}, {column} FROM {batch}
 WHERE abs({column} - ({minuend} - {subtrahend})) > 0.01
 
+-- name: before_parent
+-- Rows dated before the date of their parent's row (a payment before its invoice was issued).
+SELECT {key_columns}, c.{via}, c.{column}, p.{parent_column}
+FROM {batch} AS c JOIN raw.{parent} AS p ON p.{parent_key} = c.{via}
+WHERE c.{column} < p.{parent_column}
+
+-- name: above_parent_total
+-- Parents of the rows under validation whose rows, over all of raw.{feed}, add up to more than the parent's own
+-- amount (the payments of an invoice above its amount).
+SELECT c.{via}, p.{parent_column}, sum(c.{column}) AS total
+FROM raw.{feed} AS c JOIN raw.{parent} AS p ON p.{parent_key} = c.{via}
+WHERE c.{via} IN (SELECT {via} FROM {batch})
+GROUP BY ALL
+HAVING sum(c.{column}) > p.{parent_column}
+
 -- name: missing_customers
--- Customers known on the mart's as-of date (signed up by then, or without a signup date) that have no row.
+-- Customers known on the as-of date (signed up by then, or without a signup date) that have no row: all of them
+-- when the mart has no row at all ({as_of}: the run's as-of date, an ISO date).
 SELECT c.customer_id FROM staging.customers AS c
 ANTI JOIN {batch} AS m ON m.customer_id = c.customer_id
-WHERE c.signup_date IS NULL OR c.signup_date <= (SELECT max(as_of_date) FROM {batch})
+WHERE c.signup_date IS NULL OR c.signup_date <= DATE '{as_of}'
 
 -- name: unknown_customers
 -- Mart rows of customers that are not in the customers feed.

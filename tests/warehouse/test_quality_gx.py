@@ -154,6 +154,17 @@ def test_the_tiers_suite_blocks_wrong_tiers_actions_scores_and_customers(gx, con
     assert [o.expectation.blocking for o in outcomes if not o.success].count(False) == 1
 
 
+def test_an_empty_tiers_table_fails_as_every_known_customer_missing(gx, con):
+    """Issue 15 (3): shard files not found once gave a table without rows, and the check passed it."""
+    con.execute(
+        "CREATE TABLE marts.customer_tiers (customer_id VARCHAR, as_of_date DATE, score DOUBLE, tier VARCHAR, "
+        "action VARCHAR, reasons VARCHAR)"
+    )
+    outcomes = _by_label(gx.validate(con, "marts.customer_tiers", tiers_suite(AS_OF, ACTIONS)))
+    missing = outcomes["every customer known on the as-of date has a row"]
+    assert (missing.success, missing.failing, missing.expectation.blocking) == (False, 2, True)
+
+
 def test_optional_columns_missing_throughout_pass_every_raw_check(gx, tmp_path):
     """Only the required columns (order_lines without line_no, list, discount or cost): NULL is not a failure."""
     from tiering.warehouse.ingest import feed_files, load_feed

@@ -1,11 +1,12 @@
 """What the dashboard shows, read from the marts of the working database; history is optional."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import NamedTuple
 
 import duckdb
 
+from tiering.backtest.outcomes import NIGHTLY_HORIZON_DAYS
 from tiering.policy import TIERS, Policy
 from tiering.warehouse.sql import render, sql_text
 
@@ -54,6 +55,24 @@ class Movement:
 
 
 @dataclass(frozen=True)
+class BacktestTier:
+    tier: str
+    customers: int
+    revenue_share: float | None
+    revenue_per_customer: float | None
+    retained_share: float | None
+
+
+@dataclass(frozen=True)
+class YearBefore:
+    """The nightly backtest: the tiers of a year before the as-of date against what their customers did since."""
+
+    scored_on: date
+    tiers: dict[str, BacktestTier]
+    figures: dict[str, float | None]  # the summary's ranking figures by column
+
+
+@dataclass(frozen=True)
 class DashboardData:
     as_of: date
     tiers: dict[str, TierNow]  # every tier, best first
@@ -63,6 +82,9 @@ class DashboardData:
     distributions: dict[str, dict[str, Distribution]]  # trait -> tier -> distribution
     customers: list[CustomerRow]  # best first
     has_previous_tier: bool
+    year_before: (
+        YearBefore | None
+    )  # None: no backtest (the orders do not go back a year before the as-of date)
 
     @property
     def history(self) -> bool:
@@ -77,9 +99,7 @@ class DashboardData:
 def read_dashboard_data(con: duckdb.DuckDBPyConnection, as_of: date, policy: Policy) -> DashboardData:
     """Everything the page shows for `as_of`, from marts.customer_tiers, tier_summary and, when they exist,
     tier_history and tier_movements."""
-    tables = {
-        f"{s}.{t}" for s, t in con.execute("SELECT schema_name, table_name FROM duckdb_tables()").fetchall()
-    }
+    tables = {f"{s}.{t}" for s, t in _fetch(con, "tables")}
     tier_columns = {row[0] for row in con.execute("DESCRIBE marts.customer_tiers").fetchall()}
     previous = _previous_date(con, as_of) if "marts.tier_history" in tables else None
     moves = previous is not None and "marts.tier_movements" in tables
@@ -94,7 +114,21 @@ def read_dashboard_data(con: duckdb.DuckDBPyConnection, as_of: date, policy: Pol
         distributions=_distributions(con, list(policy.traits)),
         customers=_customers(con, tier_columns),
         has_previous_tier="previous_tier" in tier_columns,
+        year_before=_year_before(con, as_of, policy) if "marts.policy_backtest" in tables else None,
     )
+
+
+def _year_before(con: duckdb.DuckDBPyConnection, as_of: date, policy: Policy) -> YearBefore | None:
+    """The nightly backtest of `as_of` with the policy in use, if it was run."""
+    scored_on = as_of - timedelta(days=NIGHTLY_HORIZON_DAYS)
+    params = {"scored_on": scored_on, "horizon_days": NIGHTLY_HORIZON_DAYS, "policy_version": policy.version}
+    tiers = {row[0]: BacktestTier(*row) for row in _fetch(con, "backtest_tiers", **params)}
+    cursor = con.execute(sql_text("dashboard:backtest_summary"), params)
+    summary = cursor.fetchone()
+    if not tiers or summary is None:
+        return None
+    figures = dict(zip([column[0] for column in cursor.description], summary, strict=True))
+    return YearBefore(scored_on, tiers, figures)
 
 
 def _fetch(con: duckdb.DuckDBPyConnection, name: str, **params) -> list[tuple]:

@@ -7,6 +7,8 @@ from html import escape
 from pathlib import Path
 from string import Template
 
+from tiering.backtest.metrics import FIGURES
+from tiering.backtest.outcomes import RANKINGS
 from tiering.dashboard import charts
 from tiering.dashboard.data import CustomerRow, DashboardData, Movement
 from tiering.outputs import TIER_FIT, TIER_TODO, bi_label
@@ -30,6 +32,7 @@ def render_page(data: DashboardData, policy: Policy) -> str:
             _over_time(data),
             "</div>",
             _movements(data, money),
+            _year_before(data, money),
             _economics(data),
             _traits(data, policy),
             _table(data),
@@ -254,6 +257,53 @@ _ECONOMICS = (
     ),
     ("tickets_per_order", "Support tickets per order", "lower is better", lambda v: f"{v:.2f}"),
 )
+
+
+def _year_before(data: DashboardData, money: charts.Format) -> str:
+    """The nightly backtest: each tier of a year ago against what its customers did since, and the ranking's
+    figures beside the two references'."""
+    title = "Were last year's tiers right?"
+    backtest = data.year_before
+    if backtest is None:
+        note = (
+            '<div class="empty-note" id="no-backtest">No backtest yet: it needs orders from a year before the '
+            "as-of date, to score the customers as of then and see what they did since.</div>"
+        )
+        return _section(title, "The tiers of a year ago against what their customers did since.", note)
+    panels = [
+        ("Share of the year's revenue", "revenue_share", _share_of),
+        ("Revenue per customer", "revenue_per_customer", money),
+        ("Bought again", "retained_share", _share_of),
+    ]
+    bars = "".join(
+        f"<div><h3>{name}</h3><small>customers of each tier of {backtest.scored_on:%d %b %Y}</small>"
+        f"{charts.tier_bars({t: getattr(b, field) for t, b in backtest.tiers.items()}, fmt, name)}</div>"
+        for name, field, fmt in panels
+    )
+    rows = "".join(
+        f"<tr><td>{escape(ranking.name)}</td>"
+        + "".join(f"<td>{_figure(backtest.figures[ranking.prefix + figure])}</td>" for figure in FIGURES)
+        + "</tr>"
+        for ranking in RANKINGS
+    )
+    table = (
+        '<table class="ranking"><thead><tr><th>customers ranked by</th><th>Gini</th><th>top-decile lift</th>'
+        f"<th>retention AUC</th></tr></thead><tbody>{rows}</tbody></table>"
+    )
+    how = (
+        f"The customers as the policy scored them on {backtest.scored_on:%d %B %Y}, and what they did in the year "
+        "since. Good tiers split next year's revenue and retention. Gini: how well the ranking ordered next year's "
+        "revenue (1 perfect, 0 chance), beside two simpler rankings. The command tiers backtest runs others."
+    )
+    return _section(title, how, f'<div class="panels three">{bars}</div>{table}')
+
+
+def _share_of(value: float) -> str:
+    return f"{value:.0%}"
+
+
+def _figure(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.2f}"
 
 
 def _economics(data: DashboardData) -> str:

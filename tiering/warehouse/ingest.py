@@ -9,6 +9,13 @@ update, the newer file wins and quality.row_updates records it. The load is refu
 when more than the allowed share and more than the allowed count of its rows are rejected. It commits, with the
 manifest (quality.loaded_files) and the audit (quality.load_audit), only if each file's rows read = new + updated
 + skipped + rejected and raw.<feed> grew by the new rows.
+
+Before the new files, rows held in quarantine only as orphans by earlier runs whose parents have arrived since
+(a parent feed loads first) are released: read back from their kept values through the same types, rules and
+versions as a file's rows (older than the load's files), loaded, counted in the audit's rows_released and removed
+from quarantine. A held row still without its parent, one that no longer passes the feed's checks, or one whose
+key got a newer version in raw.<feed> meanwhile stays held; rows are held until their parent arrives (a full
+reload clears them).
 """
 
 import hashlib
@@ -62,6 +69,7 @@ class FeedLoad:
     rows_updated: int = 0
     rows_skipped: int = 0
     rows_rejected: int = 0
+    rows_released: int = 0  # held as orphans by earlier runs, loaded now that their parent arrived (not read)
     warnings: list[str] = field(default_factory=list)
     rejected_by_reason: dict[str, int] = field(default_factory=dict)
     message: str | None = None
@@ -105,6 +113,7 @@ def load_feed(
         with transaction(con):
             with _sha256_in_background(files) as digests:
                 _prepare(con, feed, options.full_reload)
+                _release_held(con, feed, result)
                 new_files = _new_files(con, feed, digests, result)
                 if new_files:
                     _load_new_files(con, feed, new_files, result, options)
@@ -125,7 +134,14 @@ def load_feed(
 def _record_failure(con: duckdb.DuckDBPyConnection, feed: Feed, result: FeedLoad, message: str) -> None:
     """After a rollback: an audit row saying why nothing of the feed was loaded."""
     result.status, result.message, result.files = "failed", message, []
-    for count in ("rows_read", "rows_loaded", "rows_updated", "rows_skipped", "rows_rejected"):
+    for count in (
+        "rows_read",
+        "rows_loaded",
+        "rows_updated",
+        "rows_skipped",
+        "rows_rejected",
+        "rows_released",
+    ):
         setattr(result, count, 0)
     _quality_tables(con)
     _audit(con, feed, result)
@@ -218,14 +234,14 @@ def _load_new_files(
     if result.status == "refused":
         result.rows_loaded = result.rows_updated = result.rows_skipped = 0
         return
-    _write_raw(con, feed, result)
+    _write_raw(con, feed, result, result.rows_loaded - result.rows_updated)
     result.warnings += _case_collisions(con, feed)
     _record_files(con, feed, new_files, counts, result.run_id)
 
 
-def _write_raw(con: duckdb.DuckDBPyConnection, feed: Feed, result: FeedLoad) -> None:
+def _write_raw(con: duckdb.DuckDBPyConnection, feed: Feed, result: FeedLoad, new_rows: int) -> None:
     """The updates recorded, the rows they replace deleted and the load's rows written to raw.<feed>, which
-    must grow by exactly the new rows."""
+    must grow by exactly the `new_rows`."""
     (before,) = con.execute(render("ingest:raw_rows", feed=feed.name)).fetchone()
     sql = render(
         "ingest:record_updates",
@@ -242,7 +258,6 @@ def _write_raw(con: duckdb.DuckDBPyConnection, feed: Feed, result: FeedLoad) -> 
         render("ingest:insert_loaded", feed=feed.name, columns=", ".join(feed.column_names))
     ).fetchall()
     (after,) = con.execute(render("ingest:raw_rows", feed=feed.name)).fetchone()
-    new_rows = result.rows_loaded - result.rows_updated
     if after - before != new_rows:
         raise IngestError(
             f"feed '{feed.name}': raw.{feed.name} grew by {after - before} rows, not by the {new_rows} new ones: "
@@ -275,6 +290,41 @@ def _case_collisions(con: duckdb.DuckDBPyConnection, feed: Feed) -> list[str]:
         f"feed '{feed.name}': {pairs:,} pair(s) of keys differ only in case, e.g. {'; '.join(examples)}: "
         "they are kept as different keys, as the source wrote them (check the exports if they are one)"
     ]
+
+
+def _release_held(con: duckdb.DuckDBPyConnection, feed: Feed, result: FeedLoad) -> None:
+    """Load the rows held as orphans whose parents have all arrived, each held file as a file of its own (in the
+    order they were held), through the checks and versions of the load's rows; they leave quarantine."""
+    if not feed.parents:
+        return
+    orphan_reasons = {"feed": feed.name, "orphan_reasons": [p.reason for p in feed.parents]}
+    con.execute(sql_text("ingest:held_rows"), orphan_reasons).fetchall()
+    held = con.execute(sql_text("ingest:held_files")).fetchall()
+    if not held:
+        return
+    run_sql(con, "ingest:create_batch", column_defs=column_defs(feed))
+    columns = ", ".join(f"json_extract_string(raw_record, '$.\"{c}\"') AS {c}" for c in feed.column_names)
+    checks = row_checks(feed, dict.fromkeys(feed.column_names, "VARCHAR"))
+    for seq, source_file in held:
+        con.execute(render("ingest:held_landing", columns=columns), {"seq": seq}).fetchall()
+        run_sql(con, "ingest:held_landing_view")
+        run_sql(con, "ingest:complete_landing", absent_columns="")
+        con.execute(sql_text("ingest:add_batch_file"), {"seq": seq, "path": source_file}).fetchall()
+        params = {**checks.read_params, **checks.rule_params, "source_file": source_file, "seq": seq}
+        sql = render("ingest/usable_rows", **checks.identifiers)
+        con.execute(sql, bound(sql, params)).fetchall()  # a row that no longer passes them stays held
+    _flag_duplicates_and_orphans(con, feed)
+    run_sql(con, "ingest:delete_flagged")  # still orphans: they stay held
+    key_match = " AND ".join(f"w.{k} = r.{k}" for k in feed.key)
+    sql = render("ingest:drop_superseded_held", feed=feed.name, key_match=key_match)
+    con.execute(sql, {"feed": feed.name}).fetchall()
+    con.execute(sql_text("ingest:release_held"), orphan_reasons).fetchall()
+    identifiers = {"feed": feed.name, "key_columns": ", ".join(feed.key), "record": record_fields(feed)}
+    run_sql(con, "ingest/versions", **identifiers)
+    counts = con.execute(sql_text("ingest:file_counts"), _ids(result)).fetchall()
+    result.rows_released = sum(new + updated + skipped for _, new, updated, skipped, _ in counts)
+    _write_raw(con, feed, result, sum(new for _, new, *_ in counts))
+    run_sql(con, "ingest:drop_batch")
 
 
 def _reconcile(
@@ -365,6 +415,15 @@ def _run_reader(con: duckdb.DuckDBPyConnection, name: str, path: Path) -> None:
 def _quarantine_duplicates_and_orphans(con: duckdb.DuckDBPyConnection, feed: Feed, result: FeedLoad) -> None:
     """Move the rows of this load whose key repeats within their file, or whose parent row does not exist, to
     quarantine, each with its reasons in order: duplicates first, then each parent's orphans."""
+    _flag_duplicates_and_orphans(con, feed)
+    sql = render("ingest:quarantine_flagged", record=record_fields(feed))
+    con.execute(sql, _ids(result)).fetchall()
+    run_sql(con, "ingest:delete_flagged")
+
+
+def _flag_duplicates_and_orphans(con: duckdb.DuckDBPyConnection, feed: Feed) -> None:
+    """The rows of this load whose key repeats within their file or whose parent row does not exist
+    (ingest_flags), each with its reasons."""
     key_columns = ", ".join(feed.key)
     run_sql(con, "ingest/flag_duplicates", key_columns=key_columns)
     for order, parent in enumerate(feed.parents, start=2):
@@ -377,9 +436,6 @@ def _quarantine_duplicates_and_orphans(con: duckdb.DuckDBPyConnection, feed: Fee
         )
         con.execute(sql, {"order": order, "reason": parent.reason}).fetchall()
     run_sql(con, "ingest:collect_flags")
-    sql = render("ingest:quarantine_flagged", record=record_fields(feed))
-    con.execute(sql, _ids(result)).fetchall()
-    run_sql(con, "ingest:delete_flagged")
 
 
 def _decide(result: FeedLoad, options: LoadOptions) -> None:
@@ -444,5 +500,6 @@ def _audit(con: duckdb.DuckDBPyConnection, feed: Feed, result: FeedLoad) -> None
             "message": "\n".join(notes) or None,
             "rows_updated": result.rows_updated,
             "rows_skipped": result.rows_skipped,
+            "rows_released": result.rows_released,
         },
     ).fetchall()

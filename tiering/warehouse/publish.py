@@ -5,8 +5,12 @@ reader holding the old file open keeps reading the old, complete outputs; new re
 working database is never the file BI tools open, so a reader can never block the nightly run.
 The Parquet exports: a new folder exports-<id>/, then the symlink exports is replaced to point at it.
 A run killed at any point leaves the published outputs as they were; its leftovers are removed by the next run.
+A program that wrote to the BI file (a BI tool that opened it read-write) may leave its write-ahead log beside it,
+which no other file can replay: it is removed at the swap, and the published file is checked to open.
 """
 
+import glob
+import logging
 import os
 import shutil
 import uuid
@@ -17,6 +21,7 @@ import duckdb
 
 from tiering.warehouse.sql import quoted, run_sql, sql_text
 
+log = logging.getLogger(__name__)
 EXPORTS_LINK = "exports"
 NEW_CATALOG = "new_bi_file"  # the BI file being built, as attached to the working database
 # The BI file's storage format: the one DuckDB 1.2 introduced, which every DuckDB from 1.2 on reads (BI tools
@@ -30,8 +35,9 @@ def publish_tables(
     warehouse: Path,
     bi_file: str,
     bi_statements: Sequence[str] = (),
-) -> None:
-    """Copy schema.table names from the open working database to the BI file and to Parquet exports.
+) -> list[str]:
+    """Copy schema.table names from the open working database to the BI file and to Parquet exports; what was
+    found and set right on the way (a stale write-ahead log removed).
 
     bi_statements (views, comments) run inside the new BI file once the tables are in it.
     """
@@ -43,16 +49,48 @@ def publish_tables(
     run_id = uuid.uuid4().hex
     new_file = warehouse / f".{bi_file}.{run_id}.tmp"
     new_exports = warehouse / f"{EXPORTS_LINK}-{run_id}"
+    published = warehouse / bi_file
     try:
         _build_bi_file(con, tables, new_file, bi_statements)
         _build_exports(con, tables, new_exports)
-        os.replace(new_file, warehouse / bi_file)
+        stale = _remove_stale_wal(published)
+        os.replace(new_file, published)
+        stale = _remove_stale_wal(published) or stale  # written between the removal and the swap
         _swap_symlink(link, new_exports.name)
         _fsync(warehouse)
     finally:
         new_file.unlink(missing_ok=True)
         Path(f"{new_file}.wal").unlink(missing_ok=True)
     _remove_leftovers(warehouse, bi_file)
+    _check_opens(published, tables)
+    return [stale] if stale else []
+
+
+def _remove_stale_wal(published: Path) -> str | None:
+    """Remove the write-ahead log a program left beside the published file: it belongs to the file being
+    replaced, and DuckDB refuses to open the new one beside it ("WAL does not match database file")."""
+    wal = Path(f"{published}.wal")
+    if not wal.exists():
+        return None
+    wal.unlink(missing_ok=True)
+    note = (
+        f"removed {wal}, left by a program that wrote to {published.name}: the file is rebuilt by each run, so "
+        "BI tools should open it read-only and keep their own tables elsewhere"
+    )
+    log.warning(note)
+    return note
+
+
+def _check_opens(published: Path, tables: list[str]) -> None:
+    """The published file opens, as a reader opens it, and holds every table."""
+    try:
+        with duckdb.connect(str(published), read_only=True) as reader:
+            found = {f"{s}.{t}" for s, t in reader.execute(sql_text("publish:tables")).fetchall()}
+    except duckdb.Error as exc:
+        raise RuntimeError(f"the published file {published} does not open: {exc}") from None
+    missing = sorted(set(tables) - found)
+    if missing:
+        raise RuntimeError(f"the published file {published} lacks {', '.join(missing)}")
 
 
 def _build_bi_file(
@@ -97,7 +135,7 @@ def _swap_symlink(link: Path, target_name: str) -> None:
 def _remove_leftovers(warehouse: Path, bi_file: str) -> None:
     """Delete half-built files of killed runs and export folders no longer published."""
     current = os.readlink(warehouse / EXPORTS_LINK) if (warehouse / EXPORTS_LINK).is_symlink() else None
-    for path in warehouse.glob(f".{bi_file}.*.tmp*"):
+    for path in warehouse.glob(f".{glob.escape(bi_file)}.*.tmp*"):
         path.unlink(missing_ok=True)
     for path in warehouse.glob(f".{EXPORTS_LINK}.*.tmp"):
         path.unlink(missing_ok=True)

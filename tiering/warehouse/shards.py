@@ -28,7 +28,7 @@ from typing import Any
 
 import duckdb
 
-from tiering.warehouse.sql import quoted, render, run_sql, sql_text
+from tiering.warehouse.sql import literal, quoted, render, run_sql, sql_text
 from tiering.warehouse.tables import bucket_macro, transaction
 
 # Every staging table a shard may read, exported together once per build of staging.
@@ -97,7 +97,7 @@ def export_staged(con: duckdb.DuckDBPyConnection, root: str, shards: int) -> str
     [(version,)] = con.execute(sql_text("shards:staged_version")).fetchall()
     folder = f"{root}/staged/{version}-of-{shards}"
     done = f"{folder}/_complete.parquet"
-    if not _exists(con, done):
+    if not _exists(con, literal(done)):
         for table in STAGED:
             _export(con, "shards:export_by_bucket", f"staging.{table}", f"{folder}/{table}", shards)
         run_sql(con, "shards:mark_complete", path=quoted(done))
@@ -159,7 +159,7 @@ def gather_shards(
         raise ValueError(f"{len(files)} shard results for {plan.shards} shards")
     use_storage(con, plan.root)
     load = render("shards:load_outputs", schema=sharded.table.split(".")[0], table=sharded.table)
-    fill_table(con, plan, sharded, lambda con: con.execute(load, {"files": files}))
+    fill_table(con, plan, sharded, lambda con: con.execute(load, {"files": [literal(f) for f in files]}))
     remove_location(plan.folder)
     _remove_if_empty(plan.folder.rsplit("/", 1)[0])
 
@@ -179,8 +179,8 @@ def _export(con: duckdb.DuckDBPyConnection, query: str, table: str, folder: str,
 
 def _shard_view(con: duckdb.DuckDBPyConnection, table: str, folder: str, shard: int) -> None:
     """`table` in the shard's database: a view over the shard's files (its columns alone if it has none)."""
-    own = f"{folder}/shard={shard}/*.parquet"
-    files = own if _exists(con, own) else f"{folder}/schema.parquet"
+    own = f"{literal(folder)}/shard={shard}/*.parquet"
+    files = own if _exists(con, own) else literal(f"{folder}/schema.parquet")
     run_sql(con, "shards:shard_view", schema=table.split(".")[0], table=table, files=quoted(files))
 
 

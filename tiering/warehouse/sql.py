@@ -53,3 +53,9 @@ def bound(text: str, params: dict) -> dict:
 def quoted(path: object) -> str:
     """A path or URL made safe inside a single-quoted SQL string (COPY and ATTACH take no parameters)."""
     return str(path).replace("'", "''")
+
+
+def literal(path: object) -> str:
+    """A path or URL that DuckDB's file readers and glob() match as exactly itself: they read every path as a
+    pattern, so each of its pattern characters ([, ], *, ?) is put in a class of its own ("wh[1]" → "wh[[]1[]]")."""
+    return re.sub(r"([\[\]*?])", r"[\1]", str(path))

@@ -29,12 +29,16 @@ def _format(run: tuple, audit: list[tuple], rejections: list[tuple]) -> str:
         "",
         "Feed             status     files   read   loaded  (updated)  skipped  rejected  held back",
     ]
-    for feed, status, files, read, loaded, updated, skipped, rejected, held, message in audit:
+    for feed, status, files, read, loaded, updated, skipped, rejected, held, message, released in audit:
         lines.append(
             f"{feed:<16} {status:<9} {files:>5} {read:>7,} {loaded:>8,} {f'({updated:,})':>10} {skipped:>8,} "
             f"{rejected:>9,} {held:>10,}"
         )
         lines += [f"    {note}" for note in (message or "").splitlines()]
+        if released:
+            lines.append(
+                f"    {released:,} row(s) held in quarantine for a late parent were loaded (left quarantine)"
+            )
     if any(row[5] for row in audit):
         lines += [
             "",

@@ -1,7 +1,8 @@
 """The expectation suites of the raw feeds and the marts, as plain data (Great Expectations is not imported here).
 
 Blocking expectations guard what would corrupt the tiers (keys, references, amounts, impossible dates, tier,
-action and score); the others warn (categories, dates after the as-of date, amounts that do not add up).
+action and score); the others warn (categories, dates after the as-of date, amounts that do not add up, payments before their
+invoice or above it).
 """
 
 from dataclasses import dataclass, field, replace
@@ -9,13 +10,33 @@ from datetime import date, datetime, time
 
 import duckdb
 
-from tiering.feeds import Difference, Feed, NonNegative, NotAfterAsOf, NotBefore, OneOf, Positive, RowRule
+from tiering.feeds import (
+    Difference,
+    Feed,
+    NonNegative,
+    NotAfterAsOf,
+    NotBefore,
+    NotBeforeParent,
+    OneOf,
+    Positive,
+    RowRule,
+    TotalNotAboveParent,
+)
 from tiering.policy import TIERS
 from tiering.warehouse.sql import sql_text
 
 BATCH = "{batch}"  # left for Great Expectations to fill in with the table under validation
 # the row rules verified after the load, in the order of their expectations in a suite
-RULE_ORDER = (NonNegative, NotBefore, Positive, Difference, OneOf, NotAfterAsOf)
+RULE_ORDER = (
+    NonNegative,
+    NotBefore,
+    Positive,
+    Difference,
+    OneOf,
+    NotAfterAsOf,
+    NotBeforeParent,
+    TotalNotAboveParent,
+)
 
 
 @dataclass(frozen=True)
@@ -65,6 +86,8 @@ def _rule_expectation(feed: Feed, rule: RowRule, as_of: date) -> Expectation:
             expectation = _in_set(column, values)
         case NotAfterAsOf(column=column):
             expectation = _not_after(feed, column, as_of)
+        case NotBeforeParent() | TotalNotAboveParent():
+            expectation = _against_parent(feed, rule)
         case _:
             raise ValueError(f"{rule} has no expectation")
     return replace(expectation, blocking=rule.check == "gx_blocking")
@@ -72,7 +95,7 @@ def _rule_expectation(feed: Feed, rule: RowRule, as_of: date) -> Expectation:
 
 def traits_suite(as_of: date) -> list[Expectation]:
     """One row per customer known on the as-of date, for that date."""
-    return [*_key_expectations(("customer_id",)), *_one_row_per_customer(), _as_of_date(as_of)]
+    return [*_key_expectations(("customer_id",)), *_one_row_per_customer(as_of), _as_of_date(as_of)]
 
 
 def tiers_suite(as_of: date, actions: dict[str, str]) -> list[Expectation]:
@@ -178,6 +201,27 @@ def _difference(feed: Feed, rule: Difference) -> Expectation:
     return Expectation(label, "UnexpectedRowsExpectation", {"unexpected_rows_query": query})
 
 
+def _against_parent(feed: Feed, rule: NotBeforeParent | TotalNotAboveParent) -> Expectation:
+    """A row, or the total of a parent's rows, compared with the parent's row in raw.<parent>."""
+    parent = feed.parent(rule.via)
+    identifiers = {
+        "feed": feed.name,
+        "key_columns": ", ".join(f"c.{k}" for k in feed.key),
+        "column": rule.column,
+        "via": rule.via,
+        "parent": parent.feed,
+        "parent_key": parent.feed_column,
+        "parent_column": rule.parent_column,
+    }
+    if isinstance(rule, NotBeforeParent):
+        query = _query("before_parent", **identifiers)
+        label = f"{rule.column} not before {parent.feed}.{rule.parent_column}"
+    else:
+        query = _query("above_parent_total", **identifiers)
+        label = f"sum of {rule.column} per {rule.via} not above {parent.feed}.{rule.parent_column}"
+    return Expectation(label, "UnexpectedRowsExpectation", {"unexpected_rows_query": query})
+
+
 def _not_after(feed: Feed, column: str, as_of: date) -> Expectation:
     """Dates of events not after the as-of date (timestamps: not after its last second)."""
     timestamp = feed.column(column).sql_type == "TIMESTAMP"
@@ -189,12 +233,12 @@ def _not_after(feed: Feed, column: str, as_of: date) -> Expectation:
     )
 
 
-def _one_row_per_customer() -> list[Expectation]:
+def _one_row_per_customer(as_of: date) -> list[Expectation]:
     return [
         Expectation(
             "every customer known on the as-of date has a row",
             "UnexpectedRowsExpectation",
-            {"unexpected_rows_query": _query("missing_customers")},
+            {"unexpected_rows_query": _query("missing_customers", as_of=as_of.isoformat())},
         ),
         Expectation(
             "no row for an unknown customer",
