@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import duckdb
 import pytest
 import yaml
 
@@ -136,6 +137,35 @@ def test_an_as_of_date_long_after_the_newest_data_is_a_warning_in_the_summary(tm
         "orders 2026-06-30, support_tickets 2026-06-30), more than TIERS_MAX_DATA_LAG_DAYS (7): are the exports "
         "up to date?"
     )
+
+
+def test_keys_with_spaces_or_another_case_make_no_ghost_customer_and_the_summary_warns(tmp_path, s_landing):
+    """The key rule, as a run applies it: ' C0000001' is C0000001 (and so is an order's reference to it), '   '
+    is missing (quarantined), c0000002 stays a customer of its own beside C0000002, with a warning."""
+    landing = tmp_path / "landing"
+    shutil.copytree(s_landing, landing)
+    first = (landing / "customers" / "customers.csv").read_text().splitlines()[1]
+    (landing / "customers" / "late.csv").write_text(
+        "customer_id,name\n" + f" {first.split(',')[0]} ,Greenfield\nc0000002,Lowercase Ltd\n   ,Nobody\n"
+    )
+    (landing / "orders" / "late.csv").write_text(
+        "order_id,customer_id,order_date\nO9000001, C0000001 ,2026-06-01\n"
+    )
+    (landing / "order_lines" / "late.csv").write_text("order_id,net_amount\nO9000001 ,100.00\n")
+    done = _run_s(tmp_path, landing, tmp_path / "wh")
+    assert done.returncode == 0, done.stderr
+    assert (
+        "      feed 'customers': 1 pair(s) of keys differ only in case, e.g. "
+        '{"customer_id":"C0000002"} / {"customer_id":"c0000002"}: they are kept as different keys'
+    ) in done.stdout
+    with duckdb.connect(str(tmp_path / "wh" / "work.duckdb"), read_only=True) as con:
+        customers = [c for (c,) in con.execute("SELECT customer_id FROM marts.customer_tiers").fetchall()]
+        order = con.execute("SELECT customer_id, net_amount FROM staging.orders WHERE order_id = 'O9000001'")
+        assert order.fetchall() == [("C0000001", 100.0)]
+        rejected = "SELECT reason FROM quality.rejected_rows WHERE feed = 'customers'"
+        assert con.execute(rejected).fetchall() == [("customer_id: missing",)]
+    assert len(customers) == 2001 and "c0000002" in customers
+    assert all(c == c.strip() and c for c in customers)
 
 
 def test_a_failed_run_exits_non_zero_with_the_reason_and_no_traceback(tmp_path):

@@ -420,7 +420,6 @@ def _print_summary(settings: Settings, as_of: date, elapsed: float, warnings: li
 
     with duckdb.connect(str(settings.work_db), read_only=True) as con:
         feeds = con.execute(sql_text("cli:rows_read")).fetchall()
-        notes = con.execute(sql_text("cli:load_notes")).fetchall()
         tiers = con.execute(sql_text("cli:tiers"), {"as_of": as_of, "tiers": list(TIERS)}).fetchall()
         left_out = left_out_summary(con)
         latest, lag = latest_as_of(con), data_lag_warning(newest_data(con), as_of, settings.max_data_lag_days)
@@ -431,20 +430,21 @@ def _print_summary(settings: Settings, as_of: date, elapsed: float, warnings: li
         print(f"\nWARNING: {len(warnings)} warning check(s) failed; the run went on:")
         print("\n".join("  - " + w.replace("\n", "\n    ") for w in warnings))
     print("\nRows read (loaded / quarantined):")
-    for feed, status, read, loaded, rejected, updated, skipped, released in feeds:
+    for feed, status, read, loaded, rejected, updated, skipped, released, message in feeds:
         # rows held as orphans by earlier runs, loaded now that their parent arrived
         late = f"; {released:,} held for a late parent, now loaded" if released else ""
         if status in QUIET_FEEDS:
             print(f"  {feed:<16} {status:>12}  ({QUIET_FEEDS[status]}){late}")
-            continue
-        also = [f"{n:,} {what}" for n, what in ((updated, "updated"), (skipped, "re-sent unchanged")) if n]
-        print(
-            f"  {feed:<16} {read:>12,}  ({loaded:,} / {rejected:,}){'; ' + ', '.join(also) if also else ''}{late}"
-        )
-    if notes:
-        print("\nLoad notes (quality.load_audit):")
-        for feed, message in notes:
-            print("\n".join(f"  {feed:<16} {line}" for line in message.splitlines()))
+        else:
+            also = [
+                f"{n:,} {what}" for n, what in ((updated, "updated"), (skipped, "re-sent unchanged")) if n
+            ]
+            counts = f"({loaded:,} / {rejected:,}){'; ' + ', '.join(also) if also else ''}{late}"
+            print(f"  {feed:<16} {read:>12,}  {counts}")
+        for note in (
+            message or ""
+        ).splitlines():  # files not read and why, warnings: as in quality.load_audit
+            print(f"      {note}")
     total = sum(row[2] for row in tiers) or 1
     print("\nCustomers per tier:")
     for tier, action, customers, revenue in tiers:

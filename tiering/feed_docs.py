@@ -16,6 +16,7 @@ from tiering.feeds import (
     PlausibleDate,
     Positive,
     RowRule,
+    Text,
     TotalNotAboveParent,
 )
 from tiering.settings import REPO_ROOT
@@ -61,6 +62,15 @@ def render_feeds_doc() -> str:
         "loaded version, recorded in `quality.row_updates`. After the load, the Great Expectations checks of "
         "each raw table verify keys, required values, references and the row rules: `gx_blocking` stops the "
         "run, `gx_warn` only warns.\n",
+        "Values are read exactly or quarantined. Key and reference columns are trimmed and a blank one (empty or "
+        "only spaces) is missing; their case is kept as written, and keys of a feed that differ only in case "
+        "make a warning (run summary, `quality.load_audit`). A column's notes say how else its text is read (a "
+        "currency code in upper case). An integer is written in decimal digits (`0x7A` and `1.5` are not "
+        "integers), a date or timestamp starts with its year (`epoch` and `infinity` are not dates), an amount "
+        'has at most its column\'s decimal places ("<column>: more than 2 decimal places"), a Parquet value of '
+        "another type must cast back to itself, and a struct, list or map is never a value. A timestamp with an "
+        "offset or a time zone (`+02:00`, `Z`, `Europe/Berlin`, a Parquet `TIMESTAMP WITH TIME ZONE`) is stored "
+        "as its UTC time; one without is stored as written.\n",
     ]
     for feed in FEEDS.values():
         parts.append(_feed_section(feed))
@@ -97,7 +107,9 @@ def _feed_section(feed: Feed) -> str:
     lines += ["| column | type | required | when missing or empty | notes |", "|---|---|---|---|---|"]
     for c in feed.columns:
         absent = c.absent or "the file is refused; an empty value quarantines the row"
-        lines.append(f"| {c.name} | {c.sql_type} | {'yes' if c.required else 'no'} | {absent} | {c.note} |")
+        text = feed.text_of(c)
+        notes = "; ".join(n for n in (text.value if text != Text.AS_READ else "", c.note) if n)
+        lines.append(f"| {c.name} | {c.sql_type} | {'yes' if c.required else 'no'} | {absent} | {notes} |")
     if feed.parents:
         lines += ["", "References (an orphan is quarantined, and `gx_blocking` checks them):", ""]
         lines += [f"- {p.column} → {p.feed}.{p.feed_column}" for p in feed.parents]

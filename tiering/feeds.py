@@ -6,6 +6,9 @@ quarantine checks (tiering/warehouse/ingest.py, tiering/warehouse/quality/row_ch
 tables (tiering/warehouse/quality/suites.py), the load order of the raw assets (assets/ingest.py), and the feed table of the
 README and docs/feeds.md (tiering/feed_docs.py).
 
+The key rule: every key and reference column is trimmed, and a blank value is missing; its case is kept as the
+source wrote it (Feed.text_of; a Column's `text` overrides it, as for currency codes, upper-cased).
+
 A row rule quarantines a row that breaks it at load time when it has a `reason` (the rejected row's reason is
 "<column>: <reason>"), and is verified after the load by the Great Expectations check its `check` names: a
 failed "gx_blocking" stops the run, a failed "gx_warn" only warns (the summary of `tiers run` lists it). A rule
@@ -15,10 +18,19 @@ references.
 
 from dataclasses import dataclass
 from datetime import date
+from enum import Enum
 
 ROW_POSITION = (
     "row position"  # Column.default: the row's position (1, 2, ...) among the data rows of its file
 )
+
+
+class Text(Enum):
+    """How a column's text is read before its type is applied (CSV text, and Parquet text columns)."""
+
+    AS_READ = "as read"
+    TRIMMED = "trimmed; blank (empty or only spaces) is missing"
+    CODE = "trimmed and in upper case; blank is missing"
 
 
 @dataclass(frozen=True)
@@ -34,6 +46,8 @@ class Column:
     absent: str = ""  # what a missing or empty optional value means
     default: object = None  # the value given at load time to a missing or empty optional value
     note: str = ""  # what the docs say about it beyond name and type
+    # how its text is read; None: trimmed for a key or reference column (Feed.text_of), as read otherwise
+    text: Text | None = None
 
 
 UNKNOWN = "NULL: unknown"
@@ -187,6 +201,18 @@ class Feed:
     def rules_of(self, kind: type) -> list:
         return [r for r in self.rules if isinstance(r, kind)]
 
+    @property
+    def identifiers(self) -> tuple[str, ...]:
+        """The key columns and the reference columns: the values rows are matched by."""
+        return tuple(dict.fromkeys((*self.key, *(p.column for p in self.parents))))
+
+    def text_of(self, column: Column) -> Text:
+        """The key rule: a key or reference is trimmed and blank is missing, its case kept as the source has it
+        (a column's own `text` overrides it, as a currency code's upper case does)."""
+        if column.text is not None:
+            return column.text
+        return Text.TRIMMED if column.name in self.identifiers else Text.AS_READ
+
     def parent(self, column: str) -> Parent:
         """The reference made by `column`."""
         return next(p for p in self.parents if p.column == column)
@@ -229,7 +255,10 @@ FEEDS: dict[str, Feed] = {
                 Column("order_date", "DATE"),
                 optional_column("status", "VARCHAR", "completed", default="completed"),
                 optional_column(
-                    "currency", "VARCHAR", "the policy's base currency (`base_currency`), applied in staging"
+                    "currency",
+                    "VARCHAR",
+                    "the policy's base currency (`base_currency`), applied in staging",
+                    text=Text.CODE,
                 ),
             ),
             key=("order_id",),
@@ -338,7 +367,7 @@ FEEDS: dict[str, Feed] = {
             "fx_rates",
             "Conversion rates: one unit of currency = rate_to_base units of the policy's base currency.",
             (
-                Column("currency", "VARCHAR"),
+                Column("currency", "VARCHAR", text=Text.CODE),
                 Column(
                     "rate_to_base", "DOUBLE", note="one unit of the currency in the policy's base currency"
                 ),

@@ -1,16 +1,11 @@
 -- The lookups of tiering/cli.py: what the run summary prints.
 
 -- name: rows_read
--- The last run's load per feed (quality.load_audit keeps one row per run and feed).
-SELECT feed, status, rows_read, rows_loaded, rows_rejected, rows_updated, rows_skipped, rows_released
+-- The last run's load per feed (quality.load_audit keeps one row per run and feed), with its notes (warnings, files
+-- read again).
+SELECT feed, status, rows_read, rows_loaded, rows_rejected, rows_updated, rows_skipped, rows_released, message
 FROM quality.load_audit
 WHERE run_id = (SELECT arg_max(run_id, loaded_at) FROM quality.load_audit)
-ORDER BY feed;
-
--- name: load_notes
--- The last run's load notes per feed: files not read and why, files read again, ignored columns (one a line).
-SELECT feed, message FROM quality.load_audit
-WHERE run_id = (SELECT arg_max(run_id, loaded_at) FROM quality.load_audit) AND message IS NOT NULL
 ORDER BY feed;
 
 -- name: tiers

@@ -35,10 +35,12 @@ DELETE FROM quality.row_updates WHERE feed = $feed
 CREATE TABLE IF NOT EXISTS raw.{feed} ({column_defs}, _source_file VARCHAR NOT NULL, _row_number BIGINT NOT NULL)
 
 -- name: create_batch
--- The new and changed files of this load, in load order, and their usable rows.
+-- The new and changed files of this load, in load order, and their usable rows (_key_as_read: the key as read
+-- when reading changed it, see row_checks._key_as_read).
 CREATE OR REPLACE TEMP TABLE ingest_files (_file_seq INTEGER, source_file VARCHAR);
 CREATE OR REPLACE TEMP TABLE ingest_rows (
-    {column_defs}, _source_file VARCHAR NOT NULL, _row_number BIGINT NOT NULL, _file_seq INTEGER NOT NULL
+    {column_defs}, _source_file VARCHAR NOT NULL, _row_number BIGINT NOT NULL, _file_seq INTEGER NOT NULL,
+    _key_as_read VARCHAR
 )
 
 -- name: add_batch_file
@@ -243,3 +245,23 @@ INSERT INTO quality.load_audit VALUES (
 -- name: rejections_by_reason
 SELECT reason, count(*) AS rows FROM quality.rejected_rows WHERE feed = $feed AND run_id = $run_id
 GROUP BY reason ORDER BY rows DESC, reason
+
+-- name: case_collisions
+-- Keys of raw.{feed} that differ from another key only in case, one of them loaded by this load (from one of its
+-- files): they stay distinct keys, as the source wrote them; the run warns. Of two such keys one has a lower-case
+-- letter ({has_lower}), which few keys have: those are matched to the others ({same_folded}: the text columns
+-- equal in lower case, the others equal; {different}: a text column differs). How many pairs, and a few as JSON.
+WITH lower_keys AS (
+    SELECT {key_columns}, _source_file FROM raw.{feed} WHERE {has_lower}
+),
+matches AS (
+    SELECT to_json(struct_pack({l_record})) AS l_key, to_json(struct_pack({r_record})) AS r_key
+    FROM lower_keys AS l
+    JOIN raw.{feed} AS r ON {same_folded} AND ({different})
+    WHERE l._source_file IN (SELECT source_file FROM ingest_files)
+       OR r._source_file IN (SELECT source_file FROM ingest_files)
+),
+pairs AS (  -- each pair once, also when both keys have a lower-case letter
+    SELECT DISTINCT least(l_key, r_key) AS first_key, greatest(l_key, r_key) AS second_key FROM matches
+)
+SELECT count(*), list(first_key || ' / ' || second_key ORDER BY first_key, second_key)[1:3] FROM pairs

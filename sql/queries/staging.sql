@@ -23,9 +23,9 @@ SELECT feed, file_name, sha256, run_id FROM quality.loaded_files ORDER BY ALL
 
 -- name: missing_rates
 -- Currencies used by orders that have no rate: the run is refused while any remain.
-SELECT upper(trim(coalesce(o.currency, $base_currency))) AS currency, count(*) AS orders
+SELECT coalesce(o.currency, $base_currency) AS currency, count(*) AS orders
 FROM raw.orders AS o
-ANTI JOIN staging.fx_rates AS r ON r.currency = upper(trim(coalesce(o.currency, $base_currency)))
+ANTI JOIN staging.fx_rates AS r ON r.currency = coalesce(o.currency, $base_currency)
 GROUP BY ALL
 ORDER BY orders DESC
 

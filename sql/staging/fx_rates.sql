@@ -1,7 +1,8 @@
--- Rates to the base currency: the fx_rates feed plus the base currency itself at 1.
+-- Rates to the base currency: the fx_rates feed plus the base currency itself at 1. Currency codes are trimmed and
+-- upper-case from the load on (tiering/feeds.py, Text.CODE), as are the orders' that join them.
 CREATE OR REPLACE TABLE staging.fx_rates AS
-SELECT upper(trim(currency)) AS currency, rate_to_base
+SELECT currency, rate_to_base
 FROM raw.fx_rates
-WHERE upper(trim(currency)) <> upper($base_currency)
+WHERE currency <> $base_currency
 UNION ALL
-SELECT upper($base_currency), 1.0
+SELECT $base_currency, 1.0

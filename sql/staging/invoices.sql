@@ -15,6 +15,6 @@ FROM raw.invoices AS i
 LEFT JOIN (
     SELECT o.order_id, r.rate_to_base
     FROM raw.orders AS o
-    JOIN staging.fx_rates AS r ON r.currency = upper(trim(coalesce(o.currency, $base_currency)))
+    JOIN staging.fx_rates AS r ON r.currency = coalesce(o.currency, $base_currency)
 ) AS o USING (order_id)
 ORDER BY customer_bucket

@@ -23,7 +23,7 @@ SELECT
     o.customer_id,
     o.order_date,
     lower(trim(o.status)) AS status,
-    upper(trim(coalesce(o.currency, $base_currency))) AS currency,
+    coalesce(o.currency, $base_currency) AS currency,
     coalesce(l.net_amount, 0)::DOUBLE * r.rate_to_base AS net_amount,
     (CASE WHEN l.order_id IS NULL THEN 0 ELSE l.list_amount END)::DOUBLE * r.rate_to_base AS list_amount,
     (CASE WHEN l.order_id IS NULL THEN 0 ELSE l.discount_amount END)::DOUBLE * r.rate_to_base AS discount_amount,
@@ -34,5 +34,5 @@ SELECT
     customer_bucket(o.customer_id) AS customer_bucket
 FROM raw.orders AS o
 LEFT JOIN lines AS l USING (order_id)
-JOIN staging.fx_rates AS r ON r.currency = upper(trim(coalesce(o.currency, $base_currency)))
+JOIN staging.fx_rates AS r ON r.currency = coalesce(o.currency, $base_currency)
 ORDER BY customer_bucket

@@ -2,8 +2,10 @@
 
 import io
 import re
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import duckdb
 import polars as pl
@@ -95,6 +97,12 @@ ROW_PROBLEMS = [
     ("closed before opened", "support_tickets", ["T1,C1,2026-01-05 10:00:00,2026-01-04 10:00:00,low,bug,false"], {1: "closed_at: before opened_at"}),
     ("impossible year", "orders", ["O2,C1,2999-01-05,completed,USD"], {1: "order_date: impossible date"}),
     ("impossible time", "support_tickets", ["T1,C1,2100-12-31 00:00:00,,low,bug,false", "T2,C1,2100-12-31 00:00:01,,low,bug,false"], {2: "opened_at: impossible date"}),
+    # values DuckDB would cast into something else: each is read exactly or quarantined
+    ("integer not in decimal digits", "order_lines", ["O1,0x7A,software,false,false,1,10,0,10,5", "O1,0b11,software,false,false,1,10,0,10,5", "O1,1.5,software,false,false,1,10,0,10,5"], {1: "line_no: not a valid integer", 2: "line_no: not a valid integer", 3: "line_no: not a valid integer"}),
+    ("special date words", "orders", ["O2,C1,epoch,completed,USD", "O3,C1,infinity,completed,USD", "O4,C1,-infinity,completed,USD"], {1: "order_date: not a valid date", 2: "order_date: not a valid date; order_date: impossible date", 3: "order_date: not a valid date; order_date: impossible date"}),
+    ("special timestamp words", "support_tickets", ["T1,C1,epoch,,low,bug,false", "T2,C1,2026-01-05 10:00:00,infinity,low,bug,false"], {1: "opened_at: not a valid timestamp", 2: "closed_at: not a valid timestamp"}),
+    ("amount beyond the scale", "order_lines", ["O1,2,software,false,false,1,10,0,1E-3,5", "O1,3,software,false,false,1,10,0,9.995,5"], {1: "net_amount: more than 2 decimal places", 2: "net_amount: more than 2 decimal places"}),
+    ("unparseable timestamp offset", "support_tickets", ["T1,C1,2026-01-05 10:00:00 +02,,low,bug,false"], {1: "opened_at: not a valid timestamp"}),
 ]  # fmt: skip
 HEADERS = {
     "orders": ORDERS,
@@ -398,3 +406,132 @@ def test_mixed_crlf_and_lf_line_endings_are_named_as_such(con, landing):
         f"feed 'orders': {path}: line 3 ends with LF where the header ends with CRLF: the file mixes Windows and "
         "Unix line endings; export it with one kind"
     )
+
+
+def _column(con, feed: str, select: str, order: str) -> list:
+    return [row[0] for row in con.execute(f"SELECT {select} FROM raw.{feed} ORDER BY {order}").fetchall()]
+
+
+def test_keys_and_references_are_trimmed_blank_is_missing_and_case_is_kept_with_a_warning(con, landing):
+    """The key rule: ' C1' is C1, '   ' is missing, c2 stays c2 beside C2 with a warning; a reference is read
+    the same way, so an order of ' C1' is C1's and an invoice of order '  ' has none."""
+    _write(
+        landing,
+        "customers",
+        "customers_1.csv",
+        "customer_id,name\nC2,B\n C1 ,A\nc2,b\n   ,ghost\n",
+    )
+    customers = _load(con, landing, "customers")
+    assert _column(con, "customers", "customer_id", "customer_id") == ["C1", "C2", "c2"]
+    assert _rejections(con, "customers") == {4: "customer_id: missing"}
+    assert (customers.rows_read, customers.rows_loaded, customers.rows_rejected) == (4, 3, 1)  # C1 updated
+    (warning,) = customers.warnings
+    assert warning.startswith("feed 'customers': 1 pair(s) of keys differ only in case")
+    assert '{"customer_id":"C2"} / {"customer_id":"c2"}' in warning
+    audit = "SELECT message FROM quality.load_audit WHERE run_id = $run"
+    assert warning in con.execute(audit, {"run": customers.run_id}).fetchone()[0]
+
+    _write(
+        landing,
+        "orders",
+        "orders_1.csv",
+        ORDERS + "O2, C1 ,2026-01-05,completed,USD\n O1,C1,2026-01-05,completed,USD\n",
+    )
+    orders = _load(con, landing, "orders")
+    assert _column(con, "orders", "order_id || '>' || customer_id", "order_id") == ["O1>C1", "O2>C1"]
+    assert (orders.rows_rejected, orders.rows_skipped, orders.warnings) == (0, 1, [])  # ' O1' is O1, re-sent
+    _write(landing, "invoices", "invoices_1.csv", INVOICES + "I2,C1,  ,2026-01-05,,9.00\n")
+    _load(con, landing, "invoices")
+    assert _column(con, "invoices", "order_id", "invoice_id") == ["O1", None]
+
+
+def test_currency_codes_are_trimmed_and_upper_case_and_a_code_written_twice_is_a_duplicate(con, landing):
+    _write(landing, "fx_rates", "fx.csv", "currency,rate_to_base\nEUR,1.08\neur ,1.50\n gbp,1.27\n")
+    load = _load(con, landing, "fx_rates")
+    assert dict(con.execute("SELECT currency, rate_to_base FROM raw.fx_rates").fetchall()) == {
+        "EUR": 1.08,
+        "GBP": 1.27,
+    }
+    reason = "duplicate key: repeated in this file, written differently (keys are trimmed, codes upper-cased)"
+    assert _rejections(con, "fx_rates") == {2: reason}
+    _write(
+        landing,
+        "orders",
+        "orders_1.csv",
+        ORDERS + "O2,C1,2026-01-05,completed, eur\nO3,C1,2026-01-05,completed,  \n",
+    )
+    _load(con, landing, "orders")
+    assert _column(con, "orders", "currency", "order_id") == ["USD", "EUR", None]  # blank: the base currency
+    _assert_reconciles(con, load)
+
+
+@pytest.mark.parametrize("time_zone", ["UTC", "Asia/Tokyo", "America/Los_Angeles"])
+def test_timestamps_with_an_offset_are_stored_in_utc_whatever_the_session_time_zone(con, landing, time_zone):
+    con.execute(f"SET TimeZone = '{time_zone}'")
+    rows = ["T1,C1,2024-05-01T10:00:00+02:00,2024-05-01T09:30:00Z,low,bug,false", "T2,C1,2024-05-01 10:00:00,,low,bug,false", "T3,C1,2024-05-01 10:00:00 Europe/Berlin,2024-05-01T09:00:00.5-03:30,low,bug,false"]  # fmt: skip
+    _write(landing, "support_tickets", "tickets.csv", TICKETS + "\n".join(rows) + "\n")
+    load = _load(con, landing, "support_tickets")
+    assert load.rows_rejected == 0
+    times = (
+        "SELECT ticket_id, opened_at, closed_at, closed_at - opened_at FROM raw.support_tickets ORDER BY 1"
+    )
+    assert con.execute(times).fetchall() == [
+        ("T1", datetime(2024, 5, 1, 8, 0), datetime(2024, 5, 1, 9, 30), timedelta(minutes=90)),
+        ("T2", datetime(2024, 5, 1, 10, 0), None, None),  # no offset: as written
+        ("T3", datetime(2024, 5, 1, 8, 0), datetime(2024, 5, 1, 12, 30, 0, 500000), timedelta(hours=4, minutes=30, seconds=0.5)),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("time_zone", ["UTC", "Asia/Tokyo"])
+def test_a_parquet_timestamp_with_time_zone_is_stored_in_utc(con, landing, time_zone):
+    con.execute(f"SET TimeZone = '{time_zone}'")
+    tickets = pl.DataFrame(
+        {
+            "ticket_id": ["T1"],
+            "customer_id": ["C1"],
+            "opened_at": [datetime(2024, 5, 1, 10, 0, tzinfo=ZoneInfo("Europe/Berlin"))],
+            "closed_at": [datetime(2024, 5, 1, 9, 30, tzinfo=UTC)],
+        }
+    )
+    buffer = io.BytesIO()
+    tickets.write_parquet(buffer)
+    _write(landing, "support_tickets", "tickets.parquet", buffer.getvalue())
+    _load(con, landing, "support_tickets")
+    assert con.execute("SELECT opened_at, closed_at FROM raw.support_tickets").fetchall() == [
+        (datetime(2024, 5, 1, 8, 0), datetime(2024, 5, 1, 9, 30))
+    ]
+
+
+def test_parquet_values_that_a_cast_would_change_are_quarantined(con, landing):
+    """A struct, list or map is no scalar value (never stored as its text); a double that a DECIMAL(18,2) or an
+    INTEGER would round is not read as the rounded number."""
+    customers = pl.DataFrame(
+        {
+            "customer_id": [{"id": "C7"}, {"id": "C8"}],
+            "name": [["A"], ["B"]],
+        }
+    )
+    buffer = io.BytesIO()
+    customers.write_parquet(buffer)
+    _write(landing, "customers", "customers.parquet", buffer.getvalue())
+    _load(con, landing, "customers")
+    reasons = "customer_id: not a valid varchar; name: not a valid varchar"
+    assert _rejections(con, "customers") == {1: reasons, 2: reasons}
+    lines = pl.DataFrame(
+        {
+            "order_id": ["O1"] * 4,
+            "line_no": [2.0, 3.5, 4.0, 5.0],
+            "net_amount": [10.25, 10.0, 0.001, 12.345],
+            "quantity": [1, 1, 1, 1],
+        }
+    )
+    buffer = io.BytesIO()
+    lines.write_parquet(buffer)
+    _write(landing, "order_lines", "lines.parquet", buffer.getvalue())
+    _load(con, landing, "order_lines")
+    assert _rejections(con, "order_lines") == {
+        2: "line_no: not a valid integer",
+        3: "net_amount: more than 2 decimal places",
+        4: "net_amount: more than 2 decimal places",
+    }
+    assert _column(con, "order_lines", "net_amount", "line_no") == [Decimal("9.00"), Decimal("10.25")]

@@ -5,6 +5,8 @@ import shutil
 import duckdb
 import pytest
 
+from tiering.feeds import FEEDS
+from tiering.warehouse.ingest import feed_files, load_feed
 from tiering.warehouse.staging import STAGING_TABLES, build_staging
 
 
@@ -42,3 +44,37 @@ def test_a_new_file_another_currency_or_a_missing_table_rebuilds(con):
 
     con.execute("DROP TABLE staging.tickets")
     assert _rebuilt(build_staging(con, "EUR")) == {"tickets"}
+
+
+def _facts(con) -> dict[str, tuple]:
+    """Rows, distinct keys and amounts of the staged orders, invoices and payments."""
+    return {
+        table: con.execute(
+            f"SELECT count(*), count(DISTINCT {key}), round(sum({amount}), 2) FROM staging.{table}"
+        ).fetchone()
+        for table, key, amount in (
+            ("orders", "order_id", "net_amount"),
+            ("invoices", "invoice_id", "amount"),
+            ("payments", "payment_id", "amount"),
+        )
+    }
+
+
+def test_a_rate_whose_currency_collides_once_trimmed_and_upper_cased_is_quarantined_not_joined(
+    con, s_landing, tmp_path
+):
+    """`eur ` beside `EUR` in the rates: one currency, written twice; the second is a duplicate, so no order,
+    invoice or payment is staged twice and revenue is unchanged."""
+    before = _facts(con)
+    landing = tmp_path / "landing"
+    (landing / "fx_rates").mkdir(parents=True)
+    rates = (s_landing / "fx_rates" / "fx_rates.csv").read_text()
+    (landing / "fx_rates" / "fx_rates.csv").write_text(rates + "eur ,1.50\n")
+    load = load_feed(con, FEEDS["fx_rates"], feed_files(landing, FEEDS["fx_rates"]))
+    assert (load.rows_read, load.rows_skipped, load.rows_rejected) == (3, 2, 1)
+    assert _rebuilt(build_staging(con, "USD")) == set(STAGING_TABLES)
+    assert _facts(con) == before
+    rejected = "SELECT row_number, reason FROM quality.rejected_rows WHERE run_id = $run"
+    assert con.execute(rejected, {"run": load.run_id}).fetchall() == [
+        (3, "duplicate key: repeated in this file, written differently (keys are trimmed, codes upper-cased)")
+    ]

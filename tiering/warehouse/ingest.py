@@ -387,6 +387,7 @@ def _load_new_files(
         result.rows_loaded = result.rows_updated = result.rows_skipped = 0
         return
     _write_raw(con, feed, result, result.rows_loaded - result.rows_updated)
+    result.warnings += _case_collisions(con, feed)
     _record_files(con, feed, new_files, counts, result.run_id)
 
 
@@ -438,6 +439,33 @@ def _check_read(
             )
 
 
+def _case_collisions(con: duckdb.DuckDBPyConnection, feed: Feed) -> list[str]:
+    """A warning when keys of this load differ from other keys of the feed only in case: they are kept apart, as
+    the source wrote them (the key rule, Feed.text_of)."""
+    text = [k for k in feed.key if feed.column(k).sql_type == "VARCHAR"]
+    if not text:
+        return []
+    sql = render(
+        "ingest:case_collisions",
+        feed=feed.name,
+        key_columns=", ".join(feed.key),
+        has_lower=" OR ".join(f"{k} <> upper({k})" for k in text),
+        same_folded=" AND ".join(
+            f"lower(l.{k}) = lower(r.{k})" if k in text else f"l.{k} = r.{k}" for k in feed.key
+        ),
+        different=" OR ".join(f"l.{k} <> r.{k}" for k in text),
+        l_record=", ".join(f"{k} := l.{k}" for k in feed.key),
+        r_record=", ".join(f"{k} := r.{k}" for k in feed.key),
+    )
+    pairs, examples = con.execute(sql).fetchone()
+    if not pairs:
+        return []
+    return [
+        f"feed '{feed.name}': {pairs:,} pair(s) of keys differ only in case, e.g. {'; '.join(examples)}: "
+        "they are kept as different keys, as the source wrote them (check the exports if they are one)"
+    ]
+
+
 def _release_held(con: duckdb.DuckDBPyConnection, feed: Feed, result: FeedLoad) -> None:
     """Load the rows held as orphans whose parents have all arrived, each held file as a file of its own (in the
     order they were held), through the checks and versions of the load's rows; they leave quarantine."""
@@ -456,7 +484,7 @@ def _release_held(con: duckdb.DuckDBPyConnection, feed: Feed, result: FeedLoad) 
         run_sql(con, "ingest:held_landing_view")
         run_sql(con, "ingest:complete_landing", absent_columns="")
         con.execute(sql_text("ingest:add_batch_file"), {"seq": seq, "path": source_file}).fetchall()
-        params = {**checks.rule_params, "source_file": source_file, "seq": seq}
+        params = {**checks.read_params, **checks.rule_params, "source_file": source_file, "seq": seq}
         sql = render("ingest/usable_rows", **checks.identifiers)
         con.execute(sql, bound(sql, params)).fetchall()  # a row that no longer passes them stays held
     _flag_duplicates_and_orphans(con, feed)
@@ -525,7 +553,7 @@ def _load_file(
     con.execute(sql_text("ingest:add_batch_file"), {"seq": seq, "path": str(path)}).fetchall()
     checks = row_checks(feed, source_types | dict.fromkeys(absent, "VARCHAR"))
     (rows_read,) = con.execute(sql_text("ingest:landing_rows")).fetchone()
-    params = {**checks.rule_params, "source_file": str(path), "seq": seq}
+    params = {**checks.read_params, **checks.rule_params, "source_file": str(path), "seq": seq}
     sql = render("ingest/usable_rows", **checks.identifiers)
     (rows_usable,) = con.execute(sql, bound(sql, params)).fetchone()
     if rows_usable < rows_read:
