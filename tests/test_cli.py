@@ -120,7 +120,7 @@ def test_a_landing_folder_with_glob_characters_is_read_and_a_file_not_read_is_in
     orders = sum(len(path.read_text().splitlines()) - 1 for path in files)  # no line break in a value
     assert f"  orders           {orders:>12,}  (" in done.stdout
     assert (
-        f"  orders           {landing / 'orders' / 'notes.txt'}: not read: only .csv, .csv.gz and .parquet files "
+        f"      {landing / 'orders' / 'notes.txt'}: not read: only .csv, .csv.gz and .parquet files "
         "are loaded; convert or rename it, or move it"
     ) in done.stdout.splitlines()
 
