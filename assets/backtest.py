@@ -23,7 +23,10 @@ BACKTEST_SPECS = [
     dg.AssetSpec(
         key=table.split("."),
         deps=[dg.AssetKey(name.split(".")) for name in READS if name != "forecast.fits"]
-        + [dg.AssetKey(["forecast", "customer_value"])],  # whose step keeps the fits
+        + [dg.AssetKey(["forecast", "customer_value"])]  # whose step keeps the fits
+        # after the marts' blocking checks: no backtest of tiers that failed them, and on a distributed executor
+        # the checks' read-only worker never meets this step's writer on work.duckdb
+        + [dg.AssetKey(["marts", "customer_tiers"])],
         partitions_def=as_of_partitions,
         group_name="marts",
         kinds={"polars", "duckdb"},
