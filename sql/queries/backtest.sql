@@ -45,6 +45,10 @@ SELECT count(*) FROM traits.daily_traits WHERE as_of_date = $as_of
 -- name: dates_held
 SELECT min(as_of_date), max(as_of_date) FROM traits.daily_traits
 
+-- name: revenue_12m
+-- Each customer's revenue of the 12 months up to a date, from the stored traits.
+SELECT customer_id, revenue_12m FROM traits.daily_traits WHERE as_of_date = $as_of
+
 -- name: published_tiers
 -- Each customer's tier as the run of the date published it.
 SELECT customer_id, tier AS from_tier FROM marts.tier_history WHERE as_of_date = $as_of

@@ -21,11 +21,10 @@ from tiering.backtest.outcomes import (
 )
 from tiering.backtest.replay import BacktestError, read_only_work
 from tiering.backtest.report import figures_heading, figures_line, share
-from tiering.clv.traits import rising_flag
 from tiering.policy import TIERS, Policy, PolicyError, load_policy
-from tiering.scoring import score_customers
 from tiering.settings import Settings
 from tiering.warehouse.dates import latest_as_of
+from tiering.warehouse.scores import part_scores
 from tiering.warehouse.sql import sql_text
 from tiering.warehouse.tables import customer_parts, read_sql
 
@@ -96,23 +95,14 @@ def simulate(
 def _tiers_with(
     con: duckdb.DuckDBPyConnection, as_of: date, policy: Policy, orders_per_part: int
 ) -> pl.DataFrame:
-    """Each customer's tier with `policy` from its stored traits (`rising` by the policy's own rule), near a
-    cut-off kept at the previous date's tier as the run keeps it; with its revenue_12m."""
+    """Each customer's tier with `policy` from its stored traits, scored as the run scores them (near a cut-off
+    kept at the previous date's tier), with its revenue_12m."""
     params = {"first_date": as_of, "last_date": as_of}
-    tiers = []
-    for part in customer_parts(con, "staging.orders", orders_per_part):
-        traits = read_sql(con, "scoring/part_traits", params | part).with_columns(
-            rising=rising_flag(policy.rising)
-        )
-        customers = read_sql(con, "scoring/part_customers", params | part).lazy()
-        previous = read_sql(con, "scoring/previous_tiers", params | part).lazy()
-        scored = score_customers(traits.lazy(), customers, policy, previous).select(
-            "customer_id", to_tier="tier"
-        )
-        tiers.append(
-            scored.join(traits.lazy().select("customer_id", "revenue_12m"), on="customer_id").collect()
-        )
-    return pl.concat(tiers)
+    tiers = pl.concat(
+        part_scores(con, [as_of], policy, params | part).select("customer_id", to_tier="tier")
+        for part in customer_parts(con, "staging.orders", orders_per_part)
+    )
+    return tiers.join(read_sql(con, "backtest:revenue_12m", {"as_of": as_of}), on="customer_id", how="left")
 
 
 def _backtests(

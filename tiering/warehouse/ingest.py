@@ -185,8 +185,9 @@ def load_feed(
     """Load the landing files of `files` not loaded before and those changed since, once they have stopped
     changing; refuse the feed above the rejection limits."""
     options = options or LoadOptions()
-    skipped = [message for message in map(_not_read, files) if message]
-    stamps, busy = _settled([p for p in files if _not_read(p) is None], options.settle_seconds)
+    not_read = {path: _not_read(path) for path in files}
+    skipped = [message for message in not_read.values() if message]
+    stamps, busy = _settled([p for p, why in not_read.items() if why is None], options.settle_seconds)
     while True:
         result = FeedLoad(feed.name, options.run_id)
         result.warnings += skipped + [_being_written(path) for path in busy]
@@ -379,8 +380,7 @@ def _load_new_files(
     _check_read(feed, new_files, stamps, rows_read)
     result.files = list(rows_read)
     _quarantine_duplicates_and_orphans(con, feed, result)
-    identifiers = {"feed": feed.name, "key_columns": ", ".join(feed.key), "record": record_fields(feed)}
-    run_sql(con, "ingest/versions", **identifiers)
+    _sort_versions(con, feed)
     counts = _reconcile(con, feed, rows_read, result)
     _decide(result, options)
     if result.status == "refused":
@@ -389,6 +389,12 @@ def _load_new_files(
     _write_raw(con, feed, result, result.rows_loaded - result.rows_updated)
     result.warnings += _case_collisions(con, feed)
     _record_files(con, feed, new_files, counts, result.run_id)
+
+
+def _sort_versions(con: duckdb.DuckDBPyConnection, feed: Feed) -> None:
+    """Which of the load's rows are new, updates or unchanged re-sends of a key (sql/ingest/versions.sql)."""
+    identifiers = {"feed": feed.name, "key_columns": ", ".join(feed.key), "record": record_fields(feed)}
+    run_sql(con, "ingest/versions", **identifiers)
 
 
 def _write_raw(con: duckdb.DuckDBPyConnection, feed: Feed, result: FeedLoad, new_rows: int) -> None:
@@ -493,8 +499,7 @@ def _release_held(con: duckdb.DuckDBPyConnection, feed: Feed, result: FeedLoad) 
     sql = render("ingest:drop_superseded_held", feed=feed.name, key_match=key_match)
     con.execute(sql, {"feed": feed.name}).fetchall()
     con.execute(sql_text("ingest:release_held"), orphan_reasons).fetchall()
-    identifiers = {"feed": feed.name, "key_columns": ", ".join(feed.key), "record": record_fields(feed)}
-    run_sql(con, "ingest/versions", **identifiers)
+    _sort_versions(con, feed)
     counts = con.execute(sql_text("ingest:file_counts"), _ids(result)).fetchall()
     result.rows_released = sum(new + updated + skipped for _, new, updated, skipped, _ in counts)
     _write_raw(con, feed, result, sum(new for _, new, *_ in counts))

@@ -9,6 +9,7 @@ from datetime import date
 import duckdb
 import polars as pl
 
+from tiering.clv.traits import rising_flag
 from tiering.policy import TIERS, Policy
 from tiering.scoring import score_customers
 from tiering.warehouse.shards import ShardedTable
@@ -42,8 +43,9 @@ def part_scores(
     con: duckdb.DuckDBPyConnection, dates: list[date], policy: Policy, params: dict
 ) -> pl.DataFrame:
     """One customer part's scores for every date, in date order: each date's tiers are the next date's
-    previous tiers."""
-    daily = read_sql(con, "scoring/part_traits", params)
+    previous tiers. The `rising` flag is the policy's own (the stored one is by the rule of the policy that
+    computed the traits: the same in a nightly run, another after a policy change or in a simulation)."""
+    daily = read_sql(con, "scoring/part_traits", params).with_columns(rising=rising_flag(policy.rising))
     customers = read_sql(con, "scoring/part_customers", params).lazy()
     previous = read_sql(con, "scoring/previous_tiers", params).lazy()
     scored = []
