@@ -86,6 +86,18 @@ LEGAL_FORMS = {
     "Latin America": ("S.A.", "Ltda.", "S.A. de C.V."),
     "Middle East & Africa": ("FZE", "LLC", "(Pty) Ltd"),
 }
+# Account owners by sales territory (the region), 20 in all; an account's owner is the next in turn in its
+# region, and every 40th account has none. No random draw, so the other values of a seed stay the same.
+OWNERS = {
+    "North America": ("maria.garcia", "james.smith", "linda.chen", "robert.johnson", "aisha.williams"),
+    "Western Europe": ("sophie.martin", "lukas.schmidt", "emma.jansen", "oliver.brown"),
+    "Eastern Europe": ("anna.kowalska", "petr.novak", "zsofia.nagy"),
+    "Asia Pacific": ("haruto.sato", "priya.sharma", "wei.zhang"),
+    "Latin America": ("lucas.silva", "valentina.lopez", "diego.ramirez"),
+    "Middle East & Africa": ("omar.haddad", "thandi.nkosi"),
+}
+OWNER_DOMAIN = "example.com"
+UNOWNED_EVERY = 40
 NAME_HEADS = (
     "Northwind", "Bluewater", "Apex", "Silverline", "Redwood", "Ironbridge", "Summit", "Brightpath",
     "Greenfield", "Harbor", "Keystone", "Lakeside", "Meridian", "Oakridge", "Pinnacle", "Quantum",
@@ -475,9 +487,30 @@ def _customers_frame(
             "industry": pl.Series([*INDUSTRIES[0], *INDUSTRIES[1]]).gather(industry),
             "employees": pl.Series(employees.astype(np.int32)),
             "region": pl.Series(regions).gather(region),
+            "account_owner": _owners(pl.Series(regions).gather(region), customer_ids),
             "signup_date": _dates(p["signup"]),
         }
     )
+
+
+def _owners(regions: pl.Series, customer_ids: pl.Series) -> pl.Series:
+    """Each account's owner e-mail: its region's owners in turn by customer number; every UNOWNED_EVERY-th none."""
+    territory = pl.DataFrame(
+        [
+            {"region": region, "slot": slot, "owner": f"{name}@{OWNER_DOMAIN}"}
+            for region, names in OWNERS.items()
+            for slot, name in enumerate(names)
+        ]
+    )
+    number = customer_ids.str.extract(r"(\d+)$").cast(pl.Int64)
+    sizes = {region: len(names) for region, names in OWNERS.items()}
+    accounts = pl.DataFrame({"region": regions, "number": number}).with_columns(
+        slot=pl.col("number") % pl.col("region").replace_strict(sizes, return_dtype=pl.Int64)
+    )
+    owned = pl.when(pl.col("number") % UNOWNED_EVERY != 0).then("owner")
+    return accounts.join(territory, on=["region", "slot"], how="left", maintain_order="left").select(
+        account_owner=owned
+    )["account_owner"]
 
 
 def _pick(

@@ -238,6 +238,12 @@ FEEDS: dict[str, Feed] = {
                 optional_column("employees", "INTEGER", "NULL: unknown; not in a target size"),
                 optional_column("region", "VARCHAR", "NULL: unknown; not in a target region"),
                 optional_column(
+                    "account_owner",
+                    "VARCHAR",
+                    "NULL: no owner; the account's alerts go to the digest only",
+                    note="the salesperson who owns the account: an e-mail (alerts are mailed to it) or a name",
+                ),
+                optional_column(
                     "signup_date",
                     "DATE",
                     "NULL: unknown; the customer is known on every as-of date, no tenure",

@@ -108,6 +108,8 @@ OUTPUT_TABLES = (
         columns={
             "customer_id": _IDENTITY["customer_id"],
             "customer_name": "The customer's name.",
+            "account_owner": "The salesperson who owns the account (an e-mail or a name), from the customers feed; "
+            "null when nobody does.",
             "as_of_date": _IDENTITY["as_of_date"],
             **_TIER,
             "reasons": "Knock-outs first, then the three items that moved the score furthest from 50, strongest "

@@ -9,6 +9,7 @@ WITH previous AS (
 SELECT
     t.customer_id,
     c.name AS customer_name,
+    c.account_owner,
     t.as_of_date,
     s.score,
     s.tier,

@@ -6,6 +6,7 @@ SELECT
     lower(trim(industry)) AS industry,
     employees,
     trim(region) AS region,
+    nullif(trim(account_owner), '') AS account_owner,
     signup_date,
     customer_bucket(customer_id) AS customer_bucket
 FROM raw.customers
