@@ -26,7 +26,7 @@ _TRAIT_NAMES = " ".join(trait.name for trait in CUSTOMER_TRAITS)
 
 LINEAGE: dict[str, Lineage] = {
     "staging.fx_rates": _same("raw.fx_rates", "currency rate_to_base"),
-    "staging.customers": _same("raw.customers", "customer_id name industry employees region signup_date"),
+    "staging.customers": _same("raw.customers", "customer_id name industry employees region account_owner signup_date"),
     "staging.orders": {
         **_same("raw.orders", "order_id customer_id order_date status currency"),
         **{c: (f"raw.order_lines.{c}", *_RATE) for c in _LINE_AMOUNTS.split()},
@@ -62,6 +62,7 @@ LINEAGE: dict[str, Lineage] = {
     "marts.customer_tiers": {
         "customer_id": ("marts.customer_traits.customer_id",),
         "customer_name": ("staging.customers.name",),
+        "account_owner": ("staging.customers.account_owner",),
         "as_of_date": ("marts.customer_traits.as_of_date",),
         **_same("scoring.customer_scores", "score tier action reasons knockouts"),
         "previous_tier": ("marts.tier_history.tier",),
