@@ -36,6 +36,11 @@ def _policy(**overrides) -> Policy:
     return Policy.model_validate(data)
 
 
+def _bought(traits: pl.DataFrame) -> pl.LazyFrame:
+    """Traits of customers who have bought (a prospect is scored by its fit alone, see test_prospects.py)."""
+    return traits.with_columns(recency_days=pl.lit(10.0)).lazy()
+
+
 def _score(rows: list[dict], policy: Policy, customers: list[dict] | None = None) -> dict[str, dict]:
     traits = pl.DataFrame(
         rows,
@@ -50,7 +55,7 @@ def _score(rows: list[dict], policy: Policy, customers: list[dict] | None = None
         customers or [{"customer_id": r["customer_id"]} for r in rows],
         schema={"customer_id": pl.String, "industry": pl.String, "employees": pl.Int32, "region": pl.String},
     )
-    out = score_customers(traits.lazy(), people.lazy(), policy).collect()
+    out = score_customers(_bought(traits), people.lazy(), policy).collect()
     return {r["customer_id"]: r for r in out.iter_rows(named=True)}
 
 
@@ -186,7 +191,7 @@ def _tier_after(score_delay: float, previous: str | None, policy: Policy) -> str
     prev = pl.DataFrame(
         {"customer_id": ["a"], "previous_tier": [previous]}, schema_overrides={"previous_tier": pl.String}
     )
-    return score_customers(traits.lazy(), people.lazy(), policy, prev.lazy()).collect()["tier"].item()
+    return score_customers(_bought(traits), people.lazy(), policy, prev.lazy()).collect()["tier"].item()
 
 
 def _delay_for(score: float) -> float:
@@ -251,7 +256,7 @@ def _changes(now: list[dict], before: list[dict]) -> dict[str, dict]:
     }
     people = pl.DataFrame({"customer_id": [r["customer_id"] for r in now]})
     out = score_customers(
-        pl.DataFrame(now, schema=schema).lazy(),
+        _bought(pl.DataFrame(now, schema=schema)),
         people.lazy(),
         _policy(),
         before=pl.DataFrame(before, schema=schema).lazy(),
@@ -360,6 +365,6 @@ def test_tier_held_says_when_the_hysteresis_margin_kept_the_previous_tier(score,
         {"customer_id": ["a"], "previous_tier": [previous]}, schema_overrides={"previous_tier": pl.String}
     )
     out = score_customers(
-        traits.lazy(), pl.DataFrame({"customer_id": ["a"]}).lazy(), _with_hysteresis(3), prev.lazy()
+        _bought(traits), pl.DataFrame({"customer_id": ["a"]}).lazy(), _with_hysteresis(3), prev.lazy()
     )
     assert out.collect()["tier_held"].item() is held

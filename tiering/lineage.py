@@ -96,13 +96,16 @@ LINEAGE: dict[str, Lineage] = {
 
 def scores_lineage(policy: Policy) -> Lineage:
     """scoring.customer_scores: the score from the traits and profile fields the policy scores, the tier and
-    action also from its knock-out traits."""
-    scored = [f"marts.customer_traits.{trait}" for trait in policy.traits]
-    scored += [f"staging.customers.{field}" for field, rule in policy.profile if rule is not None]
-    capped = [*scored, *(f"marts.customer_traits.{k.trait}" for k in policy.knockouts)]
+    action also from its knock-out traits; a prospect's (no last order: recency_days) from its profile alone."""
+    profile = [f"staging.customers.{field}" for field, rule in policy.profile if rule is not None]
+    scored = [*(f"marts.customer_traits.{trait}" for trait in policy.traits), *profile]
+    segment = "marts.customer_traits.recency_days"
+    capped = [*scored, *(f"marts.customer_traits.{k.trait}" for k in policy.knockouts), segment]
     return {
         **_same("marts.customer_traits", "customer_id as_of_date"),
-        "score": tuple(scored),
+        "segment": (segment,),
+        "score": tuple(dict.fromkeys((*scored, segment))),
+        "fit_score": tuple(profile),
         "tier": tuple(dict.fromkeys(capped)),
         "action": tuple(dict.fromkeys(capped)),
         "reasons": tuple(dict.fromkeys(capped)),

@@ -77,9 +77,10 @@ _IDENTITY = {
 }
 _TIER = {
     "score": "0-100: the weighted mean of the points of every scored trait and profile criterion that has a "
-    "value (see the policy file); one decimal.",
+    "value (see the policy file); one decimal. Null for a prospect, which has no traits to score: see fit_score.",
     "tier": "Ideal (score >= 70), Acceptable (>= 40) or Poor, after knock-out rules; near a cut-off the "
-    "previous tier is kept until the score crosses it by the policy's hysteresis margin (cut-offs per policy).",
+    "previous tier is kept until the score crosses it by the policy's hysteresis margin (cut-offs per policy). "
+    "A prospect's comes from the profile alone: every criterion met Ideal, some Acceptable, none Poor.",
     "action": "What sales does: Proactive (Ideal), Reactive (Acceptable), No-fly zone (Poor).",
 }
 
@@ -111,9 +112,16 @@ OUTPUT_TABLES = (
             "account_owner": "The salesperson who owns the account (an e-mail or a name), from the customers feed; "
             "null when nobody does.",
             "as_of_date": _IDENTITY["as_of_date"],
-            **_TIER,
+            "segment": "customer, or prospect: no completed order up to as_of_date.",
+            "score": _TIER["score"],
+            "fit_score": "0-100: the weighted share of the policy's profile criteria (industry, employees, "
+            "region) the account meets, an unknown value counted as not met; one decimal; null when the policy "
+            "has no profile criteria. For everyone, customers and prospects.",
+            "tier": _TIER["tier"],
+            "action": _TIER["action"],
             "reasons": "Knock-outs first, then the three items that moved the score furthest from 50, strongest "
-            "first: '+' lifted it, '-' pulled it down, with the value in words.",
+            "first: '+' lifted it, '-' pulled it down, with the value in words. A prospect's: each profile "
+            "criterion, '+' met, '-' not met or unknown.",
             "knockouts": "The knock-out rules that capped the tier, in words; empty when none applied.",
             "previous_tier": "The tier on the previous as-of date in the history; null for a customer new since "
             "then (every customer on the first run).",

@@ -9,6 +9,10 @@ from tiering.reasons import describe_trait
 
 TOP_REASONS = 3
 TOP_CHANGES = 3
+CUSTOMER, PROSPECT = (
+    "customer",
+    "prospect",
+)  # segments: a prospect has no completed order up to the as-of date
 MIN_CHANGE = 0.5  # score points: an item whose contribution moved less is no change worth naming
 _RANK = {tier: rank for rank, tier in enumerate(TIERS)}  # Ideal 0, Acceptable 1, Poor 2
 
@@ -186,38 +190,48 @@ def score_customers(
     computed = [item._replace(points=pl.col(f"_pts_{item.name}")) for item in items]  # computed once, above
     frame = frame.with_columns(_weight=_weight_present(computed), score=weighted_score(computed))
 
+    prospect = pl.col("recency_days").is_null()  # no completed order up to the as-of date
+    profile = [item for item in computed if item.name in profile_columns]
     caps = [pl.when(knockout_hit(k)).then(_RANK[k.max_tier]).otherwise(0) for k in policy.knockouts]
     rank = pl.max_horizontal(score_rank(pl.col("score"), pl.col("previous_tier"), policy), *caps)
     plain_rank = pl.max_horizontal(score_rank(pl.col("score"), pl.lit(None, pl.String), policy), *caps)
+    frame = frame.with_columns(
+        segment=pl.when(prospect).then(pl.lit(PROSPECT)).otherwise(pl.lit(CUSTOMER)),
+        fit_score=fit_score(profile),
+    ).with_columns(
+        _rank=pl.when(prospect).then(fit_rank(pl.col("fit_score"))).otherwise(rank),
+        tier_held=(rank != plain_rank) & ~prospect,
+    )
     tier = pl.lit(None, pl.String)
-    for name, r in _RANK.items():
-        tier = pl.when(rank == r).then(pl.lit(name)).otherwise(tier)
     action = pl.lit(None, pl.String)
     for name in TIERS:
-        action = pl.when(pl.col("tier") == name).then(pl.lit(policy.action(name))).otherwise(action)
+        tier = pl.when(pl.col("_rank") == _RANK[name]).then(pl.lit(name)).otherwise(tier)
+        action = pl.when(pl.col("_rank") == _RANK[name]).then(pl.lit(policy.action(name))).otherwise(action)
     knockout_texts = [
         pl.when(knockout_hit(k)).then(_knockout_text(k, policy.base_currency)) for k in policy.knockouts
     ]
     frame = frame.with_columns(
         tier=tier,
-        tier_held=rank != plain_rank,
+        action=action,
         knockouts=pl.concat_list(knockout_texts).list.drop_nulls()
         if knockout_texts
         else pl.lit([], pl.List(pl.String)),
-    ).with_columns(action=action)
+    )
 
     reasons = _ranked_texts(
         [_reason_part(frame, item, n) for n, item in enumerate(computed)], TOP_REASONS, "reasons"
     )
+    customer_reasons = pl.concat_list("knockouts", _rising_reason(policy), pl.col("reasons").fill_null([]))
     scored = frame.join(reasons, on="customer_id", how="left").with_columns(
-        reasons=pl.concat_list(
-            "knockouts", _rising_reason(policy), pl.col("reasons").fill_null([])
-        ).list.join("; "),
+        score=pl.when(~prospect).then(pl.col("score")),  # a prospect has no traits to score: its fit_score
+        reasons=pl.when(prospect).then(fit_reasons(profile)).otherwise(customer_reasons).list.join("; "),
         knockouts=pl.col("knockouts").list.join("; "),
     )
     return _with_changes(scored, before, profiles, items).select(
         "customer_id",
+        "segment",
         "score",
+        "fit_score",
         "tier",
         "action",
         "reasons",
@@ -225,6 +239,37 @@ def score_customers(
         "tier_held",
         "changes",
         "newly_rising",
+    )
+
+
+def fit_score(profile: list[ScoredItem]) -> pl.Expr:
+    """0-100: the weighted share of the profile criteria met, an unknown value not met; one decimal. Null when
+    the policy has no profile criteria."""
+    if not profile:
+        return pl.lit(None, pl.Float64)
+    met = pl.sum_horizontal([item.points.fill_null(0.0) * item.weight for item in profile])
+    return (met / sum(item.weight for item in profile)).round(1)
+
+
+def fit_rank(fit: pl.Expr) -> pl.Expr:
+    """A prospect's tier rank from its fit alone: every profile criterion met Ideal, some Acceptable, none (or
+    no criteria to meet) Poor."""
+    return (
+        pl.when(fit >= 100.0)
+        .then(_RANK["Ideal"])
+        .when(fit > 0.0)
+        .then(_RANK["Acceptable"])
+        .otherwise(_RANK["Poor"])
+    )
+
+
+def fit_reasons(profile: list[ScoredItem]) -> pl.Expr:
+    """A prospect's reasons: each profile criterion in the policy's order, '+' met, '-' not met or unknown."""
+    if not profile:
+        return pl.lit(["- no profile criteria in the policy to judge a prospect by"], pl.List(pl.String))
+    return pl.concat_list(
+        pl.when(item.points.is_null()).then(pl.lit(f"- {item.name} unknown")).otherwise(reason(item))
+        for item in profile
     )
 
 

@@ -59,3 +59,17 @@ def test_ranking_quality_gives_the_three_figures_of_a_frame():
     )
     figures = ranking_quality(frame, "score")  # retained 4, 2 and 1 against 3: only 4 above it
     assert figures == pytest.approx({"gini": 1 / 3, "top_decile_lift": 2.0, "retention_auc": 1 / 3})
+
+
+def test_a_customer_without_a_score_ranks_below_every_scored_one():
+    frame = pl.DataFrame(
+        {
+            "score": [None, 10.0, 90.0],
+            "outcome_revenue": [0.0, 10.0, 90.0],
+            "retained": [False, True, True],
+        },
+        schema_overrides={"score": pl.Float64},
+    )
+    assert ranking_quality(frame, "score") == ranking_quality(
+        frame.with_columns(score=pl.Series([0.0, 10.0, 90.0])), "score"
+    )

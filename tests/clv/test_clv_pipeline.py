@@ -85,6 +85,7 @@ def test_forecast_traits_can_be_scored_and_nulls_are_skipped():
             "p_alive": [0.9, None],
             "expected_value_12m": [4000.0, None],
             "rising": [True, False],
+            "recency_days": [20.0, 20.0],
         }
     )
     people = pl.DataFrame({"customer_id": ["a", "b"]}).with_columns(

@@ -19,11 +19,12 @@ FIGURES = {
 def ranking_quality(frame: pl.DataFrame, score: str) -> dict[str, float | None]:
     """The three figures of the ranking by `score` (higher first) of the customers of `frame`, which has their
     `outcome_revenue` and `retained`; a figure is None where it is undefined (no revenue, or nobody, or everybody,
-    retained)."""
+    retained). A customer without a score (a prospect) ranks below every one with a score."""
+    ranks = frame[score].fill_null(float("-inf"))
     return {
-        "gini": normalized_gini(frame[score], frame["outcome_revenue"]),
-        "top_decile_lift": top_decile_lift(frame[score], frame["outcome_revenue"]),
-        "retention_auc": auc(frame[score], frame["retained"]),
+        "gini": normalized_gini(ranks, frame["outcome_revenue"]),
+        "top_decile_lift": top_decile_lift(ranks, frame["outcome_revenue"]),
+        "retention_auc": auc(ranks, frame["retained"]),
     }
 
 
