@@ -33,6 +33,11 @@ _MARTS = (
         "name, score, tier, action, reasons, previous tier, score change and every trait.",
     ),
     (
+        "prospect_priorities",
+        ["marts.customer_tiers", "staging.opportunities"],
+        "One row per prospect with an open opportunity, ranked how soon, then how profitable, then how much.",
+    ),
+    (
         "tier_movements",
         ["marts.tier_history", "marts.customer_traits"],
         "Per as-of date: customers and revenue by the tier they came from and the tier they moved to.",

@@ -34,6 +34,7 @@ _TABLES = {
     ),
     "payments": (["raw.payments", "staging.invoices"], "Payments in the base currency."),
     "tickets": (["raw.support_tickets"], "Support tickets with normalised priority and category."),
+    "opportunities": (["raw.opportunities"], "Sales opportunities with a trimmed, lower-cased stage."),
 }
 
 STAGING_SPECS = [

@@ -16,6 +16,7 @@ from tiering.feeds import (
     PlausibleDate,
     Positive,
     RowRule,
+    Share,
     Text,
     TotalNotAboveParent,
 )
@@ -131,6 +132,8 @@ def _condition_words(rule: RowRule) -> str:
             return f"{c} ≥ 0"
         case Positive(column=c):
             return f"{c} > 0"
+        case Share(column=c):
+            return f"{c} from 0 to 1"
         case PlausibleDate(column=c, first=first, last=last):
             return f"{c} between {first} and {last}"
         case NotBefore(column=c, earlier=earlier):

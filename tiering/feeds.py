@@ -90,6 +90,15 @@ class Positive:
 
 
 @dataclass(frozen=True)
+class Share:
+    """A fraction from 0 to 1 (a probability, a margin): quarantined outside, and a blocking check."""
+
+    column: str
+    reason = "not between 0 and 1"
+    check = "gx_blocking"
+
+
+@dataclass(frozen=True)
 class PlausibleDate:
     """A date (or timestamp) within [first, last]: quarantined outside."""
 
@@ -171,6 +180,7 @@ class TotalNotAboveParent:
 RowRule = (
     NonNegative
     | Positive
+    | Share
     | PlausibleDate
     | NotBefore
     | OneOf
@@ -221,6 +231,7 @@ class Feed:
 ORDER_STATUSES = ("completed", "cancelled", "returned")
 TICKET_PRIORITIES = ("low", "normal", "high", "urgent")
 TICKET_CATEGORIES = ("question", "bug", "complaint", "billing", "feature_request")
+OPPORTUNITY_STAGES = ("open", "won", "lost")
 
 NO_TRAIT = "NULL: unknown; the traits that need it are left out"
 LINE_AMOUNT = "NULL: unknown; an order's amount is known only when every line has it"
@@ -366,6 +377,38 @@ FEEDS: dict[str, Feed] = {
                 OneOf("category", TICKET_CATEGORIES),
                 NotAfterAsOf("opened_at"),
                 NotAfterAsOf("closed_at"),
+            ),
+            optional=True,
+        ),
+        Feed(
+            "opportunities",
+            "Sales opportunities from the CRM: open, won or lost, each with its expected close date and amount.",
+            (
+                Column("opportunity_id", "VARCHAR"),
+                Column("customer_id", "VARCHAR"),
+                Column("created_date", "DATE"),
+                Column("expected_close_date", "DATE"),
+                Column("amount", "DECIMAL(18,2)", note="in the policy's base currency"),
+                optional_column(
+                    "expected_margin",
+                    "DOUBLE",
+                    "NULL: unknown; the opportunity ranks after those with a margin",
+                    note="a share of the amount (0.25 = 25%)",
+                ),
+                Column("stage", "VARCHAR", note="trimmed and lower-cased in staging"),
+                optional_column("probability", "DOUBLE", "NULL: unknown", note="of winning, 0 to 1"),
+            ),
+            key=("opportunity_id",),
+            parents=(Parent("customer_id", "customers", "customer_id"),),
+            rules=(
+                NonNegative("amount"),
+                Share("expected_margin"),
+                Share("probability"),
+                PlausibleDate("created_date"),
+                PlausibleDate("expected_close_date"),
+                NotBefore("expected_close_date", "created_date"),
+                OneOf("stage", OPPORTUNITY_STAGES),
+                NotAfterAsOf("created_date"),
             ),
             optional=True,
         ),

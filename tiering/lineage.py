@@ -53,6 +53,10 @@ LINEAGE: dict[str, Lineage] = {
     "staging.tickets": _same(
         "raw.support_tickets", "ticket_id customer_id opened_at closed_at priority category escalated"
     ),
+    "staging.opportunities": _same(
+        "raw.opportunities",
+        "opportunity_id customer_id created_date expected_close_date amount expected_margin stage probability",
+    ),
     "marts.customer_traits": {
         "customer_id": ("staging.customers.customer_id",),
         **{trait.name: trait.reads for trait in CUSTOMER_TRAITS},
@@ -74,6 +78,14 @@ LINEAGE: dict[str, Lineage] = {
         "score_change": ("marts.tier_history.score", "scoring.customer_scores.score"),
         **_same("staging.customers", "industry employees region"),
         **_same("marts.customer_traits", _TRAIT_NAMES),
+    },
+    "marts.prospect_priorities": {
+        **_same("marts.customer_tiers", "customer_id as_of_date tier fit_score"),
+        "days_to_close": _from("staging.opportunities", "expected_close_date stage created_date"),
+        "pipeline_amount": _from("staging.opportunities", "amount stage created_date"),
+        "expected_margin": _from("staging.opportunities", "amount expected_margin stage created_date"),
+        "open_opportunities": _from("staging.opportunities", "opportunity_id stage created_date"),
+        "priority": _from("staging.opportunities", "expected_close_date expected_margin amount stage"),
     },
     "marts.tier_summary": {
         **_same("marts.tier_history", "as_of_date tier action"),

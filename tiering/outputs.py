@@ -153,6 +153,30 @@ OUTPUT_TABLES = (
         "FROM bi.customer_traits\nWHERE overdue_balance > 0\nORDER BY overdue_balance DESC;",
     ),
     OutputTable(
+        name="marts.prospect_priorities",
+        grain="one row per prospect of marts.customer_tiers (no completed order yet) with an open opportunity "
+        "created on or before as_of_date",
+        purpose="Which prospects to work first, as seed 004 orders them: how soon they buy, then how profitable "
+        "it is, then how much. From the optional opportunities feed; empty without it.",
+        columns={
+            "customer_id": _IDENTITY["customer_id"],
+            "as_of_date": _IDENTITY["as_of_date"],
+            "tier": "The prospect's tier, from the profile alone (see marts.customer_tiers).",
+            "fit_score": "0-100: the weighted share of the policy's profile criteria it meets.",
+            "days_to_close": "The nearest expected close date of its open opportunities minus as_of_date; "
+            "negative when that date has passed and the opportunity is still open.",
+            "pipeline_amount": "The sum of its open opportunities' amounts, base currency.",
+            "expected_margin": "The amount-weighted expected margin of its open opportunities that give one "
+            "(0.25 = 25%); null when none does.",
+            "open_opportunities": "How many open opportunities it has.",
+            "priority": "1 = work first. Ordered by the month of days_to_close (within 30 days, 31-60, ...; a "
+            "date past counts as due now), then expected_margin (highest first, unknown last), then "
+            "pipeline_amount (highest first), then customer_id.",
+        },
+        example="SELECT priority, customer_id, tier, days_to_close, expected_margin, pipeline_amount\n"
+        "FROM bi.prospect_priorities\nORDER BY priority\nLIMIT 20;",
+    ),
+    OutputTable(
         name="marts.tier_summary",
         grain="one row per as-of date run and tier (all three tiers, even when empty)",
         purpose="The size and economics of each tier over time: how many Ideal customers there are and what "

@@ -100,6 +100,10 @@ SELECT c.customer_id FROM staging.customers AS c
 ANTI JOIN {batch} AS m ON m.customer_id = c.customer_id
 WHERE c.signup_date IS NULL OR c.signup_date <= DATE '{as_of}'
 
+-- name: unscored_customers
+-- Mart rows of customers (not prospects, whose score is null: they are tiered by their fit alone) without a score.
+SELECT customer_id FROM {batch} WHERE segment = 'customer' AND score IS NULL
+
 -- name: unknown_customers
 -- Mart rows of customers that are not in the customers feed.
 SELECT m.customer_id FROM {batch} AS m ANTI JOIN staging.customers AS c ON c.customer_id = m.customer_id

@@ -13,7 +13,16 @@ from tiering.warehouse.sql import run_sql, sql_text
 from tiering.warehouse.tables import CUSTOMER_BUCKETS, bucket_macro
 
 # Built in this order: each after the tables it reads.
-STAGING_TABLES = ("fx_rates", "customers", "orders", "order_categories", "invoices", "payments", "tickets")
+STAGING_TABLES = (
+    "fx_rates",
+    "customers",
+    "orders",
+    "order_categories",
+    "invoices",
+    "payments",
+    "tickets",
+    "opportunities",
+)
 
 
 class MissingRatesError(ValueError):

@@ -18,6 +18,7 @@ from tiering.feeds import (
     PlausibleDate,
     Positive,
     RowRule,
+    Share,
     Text,
 )
 
@@ -186,6 +187,8 @@ def _broken(rule: RowRule) -> tuple[str, dict[str, object]]:
             return f"{column} < 0", {}
         case Positive(column=column):
             return f"{column} <= 0", {}
+        case Share(column=column):
+            return f"{column} NOT BETWEEN 0 AND 1", {}
         case PlausibleDate(column=column):
             first, last = f"{column}_first", f"{column}_last"
             return f"{column} NOT BETWEEN ${first} AND ${last}", {first: rule.first, last: rule.last}

@@ -20,6 +20,7 @@ from tiering.feeds import (
     OneOf,
     Positive,
     RowRule,
+    Share,
     TotalNotAboveParent,
 )
 from tiering.policy import TIERS
@@ -31,6 +32,7 @@ RULE_ORDER = (
     NonNegative,
     NotBefore,
     Positive,
+    Share,
     Difference,
     OneOf,
     NotAfterAsOf,
@@ -80,6 +82,8 @@ def _rule_expectation(feed: Feed, rule: RowRule, as_of: date) -> Expectation:
             expectation = _date_order(earlier, column)
         case Positive(column=column):
             expectation = _between(column, "positive", min_value=0, strict_min=True)
+        case Share(column=column):
+            expectation = _between(column, "between 0 and 1", min_value=0, max_value=1)
         case Difference():
             expectation = _difference(feed, rule)
         case OneOf(column=column, values=values):
@@ -99,7 +103,8 @@ def traits_suite(as_of: date) -> list[Expectation]:
 
 
 def tiers_suite(as_of: date, actions: dict[str, str]) -> list[Expectation]:
-    """One row per customer with a tier, its action under the policy, and a score within 0-100."""
+    """One row per customer with a tier, its action under the policy, and a score within 0-100 (a prospect
+    none: it is tiered by its fit alone)."""
     return [
         *traits_suite(as_of),
         _in_set("tier", TIERS, blocking=True),
@@ -109,8 +114,13 @@ def tiers_suite(as_of: date, actions: dict[str, str]) -> list[Expectation]:
             "ExpectColumnPairValuesToBeInSet",
             {"column_A": "tier", "column_B": "action", "value_pairs_set": [list(p) for p in actions.items()]},
         ),
-        _not_null("score"),
+        Expectation(
+            "score not null for a customer",
+            "UnexpectedRowsExpectation",
+            {"unexpected_rows_query": _query("unscored_customers")},
+        ),
         _between("score", "within 0-100", min_value=0, max_value=100),
+        _between("fit_score", "within 0-100", min_value=0, max_value=100),
         Expectation("reasons given", "ExpectColumnValuesToNotBeNull", {"column": "reasons"}, blocking=False),
     ]
 
