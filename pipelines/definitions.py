@@ -3,6 +3,7 @@
 
 import dagster as dg
 
+from assets.accounts import account_tiers
 from assets.backtest import policy_backtest
 from assets.checks import quality_checks
 from assets.forecast import customer_value
@@ -32,6 +33,7 @@ def build_definitions(spread: bool | None = None) -> dg.Definitions:
             customer_traits.asset(spread),
             customer_scores.asset(spread),
             *mart_assets,
+            account_tiers,
             policy_backtest,
             tier_dashboard,
         ],

@@ -8,6 +8,7 @@ from tiering.feeds import (
     Column,
     Difference,
     Feed,
+    KnownIn,
     NonNegative,
     NotAfterAsOf,
     NotBefore,
@@ -144,6 +145,8 @@ def _condition_words(rule: RowRule) -> str:
             return f"{c} not after the as-of date of the run"
         case Difference(column=c, minuend=minuend, subtrahend=subtrahend):
             return f"{c} = {minuend} - {subtrahend} within a cent"
+        case KnownIn(column=c, feed=feed, feed_column=feed_column):
+            return f"{c}, when given, a {feed_column} of {feed} (a row naming an unknown one is kept)"
         case NotBeforeParent(column=c, via=via, parent_column=parent_column):
             return f"{c} not before the {parent_column} of the row {via} names"
         case TotalNotAboveParent(column=c, via=via, parent_column=parent_column):

@@ -153,6 +153,18 @@ class Difference:
 
 
 @dataclass(frozen=True)
+class KnownIn:
+    """A non-null value names a row of `feed` by its `feed_column`, as a reference does, but a row that names an
+    unknown one is kept (a parent account not in the feed): a warning check."""
+
+    column: str
+    feed: str
+    feed_column: str
+    reason = None
+    check = "gx_warn"
+
+
+@dataclass(frozen=True)
 class NotBeforeParent:
     """Not before the `parent_column` date of the row's parent, the row its reference `via` (a column of the
     feed's parents) names: a warning check."""
@@ -186,6 +198,7 @@ RowRule = (
     | OneOf
     | NotAfterAsOf
     | Difference
+    | KnownIn
     | NotBeforeParent
     | TotalNotAboveParent
 )
@@ -259,9 +272,21 @@ FEEDS: dict[str, Feed] = {
                     "DATE",
                     "NULL: unknown; the customer is known on every as-of date, no tenure",
                 ),
+                optional_column(
+                    "parent_id",
+                    "VARCHAR",
+                    "NULL: a top-level account",
+                    note="the customer_id of the parent company: its group is one account in marts.account_tiers",
+                    text=Text.TRIMMED,
+                ),
             ),
             key=("customer_id",),
-            rules=(PlausibleDate("signup_date"), NonNegative("employees"), NotAfterAsOf("signup_date")),
+            rules=(
+                PlausibleDate("signup_date"),
+                NonNegative("employees"),
+                NotAfterAsOf("signup_date"),
+                KnownIn("parent_id", "customers", "customer_id"),
+            ),
         ),
         Feed(
             "orders",

@@ -27,7 +27,7 @@ _TRAIT_NAMES = " ".join(trait.name for trait in CUSTOMER_TRAITS)
 LINEAGE: dict[str, Lineage] = {
     "staging.fx_rates": _same("raw.fx_rates", "currency rate_to_base"),
     "staging.customers": _same(
-        "raw.customers", "customer_id name industry employees region account_owner signup_date"
+        "raw.customers", "customer_id name industry employees region account_owner signup_date parent_id"
     ),
     "staging.orders": {
         **_same("raw.orders", "order_id customer_id order_date status currency"),
@@ -86,6 +86,17 @@ LINEAGE: dict[str, Lineage] = {
         "expected_margin": _from("staging.opportunities", "amount expected_margin stage created_date"),
         "open_opportunities": _from("staging.opportunities", "opportunity_id stage created_date"),
         "priority": _from("staging.opportunities", "expected_close_date expected_margin amount stage"),
+    },
+    "marts.account_tiers": {
+        "account_id": ("staging.customers.customer_id", "staging.customers.parent_id"),
+        "account_name": ("staging.customers.name",),
+        "account_owner": ("staging.customers.account_owner",),
+        "as_of_date": ("marts.customer_traits.as_of_date",),
+        "children": ("staging.customers.parent_id",),
+        **{
+            trait.name: (f"marts.customer_traits.{trait.name}", "staging.customers.parent_id")
+            for trait in CUSTOMER_TRAITS
+        },
     },
     "marts.tier_summary": {
         **_same("marts.tier_history", "as_of_date tier action"),

@@ -84,6 +84,14 @@ _TIER = {
     "action": "What sales does: Proactive (Ideal), Reactive (Acceptable), No-fly zone (Poor).",
 }
 
+_ROLLUPS = {  # how an account's trait is made of its members' (Trait.rollup)
+    "sum": "The sum of the",
+    "weighted": "The revenue-weighted mean (the plain mean when no member has revenue) of the",
+    "min": "The least",
+    "max": "The greatest",
+    "any": "True when any member is true: the",
+}
+
 _BACKTEST = {
     "scored_on": "The past date D the customers were scored as of, as the nightly run scores them: only data "
     "dated up to D used.",
@@ -175,6 +183,33 @@ OUTPUT_TABLES = (
         },
         example="SELECT priority, customer_id, tier, days_to_close, expected_margin, pipeline_amount\n"
         "FROM bi.prospect_priorities\nORDER BY priority\nLIMIT 20;",
+    ),
+    OutputTable(
+        name="marts.account_tiers",
+        grain="one row per top-level account with children (customers.parent_id), on the newest as-of date run",
+        purpose="A parent company and its subsidiaries as one relationship: the group's traits, score, tier and "
+        "action. Empty without parent_id in the customers feed.",
+        columns={
+            "account_id": "The customer_id of the account's top company: the top of a chain of known parents.",
+            "account_name": "The top company's name.",
+            "account_owner": "The top company's account_owner.",
+            "as_of_date": _IDENTITY["as_of_date"],
+            "children": "The account's members besides its top company: every customer whose chain of parents "
+            "leads to it.",
+            "segment": "customer, or prospect when no member has a completed order up to as_of_date.",
+            "score": _TIER["score"] + " Of the rolled-up traits, with the top company's firmographics.",
+            "fit_score": "0-100: the share of the profile criteria the top company meets.",
+            "tier": _TIER["tier"] + " No hysteresis: an account has no tier history.",
+            "action": _TIER["action"],
+            "reasons": "As in marts.customer_tiers, of the rolled-up traits.",
+            "knockouts": "As in marts.customer_tiers, of the rolled-up traits.",
+            **{
+                trait.name: f"{_ROLLUPS[trait.rollup]} {trait.name} of the members (see marts.customer_traits)."
+                for trait in CUSTOMER_TRAITS
+            },
+        },
+        example="SELECT account_name, children, revenue_last_12_months, tier, action\nFROM bi.account_tiers\n"
+        "ORDER BY tier_order, revenue_last_12_months DESC;",
     ),
     OutputTable(
         name="marts.tier_summary",

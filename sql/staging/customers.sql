@@ -8,6 +8,7 @@ SELECT
     trim(region) AS region,
     nullif(trim(account_owner), '') AS account_owner,
     signup_date,
+    parent_id,
     customer_bucket(customer_id) AS customer_bucket
 FROM raw.customers
 ORDER BY customer_bucket

@@ -53,6 +53,7 @@ TRAITS: tuple[Trait, ...] = (
         reads=_REVENUE,
         words=Words("money", "{} in the last 12 months"),
         bi_name="revenue_last_12_months",
+        rollup="sum",
     ),
     Trait.computed(
         order_traits.gross_margin,
@@ -70,18 +71,21 @@ TRAITS: tuple[Trait, ...] = (
         reads=_ORDERS,
         words=Words("decimal", "{} purchase days a month"),
         bi_name="purchase_days_per_month",
+        rollup="sum",
     ),
     Trait.computed(
         order_traits.recency_days,
         reads=_ORDERS,
         words=Words("integer", "last order {} days ago"),
         bi_name="days_since_last_order",
+        rollup="min",
     ),
     Trait.computed(
         customer_traits.tenure_days,
         reads=_columns("staging.customers", "signup_date"),
         words=Words("integer", "customer for {} days"),
         bi_name="days_as_customer",
+        rollup="max",
     ),
     Trait.computed(
         order_traits.growth_trend,
@@ -106,6 +110,7 @@ TRAITS: tuple[Trait, ...] = (
         reads=_INVOICES,
         words=Words("money", "{} overdue"),
         bi_name="overdue_balance",
+        rollup="sum",
     ),
     Trait.computed(
         order_traits.product_breadth,
@@ -138,12 +143,14 @@ TRAITS: tuple[Trait, ...] = (
         reads=_ORDERS,
         words=Words("integer", "{} orders in 12 months"),
         bi_name="orders_last_12_months",
+        rollup="sum",
     ),
     Trait.computed(
         support_traits.tickets_12m,
         reads=_TICKETS,
         words=Words("integer", "{} tickets in 12 months"),
         bi_name="tickets_last_12_months",
+        rollup="sum",
     ),
     Trait.computed(
         support_traits.tickets_per_order,
@@ -182,6 +189,7 @@ FORECAST_TRAITS: tuple[Trait, ...] = (
         reads=("forecast.customer_value.expected_purchases_12m",),
         words=Words("decimal", "{} purchases expected in the next 12 months"),
         bi_name="expected_purchases_next_12_months",
+        rollup="sum",
     ),
     Trait(
         "expected_value_12m",
@@ -191,6 +199,7 @@ FORECAST_TRAITS: tuple[Trait, ...] = (
         reads=("forecast.customer_value.expected_value_12m",),
         words=Words("money", "{} expected in the next 12 months"),
         bi_name="expected_value_next_12_months",
+        rollup="sum",
     ),
 )
 
@@ -201,6 +210,7 @@ RISING = Trait(
     "least rising.min_expected_value; false without a forecast or without a rising rule in the policy.",
     reads=("forecast.customer_value.expected_value_12m", *_REVENUE),
     words=None,
+    rollup="any",
 )
 
 CUSTOMER_TRAITS: tuple[Trait, ...] = (*TRAITS, *FORECAST_TRAITS, RISING)

@@ -9,6 +9,9 @@ from typing import Literal, NamedTuple
 import polars as pl
 
 ValueFormat = Literal["money", "percent", "signed_percent", "integer", "decimal"]
+# How a parent account's value is made of its members' (marts.account_tiers): summed (money, counts), the
+# revenue-weighted mean (shares, delays, rates), the least or greatest, or any member's flag.
+Rollup = Literal["sum", "weighted", "min", "max", "any"]
 
 
 class Words(NamedTuple):
@@ -32,6 +35,7 @@ class Trait:
     # columns of `reads` that tell customers apart only with two different values company-wide (a status that
     # is always its default, a single product category): with fewer the trait is left out (tiering/traits/gaps.py)
     varied: tuple[str, ...] = ()
+    rollup: Rollup = "weighted"  # how a parent account's value is made of its members'
 
     @classmethod
     def computed(
@@ -41,7 +45,8 @@ class Trait:
         words: Words,
         bi_name: str | None = None,
         varied: tuple[str, ...] = (),
+        rollup: Rollup = "weighted",
     ) -> "Trait":
         """A trait compute_traits builds with `expr`: named after the function, its docstring the definition."""
         description = " ".join(inspect.getdoc(expr).split())
-        return cls(expr.__name__, description, reads, words, bi_name, expr, varied)
+        return cls(expr.__name__, description, reads, words, bi_name, expr, varied, rollup)

@@ -13,6 +13,7 @@ import duckdb
 from tiering.feeds import (
     Difference,
     Feed,
+    KnownIn,
     NonNegative,
     NotAfterAsOf,
     NotBefore,
@@ -36,6 +37,7 @@ RULE_ORDER = (
     Difference,
     OneOf,
     NotAfterAsOf,
+    KnownIn,
     NotBeforeParent,
     TotalNotAboveParent,
 )
@@ -90,6 +92,8 @@ def _rule_expectation(feed: Feed, rule: RowRule, as_of: date) -> Expectation:
             expectation = _in_set(column, values)
         case NotAfterAsOf(column=column):
             expectation = _not_after(feed, column, as_of)
+        case KnownIn(column=column, feed=parent, feed_column=parent_column):
+            expectation = _orphans(column, parent, parent_column)
         case NotBeforeParent() | TotalNotAboveParent():
             expectation = _against_parent(feed, rule)
         case _:
