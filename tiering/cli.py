@@ -23,6 +23,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="tiers", description="Nightly customer tiering on Dagster, DuckDB and Polars."
     )
+    parser.add_argument(
+        "--version", action="version", version=_versions(), help="print the versions of tiers and its engines"
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     demo = commands.add_parser(
@@ -111,8 +114,20 @@ def main(argv: list[str] | None = None) -> int:
         "--out", type=Path, required=True, help="the policy file to write (never the one in use)"
     )
 
+    lineage = commands.add_parser(
+        "lineage",
+        help="print the chain of columns from the raw feeds to a column, e.g. bi.customer_tiers.tier",
+    )
+    lineage.add_argument(
+        "column",
+        help="schema.table.column: a bi view's column (bi.customer_tiers.tier), or a marts, scoring, "
+        "forecast, staging or raw one",
+    )
+
     docs = commands.add_parser(
-        "docs", help="write docs/outputs.md, docs/feeds.md and the README's feed table from the declarations"
+        "docs",
+        help="write docs/outputs.md, docs/feeds.md, docs/lineage.md and the README's feed table from the "
+        "declarations",
     )
     docs.add_argument("--out", type=Path, default=REPO_ROOT / "docs" / "outputs.md")
 
@@ -145,22 +160,32 @@ def main(argv: list[str] | None = None) -> int:
         from tiering.backtest.suggest import suggest_command
 
         return suggest_command(args.as_of, args.out, settings)
+    if args.command == "lineage":
+        from tiering.lineage_tree import lineage_command
+
+        return lineage_command(args.column, settings)
     if args.command == "docs":
         from tiering.feed_docs import FEEDS_DOC, README, write_docs
+        from tiering.lineage_tree import LINEAGE_DOC, write_lineage_doc
         from tiering.outputs import render_outputs_doc
 
         args.out.write_text(render_outputs_doc())
         write_docs()
-        print(f"wrote {args.out}, {FEEDS_DOC} and the feed table of {README}")
+        write_lineage_doc()
+        print(f"wrote {args.out}, {FEEDS_DOC}, {LINEAGE_DOC} and the feed table of {README}")
         return 0
     if args.command == "backfill":
         if args.last < args.first:
             parser.error(f"--to {args.last} is before --from {args.first}")
         return _run(args.first, args.last, settings)
     if args.command == "rejections":
-        from tiering.warehouse.quality.report import rejections_report
+        from tiering.warehouse.quality.report import UnknownRun, rejections_report
 
-        print(rejections_report(settings.work_db, args.run))
+        try:
+            print(rejections_report(settings.work_db, args.run))
+        except UnknownRun as exc:
+            print(f"tiers: {exc}", file=sys.stderr)
+            return 1
         return 0
     if args.full_reload:
         settings = replace(settings, full_reload=True)
@@ -171,6 +196,14 @@ def main(argv: list[str] | None = None) -> int:
             print(f"tiers: {problem}", file=sys.stderr)
             return 2
     return _run(as_of, as_of, settings)
+
+
+def _versions() -> str:
+    """tiers' version and those of the engines it runs on, from the installed packages' metadata."""
+    from importlib.metadata import version
+
+    engines = ", ".join(f"{name} {version(name)}" for name in ("dagster", "duckdb", "polars"))
+    return f"tiers {version('customer-tiers')} ({engines})"
 
 
 def _date(text: str) -> date:

@@ -5,6 +5,7 @@ checks every column named here exists and that the tier traces back to every raw
 "schema.table.column"; tables are Dagster asset keys.
 """
 
+from tiering.clv.traits import FORECAST_COLUMNS
 from tiering.policy import Policy
 from tiering.traits import CUSTOMER_TRAITS
 
@@ -26,7 +27,9 @@ _TRAIT_NAMES = " ".join(trait.name for trait in CUSTOMER_TRAITS)
 
 LINEAGE: dict[str, Lineage] = {
     "staging.fx_rates": _same("raw.fx_rates", "currency rate_to_base"),
-    "staging.customers": _same("raw.customers", "customer_id name industry employees region account_owner signup_date"),
+    "staging.customers": _same(
+        "raw.customers", "customer_id name industry employees region account_owner signup_date"
+    ),
     "staging.orders": {
         **_same("raw.orders", "order_id customer_id order_date status currency"),
         **{c: (f"raw.order_lines.{c}", *_RATE) for c in _LINE_AMOUNTS.split()},
@@ -51,6 +54,11 @@ LINEAGE: dict[str, Lineage] = {
     "staging.tickets": _same(
         "raw.support_tickets", "ticket_id customer_id opened_at closed_at priority category escalated"
     ),
+    # the forecast's fits read each customer's completed orders (sql/forecast/completed_orders.sql)
+    "forecast.customer_value": {
+        column: _from("staging.orders", "customer_id order_date net_amount status")
+        for column in FORECAST_COLUMNS
+    },
     "marts.customer_traits": {
         "customer_id": ("staging.customers.customer_id",),
         **{trait.name: trait.reads for trait in CUSTOMER_TRAITS},
