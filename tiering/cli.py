@@ -126,8 +126,8 @@ def main(argv: list[str] | None = None) -> int:
 
     docs = commands.add_parser(
         "docs",
-        help="write docs/outputs.md, docs/feeds.md, docs/lineage.md and the README's feed table from the "
-        "declarations",
+        help="write docs/outputs.md, docs/feeds.md, docs/lineage.md and the README's feed and CRM tables from "
+        "the declarations",
     )
     docs.add_argument("--out", type=Path, default=REPO_ROOT / "docs" / "outputs.md")
 
@@ -165,6 +165,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return lineage_command(args.column, settings)
     if args.command == "docs":
+        from tiering.crm import write_crm_tables
         from tiering.feed_docs import FEEDS_DOC, README, write_docs
         from tiering.lineage_tree import LINEAGE_DOC, write_lineage_doc
         from tiering.outputs import render_outputs_doc
@@ -172,7 +173,8 @@ def main(argv: list[str] | None = None) -> int:
         args.out.write_text(render_outputs_doc())
         write_docs()
         write_lineage_doc()
-        print(f"wrote {args.out}, {FEEDS_DOC}, {LINEAGE_DOC} and the feed table of {README}")
+        write_crm_tables()
+        print(f"wrote {args.out}, {FEEDS_DOC}, {LINEAGE_DOC} and the feed and CRM tables of {README}")
         return 0
     if args.command == "backfill":
         if args.last < args.first:
