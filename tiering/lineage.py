@@ -72,7 +72,9 @@ LINEAGE: dict[str, Lineage] = {
         "customer_name": ("staging.customers.name",),
         "account_owner": ("staging.customers.account_owner",),
         "as_of_date": ("marts.customer_traits.as_of_date",),
-        **_same("scoring.customer_scores", "score tier action reasons knockouts"),
+        **_same(
+            "scoring.customer_scores", "score tier action reasons knockouts changes tier_held newly_rising"
+        ),
         "previous_tier": ("marts.tier_history.tier",),
         "tier_changed": ("marts.tier_history.tier", "scoring.customer_scores.tier"),
         "score_change": ("marts.tier_history.score", "scoring.customer_scores.score"),
@@ -111,4 +113,7 @@ def scores_lineage(policy: Policy) -> Lineage:
         "action": tuple(dict.fromkeys(capped)),
         "reasons": tuple(dict.fromkeys(capped)),
         "knockouts": tuple(f"marts.customer_traits.{k.trait}" for k in policy.knockouts),
+        "tier_held": tuple(dict.fromkeys((*capped, "marts.tier_history.tier"))),
+        "changes": tuple(scored),  # today's and the previous as-of date's
+        "newly_rising": ("marts.customer_traits.rising",),
     }
