@@ -7,10 +7,9 @@ Parquet exports (tiering/warehouse/publish.py); the README's "CRM exports" table
 
 from dataclasses import dataclass
 
-from tiering.settings import REPO_ROOT
+from tiering.feed_docs import README
 from tiering.warehouse.sql import render
 
-README = REPO_ROOT / "README.md"
 CRM_FOLDER = "crm"  # under the exports folder
 
 
