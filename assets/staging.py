@@ -35,6 +35,7 @@ _TABLES = {
     "payments": (["raw.payments", "staging.invoices"], "Payments in the base currency."),
     "tickets": (["raw.support_tickets"], "Support tickets with normalised priority and category."),
     "opportunities": (["raw.opportunities"], "Sales opportunities with a trimmed, lower-cased stage."),
+    "signals": (["raw.signals"], "Signals per customer and date, their names lower-cased."),
 }
 
 STAGING_SPECS = [

@@ -17,13 +17,15 @@ from tiering.warehouse.traits import (
 
 
 def _share(tiers, con, dates) -> tuple:
-    """What every shard needs: the policy's rising rule, the category universe and the traits left out."""
-    return tiers.policy().rising, category_universe(con), traits_left_out(con)
+    """What every shard needs: the policy's rising rule, the category universe, the traits left out and the
+    policy's signal traits."""
+    policy = tiers.policy()
+    return policy.rising, category_universe(con), traits_left_out(con), policy.signals
 
 
 def _compute(con, plan: ShardPlan, orders_per_part: int) -> None:
-    rising, categories, left_out = plan.shared
-    write_traits(con, plan.dates, rising, categories, orders_per_part, left_out)
+    rising, categories, left_out, signals = plan.shared
+    write_traits(con, plan.dates, rising, categories, orders_per_part, left_out, signals)
 
 
 def _metadata(context: dg.OpExecutionContext, tiers, con, plan: ShardPlan) -> dict:

@@ -438,6 +438,21 @@ FEEDS: dict[str, Feed] = {
             optional=True,
         ),
         Feed(
+            "signals",
+            "Anything numeric known of a customer on a date: NPS answers, product usage, referrals, testimonials. "
+            "The policy's signals: section makes traits of them.",
+            (
+                Column("customer_id", "VARCHAR"),
+                Column("signal", "VARCHAR", note="its name, as the policy's signals: section names it"),
+                Column("signal_date", "DATE"),
+                Column("value", "DOUBLE", note="a count is 1 a row"),
+            ),
+            key=("customer_id", "signal", "signal_date"),
+            parents=(Parent("customer_id", "customers", "customer_id"),),
+            rules=(PlausibleDate("signal_date"), NotAfterAsOf("signal_date")),
+            optional=True,
+        ),
+        Feed(
             "fx_rates",
             "Conversion rates: one unit of currency = rate_to_base units of the policy's base currency.",
             (

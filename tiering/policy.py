@@ -12,9 +12,34 @@ from tiering.traits import CUSTOMER_TRAITS
 
 TIERS = ("Ideal", "Acceptable", "Poor")  # best first: the one definition of the tier names
 
-# Traits the policy may score or use in knock-outs: those with words for the reasons (tiering/traits), a fixed
-# set, so nothing from the file reaches SQL or code.
+# Traits the policy may score or use in knock-outs: those with words for the reasons (tiering/traits), and those
+# its signals: section declares (their names checked: they become columns).
 SCORABLE_TRAITS = tuple(trait.name for trait in CUSTOMER_TRAITS if trait.words is not None)
+SIGNAL_AGGREGATES = ("latest", "sum", "mean", "count", "min", "max")
+# Columns of marts.customer_tiers beside the traits, which a signal trait may not be named (a test checks the list
+# against tiering/outputs.py).
+RESERVED_COLUMNS = (
+    "customer_id",
+    "customer_name",
+    "account_owner",
+    "as_of_date",
+    "segment",
+    "score",
+    "fit_score",
+    "tier",
+    "action",
+    "reasons",
+    "knockouts",
+    "previous_tier",
+    "tier_changed",
+    "score_change",
+    "changes",
+    "tier_held",
+    "newly_rising",
+    "industry",
+    "employees",
+    "region",
+)
 
 
 class PolicyError(ValueError):
@@ -78,9 +103,21 @@ class Profile(_Strict):
     region: CategoryCriterion | None = None
 
 
+class SignalTrait(_Strict):
+    """A trait from the signals feed: the `aggregate` of the values of `signal` dated in the `window_days`
+    ending on the as-of date; null without one."""
+
+    signal: str = Field(min_length=1)
+    aggregate: Literal[SIGNAL_AGGREGATES]  # type: ignore[valid-type]
+    window_days: int = Field(gt=0, le=3650)
+
+
+SignalName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,62}$")]
+
+
 class Knockout(_Strict):
     name: str = Field(min_length=1)
-    trait: Literal[SCORABLE_TRAITS]  # type: ignore[valid-type]
+    trait: str = Field(min_length=1)
     above: float | None = None
     below: float | None = None
     max_tier: Literal[TIERS[1:]]  # type: ignore[valid-type]
@@ -125,10 +162,33 @@ class Policy(_Strict):
     base_currency: str = Field("USD", pattern=r"^[A-Z]{3}$")
     tiers: Cutoffs = Cutoffs()
     actions: Actions = Actions()
-    traits: dict[Literal[SCORABLE_TRAITS], TraitRule] = Field(min_length=1)  # type: ignore[valid-type]
+    signals: dict[SignalName, SignalTrait] = {}
+    traits: dict[str, TraitRule] = Field(min_length=1)
     profile: Profile = Profile()
     knockouts: list[Knockout] = []
     rising: RisingRule | None = None
+
+    @model_validator(mode="after")
+    def _known_traits(self) -> "Policy":
+        """Every trait scored or knocked out on is built in or declared under signals:, which names no column
+        of the tiers."""
+        taken = set(SCORABLE_TRAITS) | {trait.name for trait in CUSTOMER_TRAITS} | set(RESERVED_COLUMNS)
+        problems = [
+            f"signals.{name}: a column of the tiers already; choose another name"
+            for name in self.signals
+            if name in taken
+        ]
+        known = set(SCORABLE_TRAITS) | set(self.signals)
+        hint = "neither a built-in trait (see docs/outputs.md) nor declared under signals:"
+        problems += [f"traits.{name}: {hint}" for name in self.traits if name not in known]
+        problems += [
+            f"knockouts.{n}.trait: '{k.trait}' is {hint}"
+            for n, k in enumerate(self.knockouts)
+            if k.trait not in known
+        ]
+        if problems:
+            raise ValueError("\n  - ".join(problems))
+        return self
 
     def action(self, tier: str) -> str:
         return getattr(self.actions, tier)
@@ -175,8 +235,15 @@ def load_policy(path: Path) -> Policy:
     try:
         return Policy.model_validate(data)
     except ValidationError as exc:
-        problems = "\n".join(f"  - {_field_path(e['loc'])}: {e['msg']}" for e in exc.errors())
+        problems = "\n".join(_problem(e) for e in exc.errors())
         raise PolicyError(f"policy file {path} is invalid:\n{problems}") from None
+
+
+def _problem(error: dict) -> str:
+    """'  - field.path: message'; a check across fields names its fields in its message."""
+    path = _field_path(error["loc"])
+    message = error["msg"].removeprefix("Value error, ") if not path else error["msg"]
+    return f"  - {path}: {message}" if path else f"  - {message}"
 
 
 def _field_path(loc: tuple) -> str:

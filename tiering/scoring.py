@@ -5,7 +5,7 @@ from typing import NamedTuple
 import polars as pl
 
 from tiering.policy import TIERS, CategoryCriterion, Knockout, Policy, RangeCriterion, TraitRule
-from tiering.reasons import describe_trait
+from tiering.reasons import describe
 
 TOP_REASONS = 3
 TOP_CHANGES = 3
@@ -95,7 +95,7 @@ def scored_items(policy: Policy) -> list[ScoredItem]:
     """Every trait and profile criterion the policy scores, in the policy's order."""
     items = []
     for trait, rule in policy.traits.items():
-        words = describe_trait(trait, pl.col(trait), policy.base_currency)
+        words = describe(trait, pl.col(trait), policy)
         good = pl.lit(f"{rule.good}: ") + words
         bad = pl.lit(f"{rule.bad}: ") + words
         items.append(ScoredItem(trait, rule.weight, trait_points(pl.col(trait), rule), good, bad, words))
@@ -124,13 +124,13 @@ def knockout_hit(rule: Knockout) -> pl.Expr:
     return hit.fill_null(False)
 
 
-def _knockout_text(rule: Knockout, currency: str) -> pl.Expr:
+def _knockout_text(rule: Knockout, policy: Policy) -> pl.Expr:
     limit = (
         f"above the limit of {rule.above:g}"
         if rule.above is not None
         else f"below the limit of {rule.below:g}"
     )
-    words = describe_trait(rule.trait, pl.col(rule.trait), currency)
+    words = describe(rule.trait, pl.col(rule.trait), policy)
     return pl.lit(f"knock-out ({rule.name}): ") + words + pl.lit(f", {limit}")
 
 
@@ -207,9 +207,7 @@ def score_customers(
     for name in TIERS:
         tier = pl.when(pl.col("_rank") == _RANK[name]).then(pl.lit(name)).otherwise(tier)
         action = pl.when(pl.col("_rank") == _RANK[name]).then(pl.lit(policy.action(name))).otherwise(action)
-    knockout_texts = [
-        pl.when(knockout_hit(k)).then(_knockout_text(k, policy.base_currency)) for k in policy.knockouts
-    ]
+    knockout_texts = [pl.when(knockout_hit(k)).then(_knockout_text(k, policy)) for k in policy.knockouts]
     frame = frame.with_columns(
         tier=tier,
         action=action,
@@ -315,7 +313,7 @@ def _rising_reason(policy: Policy) -> pl.Expr:
         return pl.lit([], pl.List(pl.String))
 
     def money(column: str) -> pl.Expr:
-        return describe_trait(column, pl.col(column), policy.base_currency)
+        return describe(column, pl.col(column), policy)
 
     text = pl.lit(f"+ {policy.rising.reason}: ") + money("expected_value_12m") + " vs " + money("revenue_12m")
     return pl.concat_list(pl.when(pl.col("rising")).then(text)).list.drop_nulls()

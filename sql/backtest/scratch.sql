@@ -13,6 +13,7 @@ CREATE VIEW staging.order_categories AS FROM {work}.staging.order_categories;
 CREATE VIEW staging.invoices AS FROM {work}.staging.invoices;
 CREATE VIEW staging.payments AS FROM {work}.staging.payments;
 CREATE VIEW staging.tickets AS FROM {work}.staging.tickets;
+CREATE VIEW staging.signals AS FROM {work}.staging.signals;
 CREATE SCHEMA marts;
 CREATE VIEW marts.tier_history AS FROM {work}.marts.tier_history;
 CREATE SCHEMA traits;

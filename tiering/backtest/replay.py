@@ -9,16 +9,17 @@ from pathlib import Path
 
 import duckdb
 
-from tiering.policy import Policy, RisingRule
+from tiering.policy import Policy
 from tiering.warehouse.forecast import fit_forecasts, write_forecasts
 from tiering.warehouse.scores import write_scores
+from tiering.warehouse.shards import STAGED
 from tiering.warehouse.sql import quoted, run_sql, sql_text
 from tiering.warehouse.traits import category_universe, traits_left_out, write_traits
 
 SCRATCH = "backtest_scratch"
 # what a backtest reads from the working database: a nightly run makes them
 READS = (
-    *(f"staging.{t}" for t in ("customers", "orders", "order_categories", "invoices", "payments", "tickets")),
+    *(f"staging.{t}" for t in STAGED),
     "marts.tier_history",
     "forecast.fits",
 )
@@ -58,7 +59,7 @@ def score_as_of(
     """In the scratch database: forecast.customer_value, traits.daily_traits and scoring.customer_scores as of
     `day`, as a nightly run of that date with `policy` makes them (near a cut-off, the tier of the day before
     in the tier history is kept, as the run keeps it); see traits_as_of."""
-    traits_as_of(con, work, day, policy.rising, sample_size, orders_per_part)
+    traits_as_of(con, work, day, policy, sample_size, orders_per_part)
     write_scores(con, [day], policy, orders_per_part)
 
 
@@ -66,19 +67,27 @@ def traits_as_of(
     con: duckdb.DuckDBPyConnection,
     work: str,
     day: date,
-    rising: RisingRule | None,
+    policy: Policy,
     sample_size: int,
     orders_per_part: int,
 ) -> None:
     """In the scratch database: forecast.customer_value and traits.daily_traits as of `day`, as a nightly run
-    of that date makes them (`rising` by the rule given). A fit of the forecast it had to make is kept, unless
+    of that date with `policy` makes them (its rising rule and signal traits). A fit of the forecast it had to make is kept, unless
     the working database is open read-only."""
     fits = fit_forecasts(con, [day], sample_size, orders_per_part)
     [(read_only,)] = con.execute(sql_text("backtest:read_only"), {"database": work}).fetchall()
     if not read_only:
         run_sql(con, "backtest:keep_fits", work=work)
     write_forecasts(con, [day], fits, orders_per_part)
-    write_traits(con, [day], rising, category_universe(con), orders_per_part, traits_left_out(con))
+    write_traits(
+        con,
+        [day],
+        policy.rising,
+        category_universe(con),
+        orders_per_part,
+        traits_left_out(con),
+        policy.signals,
+    )
 
 
 @contextmanager

@@ -137,7 +137,7 @@ def _traits_and_outcomes(
 ) -> pl.DataFrame:
     """Every customer's traits as of `day`, as the nightly run computes them, and what it bought after."""
     with scratch(con) as work:
-        traits_as_of(con, work, day, in_use.rising, sample_size, orders)
+        traits_as_of(con, work, day, in_use, sample_size, orders)
         params = {"scored_on": day, "horizon_end": day + timedelta(days=horizon_days)}
         return read_sql(con, "backtest:traits_and_outcomes", params)
 

@@ -32,7 +32,7 @@ from tiering.warehouse.sql import literal, quoted, render, run_sql, sql_text
 from tiering.warehouse.tables import bucket_macro, transaction
 
 # Every staging table a shard may read, exported together once per build of staging.
-STAGED = ("customers", "orders", "order_categories", "invoices", "payments", "tickets")
+STAGED = ("customers", "orders", "order_categories", "invoices", "payments", "tickets", "signals")
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ STAGING_TABLES = (
     "payments",
     "tickets",
     "opportunities",
+    "signals",
 )
 
 

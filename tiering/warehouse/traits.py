@@ -16,20 +16,24 @@ from tiering.clv.traits import join_forecast
 from tiering.traits import compute_traits
 from tiering.traits.common import window_start
 from tiering.traits.gaps import ColumnStats, left_out, left_out_lines, read_columns
+from tiering.traits.signals import signal_traits
+from tiering.traits.signals import window_start as signal_window_start
 from tiering.warehouse.shards import ShardedTable
 from tiering.warehouse.sql import render, sql_text
 from tiering.warehouse.tables import customer_parts, read_sql, replace_in_parts
 
 if TYPE_CHECKING:
-    from tiering.policy import RisingRule
+    from collections.abc import Mapping
+
+    from tiering.policy import RisingRule, SignalTrait
 
 INPUTS = ("customers", "orders", "order_categories", "invoices", "payments", "tickets")
-# Computed shard by shard (see tiering.warehouse.shards) from the staged facts and the run's forecasts; the run's last
-# date is then kept in marts.customer_traits.
+# Computed shard by shard (see tiering.warehouse.shards) from the staged facts (and signals, for the policy's
+# signal traits) and the run's forecasts; the run's last date is then kept in marts.customer_traits.
 TRAITS = ShardedTable(
     "traits",
     "traits.daily_traits",
-    staged=INPUTS,
+    staged=(*INPUTS, "signals"),
     upstream={"forecast.customer_value": "traits:run_forecast"},
     then="marts/customer_traits",
 )
@@ -79,8 +83,9 @@ def write_traits(
     all_categories: pl.DataFrame,
     orders_per_part: int,
     traits_left_out: Collection[str] = (),
+    signals: "Mapping[str, SignalTrait] | None" = None,
 ) -> None:
-    """Replace traits.daily_traits (every date, with the forecast and `rising`),
+    """Replace traits.daily_traits (every date, with the forecast, `rising` and the policy's signal traits),
     `orders_per_part` staged orders at a time; the traits of `traits_left_out` null (see traits_left_out)."""
     parts = customer_parts(con, "staging.orders", orders_per_part)
     params = {
@@ -89,7 +94,8 @@ def write_traits(
         "window_start": window_start(dates[0]),
     }
     traits = (
-        part_traits(con, dates, rule, all_categories.lazy(), traits_left_out, params | part) for part in parts
+        part_traits(con, dates, rule, all_categories.lazy(), traits_left_out, params | part, signals or {})
+        for part in parts
     )
     replace_in_parts(con, "traits.daily_traits", traits)
 
@@ -101,16 +107,19 @@ def part_traits(
     all_categories: pl.LazyFrame,
     traits_left_out: Collection[str],
     params: dict,
+    signals: "Mapping[str, SignalTrait]",
 ) -> pl.DataFrame:
-    """The traits of one customer part for every date, with the forecast joined."""
+    """The traits of one customer part for every date, with the forecast and the signal traits joined."""
     inputs = {name: read_sql(con, f"traits/{name}", params).lazy() for name in INPUTS}
-    daily = pl.concat(
-        [
-            compute_traits(
-                **inputs, as_of=day, all_categories=all_categories, left_out=traits_left_out
-            ).collect()
-            for day in dates
-        ]
-    )
+    if signals:
+        start = min(signal_window_start(rule, dates[0]) for rule in signals.values())
+        dated = read_sql(con, "traits/signals", params | {"signals_start": start}).lazy()
+    daily = []
+    for day in dates:
+        traits = compute_traits(**inputs, as_of=day, all_categories=all_categories, left_out=traits_left_out)
+        if signals:
+            traits = traits.join(signal_traits(traits, dated, signals, day), on="customer_id", how="left")
+        daily.append(traits.collect())
+    daily = pl.concat(daily)
     forecast = read_sql(con, "traits/forecast", params).lazy()
     return join_forecast(daily.lazy(), forecast, rule).collect()
