@@ -70,7 +70,10 @@ def test_every_table_keyed_by_tier_names_the_tiers_of_policy_tiers():
             "tiers: Value error, acceptable (75.0) must be below ideal (70.0)",
         ),
         (lambda d: d["tiers"].update(ideal=120), "tiers.ideal: Input should be less than or equal to 100"),
-        (lambda d: d["knockouts"][0].update(trait="nope"), "knockouts.0.trait: 'nope' is neither a built-in trait"),
+        (
+            lambda d: d["knockouts"][0].update(trait="nope"),
+            "knockouts.0.trait: 'nope' is neither a built-in trait",
+        ),
         (
             lambda d: d["knockouts"][0].update(below=3),
             "knockouts.0: Value error, give exactly one of 'above' or 'below'",

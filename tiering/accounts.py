@@ -6,13 +6,15 @@ delays and rates weighted by revenue, recency the least, tenure the greatest, ri
 scored and tiered with the policy like a customer, with the top company's firmographics as its profile.
 """
 
+from collections.abc import Mapping
+
 import duckdb
 import polars as pl
 
-from tiering.policy import Policy
+from tiering.policy import Policy, SignalTrait
 from tiering.scoring import score_customers
 from tiering.traits import CUSTOMER_TRAITS
-from tiering.traits.trait import Trait
+from tiering.traits.trait import Rollup
 from tiering.warehouse.sql import run_sql
 from tiering.warehouse.tables import read_sql, write_table
 
@@ -20,11 +22,22 @@ TABLE = "marts.account_tiers"
 _WEIGHT = pl.col("revenue_12m").fill_null(0.0).clip(lower_bound=0.0)
 
 
-def rolled_up(trait: Trait) -> pl.Expr:
-    """The account's value of `trait` from its members' (null when no member has one)."""
-    value = pl.col(trait.name)
+# A signal trait's roll-up by its aggregate: counts and sums summed, the latest and mean values weighted.
+SIGNAL_ROLLUPS: dict[str, Rollup] = {
+    "latest": "weighted",
+    "sum": "sum",
+    "mean": "weighted",
+    "count": "sum",
+    "min": "min",
+    "max": "max",
+}
+
+
+def rolled_up(name: str, rollup: Rollup) -> pl.Expr:
+    """The account's value of trait `name` from its members' (null when no member has one)."""
+    value = pl.col(name)
     known = value.is_not_null()
-    match trait.rollup:
+    match rollup:
         case "sum":
             rolled = pl.when(known.any()).then(value.sum())
         case "min":
@@ -36,19 +49,23 @@ def rolled_up(trait: Trait) -> pl.Expr:
         case "weighted":
             weight = _WEIGHT.filter(known).sum()
             rolled = pl.when(weight > 0).then((value * _WEIGHT).sum() / weight).otherwise(value.mean())
-    return rolled.alias(trait.name)
+    return rolled.alias(name)
 
 
-def account_traits(traits: pl.LazyFrame, members: pl.LazyFrame) -> pl.LazyFrame:
+def account_traits(
+    traits: pl.LazyFrame, members: pl.LazyFrame, signals: Mapping[str, SignalTrait]
+) -> pl.LazyFrame:
     """One row per account: account_id, as_of_date, children (its members besides the top) and every trait
-    rolled up."""
+    (and signal trait of the policy) rolled up."""
+    rollups = {trait.name: trait.rollup for trait in CUSTOMER_TRAITS}
+    rollups |= {name: SIGNAL_ROLLUPS[rule.aggregate] for name, rule in signals.items()}
     return (
         traits.join(members, on="customer_id")
         .group_by("account_id")
         .agg(
             pl.col("as_of_date").first(),
             (pl.len() - 1).cast(pl.Int64).alias("children"),
-            *(rolled_up(trait) for trait in CUSTOMER_TRAITS),
+            *(rolled_up(name, rollup) for name, rollup in rollups.items()),
         )
     )
 
@@ -57,7 +74,7 @@ def account_tiers(
     traits: pl.LazyFrame, members: pl.LazyFrame, profiles: pl.LazyFrame, policy: Policy
 ) -> pl.DataFrame:
     """marts.account_tiers: each account's name, owner, children, score, tier, action, reasons and traits."""
-    rolled = account_traits(traits, members).rename({"account_id": "customer_id"})
+    rolled = account_traits(traits, members, policy.signals).rename({"account_id": "customer_id"})
     scored = score_customers(rolled, profiles, policy)
     return (
         rolled.join(scored, on="customer_id")
@@ -76,6 +93,7 @@ def account_tiers(
             "reasons",
             "knockouts",
             *(trait.name for trait in CUSTOMER_TRAITS),
+            *policy.signals,
         )
         .sort("score", "account_id", descending=[True, False], nulls_last=True)
         .collect()

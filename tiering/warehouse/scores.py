@@ -51,7 +51,9 @@ def part_scores(
     daily = read_sql(con, "scoring/part_traits", params).with_columns(rising=rising)
     customers = read_sql(con, "scoring/part_customers", params).lazy()
     previous = read_sql(con, "scoring/previous_tiers", params).lazy()
-    before = read_sql(con, "scoring/part_previous_traits", params).with_columns(rising=rising).lazy()
+    before = read_sql(con, "scoring/part_previous_traits", params).with_columns(rising=rising)
+    # a trait added since (a new signal trait of the policy) is unknown then: no change said of it
+    before = pl.concat([daily.clear(), before], how="diagonal_relaxed").lazy()
     scored = []
     for day in dates:
         traits = daily.filter(pl.col("as_of_date") == day).lazy()

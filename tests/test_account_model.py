@@ -1,7 +1,10 @@
-"""Prospects on the S demo with hand-made opportunities: marts.prospect_priorities ranks them how soon, then how
-profitable, then how much; adding prospects and opportunities changes no customer's tier or score."""
+"""The account model on the S demo with hand-made opportunities, parent accounts and signals:
+marts.prospect_priorities ranks prospects how soon, then how profitable, then how much; marts.account_tiers sums a
+parent's group; a policy's signal trait is computed and scored; adding prospects, opportunities, parents and
+signals changes no customer's tier or score."""
 
 import shutil
+from dataclasses import replace
 from datetime import date, timedelta
 
 import duckdb
@@ -9,7 +12,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from tiering.settings import REPO_ROOT
+from tiering.settings import DEFAULT_POLICY, REPO_ROOT
 
 GOLDEN_TIERS = REPO_ROOT / "tests" / "data" / "golden_s" / "customer_tiers.parquet"
 FIRST = date(2026, 6, 28)  # the golden copy's run: 2026-06-28 .. as_of in one pass
@@ -59,16 +62,32 @@ def run(tmp_path_factory, s_landing, pipeline, as_of):
         ],
         orient="row",
     ).write_csv(landing / "opportunities" / "opportunities.csv")
+    customers = pl.read_csv(landing / "customers" / "customers.csv", infer_schema=False)
+    parents = {"C0000011": "C0000010", "C0000012": "C0000010", "C0000013": "C0000012"}  # a group of four
+    customers.with_columns(parent_id=pl.col("customer_id").replace_strict(parents, default=None)).write_csv(
+        landing / "customers" / "customers.csv"
+    )
+    (landing / "signals").mkdir(exist_ok=True)
+    pl.DataFrame(
+        [
+            ("C0000002", "NPS", day(-3), 10.0),
+            ("C0000002", "referral", day(-40), 1.0),
+            ("C0000003", "nps", day(-2), 0.0),
+        ],
+        schema=["customer_id", "signal", "signal_date", "value"],
+        orient="row",
+    ).write_csv(landing / "signals" / "signals.csv")
     settings = pipeline.settings(root, landing=landing)
     assert pipeline.run(settings, as_of, first=FIRST).success
     with duckdb.connect(str(settings.bi_db), read_only=True) as con:
         priorities = con.sql("SELECT * FROM marts.prospect_priorities ORDER BY priority").pl()
         tiers = con.sql("SELECT * FROM marts.customer_tiers").pl()
-    return (a, b, c, d, e), priorities, tiers
+        accounts = con.sql("SELECT * FROM marts.account_tiers").pl()
+    return (a, b, c, d, e), priorities, tiers, accounts, settings
 
 
 def test_prospects_with_an_open_opportunity_are_ranked_how_soon_then_how_profitable_then_how_much(run):
-    (a, b, c, _, e), priorities, _ = run
+    (a, b, c, _, e), priorities, *_ = run
     assert priorities.select(
         "customer_id", "days_to_close", "pipeline_amount", "expected_margin", "priority"
     ).rows() == [
@@ -80,13 +99,13 @@ def test_prospects_with_an_open_opportunity_are_ranked_how_soon_then_how_profita
 
 
 def test_a_prospect_with_a_lost_opportunity_only_and_a_customer_have_no_priority_row(run):
-    (_, _, _, d, _), priorities, _ = run
+    (_, _, _, d, _), priorities, *_ = run
     assert d not in priorities["customer_id"].to_list()
     assert "C0000002" not in priorities["customer_id"].to_list()
 
 
 def test_prospects_are_tiered_by_fit_and_customers_tiers_are_unchanged(run):
-    _, priorities, tiers = run
+    _, priorities, tiers, *_ = run
     prospects = tiers.filter(pl.col("segment") == "prospect")
     assert prospects["score"].null_count() == prospects.height
     assert prospects.select(pl.col("fit_score").is_between(0, 100).all()).item()
@@ -98,3 +117,35 @@ def test_prospects_are_tiered_by_fit_and_customers_tiers_are_unchanged(run):
         customers.sort("customer_id"),
         golden.filter(pl.col("customer_id").is_in(customers["customer_id"].implode())).sort("customer_id"),
     )
+
+
+def test_a_parent_account_sums_its_groups_revenue(run):
+    *_, tiers, accounts, _ = run
+    group = tiers.filter(pl.col("customer_id").is_in(["C0000010", "C0000011", "C0000012", "C0000013"]))
+    assert accounts["account_id"].to_list() == ["C0000010"]
+    account = accounts.row(0, named=True)
+    assert account["children"] == 3
+    assert account["revenue_12m"] == pytest.approx(group["revenue_12m"].sum())
+    assert account["tier"] in ("Ideal", "Acceptable", "Poor") and account["reasons"]
+
+
+def test_a_signal_trait_of_the_policy_is_computed_and_scored(run, tmp_path, pipeline, as_of):
+    *_, settings = run
+    policy = tmp_path / "policy.yaml"
+    text = DEFAULT_POLICY.read_text().replace(
+        "\ntraits:\n",
+        "\nsignals:\n  nps_latest: {signal: nps, aggregate: latest, window_days: 365}\n"
+        "\ntraits:\n  nps_latest:\n    direction: higher_is_better\n    poor: 0\n    ideal: 10\n    weight: 3\n"
+        "    good: promotes us\n    bad: detracts from us\n",
+    )
+    policy.write_text(text)
+    scored = replace(settings, policy_path=policy)
+    assert pipeline.run(scored, as_of).success
+    with duckdb.connect(str(scored.bi_db), read_only=True) as con:
+        rows = con.sql(
+            "SELECT customer_id, nps_latest, reasons FROM marts.customer_tiers "
+            "WHERE customer_id IN ('C0000002', 'C0000003', 'C0000004') ORDER BY 1"
+        ).rows()
+    assert [(c, v) for c, v, _ in rows] == [("C0000002", 10.0), ("C0000003", 0.0), ("C0000004", None)]
+    assert "promotes us: 10.0 (nps latest, last 365 days)" in rows[0][2]
+    assert "detracts from us: 0.0 (nps latest, last 365 days)" in rows[1][2]
