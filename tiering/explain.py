@@ -14,7 +14,7 @@ import polars as pl
 
 from tiering.outputs import TIER_FIT, TIER_TODO, bi_label
 from tiering.policy import TIERS, Knockout, Policy, PolicyError, load_policy
-from tiering.reasons import describe_trait
+from tiering.reasons import describe_trait, number
 from tiering.scoring import knockout_hit, reason, score_rank, scored_items, weighted_score
 from tiering.settings import Settings
 from tiering.warehouse.sql import sql_text
@@ -110,7 +110,7 @@ def _item_line(item: Item) -> str:
 
 
 def _knockout_line(rule: Knockout, frame: pl.DataFrame, policy: Policy) -> str:
-    limit = f"above {rule.above:g}" if rule.above is not None else f"below {rule.below:g}"
+    limit = f"above {number(rule.above)}" if rule.above is not None else f"below {number(rule.below)}"
     words = frame.select(describe_trait(rule.trait, pl.col(rule.trait), policy.base_currency)).item()
     applied = frame.select(knockout_hit(rule)).item()
     verdict = f"APPLIED, at most {rule.max_tier}" if applied else "did not apply"

@@ -5,7 +5,7 @@ from typing import NamedTuple
 import polars as pl
 
 from tiering.policy import TIERS, CategoryCriterion, Knockout, Policy, RangeCriterion, TraitRule
-from tiering.reasons import describe_trait
+from tiering.reasons import describe_trait, number, thousands
 
 TOP_REASONS = 3
 _RANK = {tier: rank for rank, tier in enumerate(TIERS)}  # Ideal 0, Acceptable 1, Poor 2
@@ -54,7 +54,7 @@ def _profile_items(policy: Policy) -> list[ScoredItem]:
             ScoredItem("industry", profile.industry.weight, _in_list("industry", profile.industry), good, bad)
         )
     if profile.employees:
-        size = pl.col("employees").cast(pl.String)
+        size = thousands(pl.col("employees").cast(pl.String))
         good = pl.lit("target company size (") + size + " employees)"
         bad = pl.lit("outside the target company size (") + size + " employees)"
         items.append(
@@ -107,9 +107,9 @@ def knockout_hit(rule: Knockout) -> pl.Expr:
 
 def _knockout_text(rule: Knockout, currency: str) -> pl.Expr:
     limit = (
-        f"above the limit of {rule.above:g}"
+        f"above the limit of {number(rule.above)}"
         if rule.above is not None
-        else f"below the limit of {rule.below:g}"
+        else f"below the limit of {number(rule.below)}"
     )
     words = describe_trait(rule.trait, pl.col(rule.trait), currency)
     return pl.lit(f"knock-out ({rule.name}): ") + words + pl.lit(f", {limit}")
@@ -195,7 +195,7 @@ def score_customers(
 
 
 def _rising_reason(policy: Policy) -> pl.Expr:
-    """['+ rising: 52000 USD expected in the next 12 months vs 9000 USD in the last 12 months'] for a rising
+    """['+ rising: 52,000 USD expected in the next 12 months vs 9,000 USD in the last 12 months'] for a rising
     customer (the `rising` trait), else an empty list."""
     if policy.rising is None:
         return pl.lit([], pl.List(pl.String))

@@ -70,7 +70,7 @@ def test_the_words_print_each_kind_of_value() -> None:
         describe_trait(name, pl.lit(value), "EUR").alias(name) for name, value in values.items()
     )
     assert words.row(0, named=True) == {
-        "revenue_12m": "1520 EUR in the last 12 months",
+        "revenue_12m": "1,520 EUR in the last 12 months",
         "gross_margin": "26% gross margin",
         "growth_trend": "revenue trend +26% (last 6 months vs the 6 before)",
         "recency_days": "last order 12 days ago",
