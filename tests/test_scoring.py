@@ -119,7 +119,9 @@ def test_knockout_caps_the_tier_and_leads_the_reasons():
     )
     row = scored["a"]
     assert row["score"] == 100.0 and row["tier"] == "Poor" and row["action"] == "No-fly zone"
-    assert row["knockouts"] == "knock-out (large overdue balance): 5,000 USD overdue, above the limit of 1,000"
+    assert (
+        row["knockouts"] == "knock-out (large overdue balance): 5,000 USD overdue, above the limit of 1,000"
+    )
     assert row["reasons"].startswith(row["knockouts"] + "; ")
 
 

@@ -97,7 +97,9 @@ def line_chart(
             f'<line class="goal" x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="{color}" '
             f'stroke-dasharray="6 4" stroke-width="1.5"><title>{escape(target[1])}</title></line>'
         )
-        body.append(_text(width - right, y - 6, target[1], size=11, anchor="end", fill=color, font_weight="600"))
+        body.append(
+            _text(width - right, y - 6, target[1], size=11, anchor="end", fill=color, font_weight="600")
+        )
     for tick in (0, peak / 2, peak):
         y = top + plot_h * (1 - tick / peak)
         body.append(f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}"/>')

@@ -142,8 +142,8 @@ def _headline(data: DashboardData, policy: Policy) -> str:
     if data.previous_date:
         k = _moves_by_kind(data.movements)
         lines.append(
-            f"Since {data.previous_date:%d %B %Y}: <span class=\"good\">{k['up']:,} moved up a tier</span>, "
-            f"<span class=\"bad\">{k['down']:,} moved down</span>, {k['new']:,} are new."
+            f'Since {data.previous_date:%d %B %Y}: <span class="good">{k["up"]:,} moved up a tier</span>, '
+            f'<span class="bad">{k["down"]:,} moved down</span>, {k["new"]:,} are new.'
         )
     return '<div class="headline">' + "".join(f"<p>{line}</p>" for line in lines) + "</div>"
 
@@ -155,7 +155,11 @@ def _net_change(data: DashboardData, tier: str) -> str:
         m.customers for m in data.movements if m.from_tier == tier
     )
     held = data.held.get(tier, 0)
-    kept = f'<div class="held">{_count(held, "customer")} kept {tier} by the hysteresis margin</div>' if held else ""
+    kept = (
+        f'<div class="held">{_count(held, "customer")} kept {tier} by the hysteresis margin</div>'
+        if held
+        else ""
+    )
     if net == 0:
         return f"<div>no change since {data.previous_date:%d %b}</div>{kept}"
     meaning = MORE_IS[tier] if net > 0 else _opposite(MORE_IS[tier])
