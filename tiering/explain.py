@@ -106,7 +106,7 @@ def _items(frame: pl.DataFrame, policy: Policy) -> list[Item]:
 def _item_line(item: Item) -> str:
     if item.points is None:
         return f"  {'-':>6}  {item.weight:>6g}  {bi_label(item.name).lower()}: no value, so not scored"
-    return f"  {item.points:>6.0f}  {item.weight:>6g}  {item.words}"
+    return f"  {item.points + 0.0:>6.0f}  {item.weight:>6g}  {item.words}"  # + 0.0: no "-0"
 
 
 def _knockout_line(rule: Knockout, frame: pl.DataFrame, policy: Policy) -> str:
