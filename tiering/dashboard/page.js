@@ -167,7 +167,9 @@ function callTier(td, row) {
   const note = document.createElement("div");
   note.className = "note";
   if (fellFromIdeal(row)) note.textContent = `▼ from Ideal`;
-  else if (row[CALL] === "slipping") note.textContent = `score ${row[SCORE].toFixed(1)}, ${heldText(row) || "falling"}`;
+  else if (row[CALL] === "slipping") {
+    note.textContent = `score ${row[SCORE].toFixed(1)} (${row[CHANGE].toFixed(1)})${row[HELD] ? `, ${heldText(row)}` : ""}`;
+  }
   else if (row[CALL] === "newly rising") note.textContent = "newly rising";
   td.append(note);
 }

@@ -206,7 +206,8 @@ def _filters(data: DashboardData) -> str:
     )
     return (
         f'<div class="filters" id="filters"><b>Show the customers of</b>{controls}'
-        '<button type="button" id="filter-clear">Clear</button><span id="filter-count"></span></div>'
+        '<button type="button" id="filter-clear">Clear</button><span id="filter-count"></span>'
+        '<small class="applies">in the call list, who moved and the customer table</small></div>'
     )
 
 
