@@ -96,7 +96,9 @@ ranked AS (
         row_number() OVER (PARTITION BY moved ORDER BY revenue_12m DESC, customer_id) AS moved_rank
     FROM customers
 )
-SELECT * EXCLUDE (moved, best, call_rank, moved_rank)
+SELECT
+    * EXCLUDE (moved, best, call_rank, moved_rank)
+        REPLACE (CASE WHEN moved OR call = 'slipping' THEN changes END AS changes)
 FROM ranked
 WHERE best <= $max_rows OR (call IS NOT NULL AND call_rank <= $max_listed) OR (moved AND moved_rank <= $max_listed)
 ORDER BY best
