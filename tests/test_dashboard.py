@@ -409,7 +409,7 @@ def test_every_customer_row_carries_owner_region_and_industry_for_the_filters(hi
     assert None in owners and len(owners) > 10
     for owner in owners - {None}:
         assert f'<option value="{owner}">{owner}</option>' in html
-    assert '<option value="(no owner)">(no owner)</option>' in html
+    assert '<option value="(none)">(no owner)</option>' in html
 
 
 def test_the_hysteresis_held_count_is_said(history):
@@ -500,6 +500,10 @@ def test_one_owner_filters_the_call_list_the_movers_and_the_table(browser, histo
         if r.call == "slipping" and (r.account_owner, r.region) == (fell.account_owner, other)
     ]
     assert len([row for row in _texts(page, "#call-slipping tbody tr") if row != "Nobody."]) == len(both)
+    page.evaluate("document.getElementById('filter-clear').click()")
+    _choose(page, "filter-owner", "(none)")  # the unowned accounts
+    unowned = _texts(page, "#customer-table tbody tr")
+    assert unowned and all("(no owner)" in row for row in unowned)
     page.evaluate("document.getElementById('filter-clear').click()")
     [held] = [r.customer_id for r in data.customers if r.tier_held][:1]
     [row] = _search(page, held)

@@ -7,6 +7,7 @@ const PAGE_SIZE = 25;
 const [ID, NAME, TIER, SCORE, PREVIOUS, CHANGE, REVENUE, REASONS] = [0, 1, 2, 3, 4, 5, 6, 7];
 const [OWNER, CHANGES, HELD, NEWLY, CALL] = [8, 11, 12, 13, 14];
 const NO_OWNER = "(no owner)";
+const NO_VALUE = "(none)"; // a filter's choice for customers without a value
 
 const config = JSON.parse(document.getElementById("dashboard-config").textContent);
 const RANK = Object.fromEntries(config.tiers.map((tier, i) => [tier, i + 1])); // best tier first
@@ -18,7 +19,7 @@ const state = {
 
 function filtered(row) {
   return Object.entries(state.filters).every(
-    ([column, value]) => !value || (value === NO_OWNER ? row[column] === null : row[column] === value),
+    ([column, value]) => !value || (value === NO_VALUE ? row[column] === null : row[column] === value),
   );
 }
 

@@ -19,7 +19,7 @@ from tiering.traits import TRAIT_BY_NAME
 HERE = Path(__file__).parent
 MOVERS = 8  # customers listed under "Who moved"
 CALL_ROWS = 12  # customers listed in each part of the call list before "show all"
-NO_OWNER = "(no owner)"  # the owner filter's choice for unowned accounts
+NO_VALUE = "(none)"  # a filter's choice for customers without a value (an unowned account, no region)
 # Whether more customers in a tier is good news (green), bad news (red) or neither (grey).
 MORE_IS = {"Ideal": "good", "Acceptable": "neutral", "Poor": "bad"}
 
@@ -98,7 +98,7 @@ def _trait_format(trait: str, currency: str) -> charts.Format:
         return _money(currency)
     if kind == "integer":
         return lambda v: f"{v:,.0f}"
-    return lambda v: f"{v:.1f}" if abs(v) >= 1 or v == 0 else f"{v:.2f}"
+    return lambda v: f"{v:,.1f}" if abs(v) >= 1 or v == 0 else f"{v:.2f}"
 
 
 def _section(title: str, how: str, content: str) -> str:
@@ -187,22 +187,26 @@ def _cards(data: DashboardData, policy: Policy, money: charts.Format) -> str:
     return f'<div class="cards">{"".join(cards)}</div>'
 
 
-def _options(values: set[str | None]) -> str:
-    """The choices of one filter: every value on the page, and NO_OWNER-style null last."""
+def _options(values: set[str | None], none: str) -> str:
+    """The choices of one filter: all, every value on the page, and `none` (no value) last if any lacks one."""
     named = sorted(v for v in values if v is not None)
     choices = [f'<option value="{escape(v)}">{escape(v)}</option>' for v in named]
     if None in values:
-        choices.append(f'<option value="{NO_OWNER}">{NO_OWNER}</option>')
+        choices.append(f'<option value="{NO_VALUE}">{none}</option>')
     return '<option value="">all</option>' + "".join(choices)
 
 
 def _filters(data: DashboardData) -> str:
     """One set of controls for the call list, the movements and the customer table."""
-    fields = (("owner", "Owner", 8), ("region", "Region", 9), ("industry", "Industry", 10))
+    fields = (
+        ("owner", "Owner", 8, "(no owner)"),
+        ("region", "Region", 9, NO_VALUE),
+        ("industry", "Industry", 10, NO_VALUE),
+    )
     controls = "".join(
         f'<label>{label} <select id="filter-{name}" data-column="{column}">'
-        f"{_options({row[column] for row in data.customers})}</select></label>"
-        for name, label, column in fields
+        f"{_options({row[column] for row in data.customers}, none)}</select></label>"
+        for name, label, column, none in fields
     )
     return (
         f'<div class="filters" id="filters"><b>Show the customers of</b>{controls}'
