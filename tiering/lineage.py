@@ -5,6 +5,7 @@ checks every column named here exists and that the tier traces back to every raw
 "schema.table.column"; tables are Dagster asset keys.
 """
 
+from tiering.clv.traits import FORECAST_COLUMNS
 from tiering.policy import Policy
 from tiering.traits import CUSTOMER_TRAITS
 
@@ -53,6 +54,11 @@ LINEAGE: dict[str, Lineage] = {
     "staging.tickets": _same(
         "raw.support_tickets", "ticket_id customer_id opened_at closed_at priority category escalated"
     ),
+    # the forecast's fits read each customer's completed orders (sql/forecast/completed_orders.sql)
+    "forecast.customer_value": {
+        column: _from("staging.orders", "customer_id order_date net_amount status")
+        for column in FORECAST_COLUMNS
+    },
     "marts.customer_traits": {
         "customer_id": ("staging.customers.customer_id",),
         **{trait.name: trait.reads for trait in CUSTOMER_TRAITS},
