@@ -62,7 +62,7 @@ GROUP BY trait, tier
 -- (the searchable table), plus the $max_listed with the most revenue of those on the call list and of those who
 -- changed tier, wherever they rank. On the call list ("call"): 'slipping', Ideal on the previous date and lower now,
 -- or still Ideal with a falling score less than $near points above the Ideal cut-off; else 'newly rising' or
--- 'rising' (the forecast flag).
+-- 'rising' (the forecast flag). `changes` only where the page shows it: for a customer who moved or is slipping.
 WITH customers AS (
     SELECT
         customer_id,

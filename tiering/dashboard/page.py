@@ -33,7 +33,7 @@ def render_page(data: DashboardData, policy: Policy) -> str:
             _headline(data, policy),
             _cards(data, policy, money),
             _filters(data),
-            _call_list(data),
+            _call_list(),
             '<div class="row">',
             _split(data, money),
             _over_time(data, policy),
@@ -199,13 +199,13 @@ def _options(values: set[str | None], none: str) -> str:
 def _filters(data: DashboardData) -> str:
     """One set of controls for the call list, the movements and the customer table."""
     fields = (
-        ("owner", "Owner", 8, "(no owner)"),
-        ("region", "Region", 9, NO_VALUE),
-        ("industry", "Industry", 10, NO_VALUE),
+        ("owner", "Owner", "account_owner", "(no owner)"),
+        ("region", "Region", "region", NO_VALUE),
+        ("industry", "Industry", "industry", NO_VALUE),
     )
     controls = "".join(
-        f'<label>{label} <select id="filter-{name}" data-column="{column}">'
-        f"{_options({row[column] for row in data.customers}, none)}</select></label>"
+        f'<label>{label} <select id="filter-{name}" data-column="{CustomerRow._fields.index(column)}">'
+        f"{_options({getattr(row, column) for row in data.customers}, none)}</select></label>"
         for name, label, column, none in fields
     )
     return (
@@ -215,7 +215,7 @@ def _filters(data: DashboardData) -> str:
     )
 
 
-def _call_list(data: DashboardData) -> str:
+def _call_list() -> str:
     """Whom to call: Ideal customers slipping, and rising customers (newly rising first); the script fills it."""
     how = (
         "Slipping: Ideal on the previous run and lower now, or still Ideal with a score that fell and is less than "

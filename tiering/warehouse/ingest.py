@@ -267,7 +267,11 @@ def _prepare(con: duckdb.DuckDBPyConnection, feed: Feed, full_reload: bool) -> N
         run_sql(con, "ingest:create_raw_table", feed=table_feed.name, column_defs=column_defs(table_feed))
         for column in table_feed.columns:
             run_sql(
-                con, "ingest:add_raw_column", feed=table_feed.name, column=column.name, sql_type=column.sql_type
+                con,
+                "ingest:add_raw_column",
+                feed=table_feed.name,
+                column=column.name,
+                sql_type=column.sql_type,
             )
 
 
