@@ -60,7 +60,7 @@ def _profile_items(policy: Policy) -> list[ScoredItem]:
                 _in_list("industry", profile.industry),
                 good,
                 bad,
-                industry,
+                pl.lit("industry ") + industry,
             )
         )
     if profile.employees:
@@ -82,7 +82,14 @@ def _profile_items(policy: Policy) -> list[ScoredItem]:
         good = pl.lit("target region (") + region + ")"
         bad = pl.lit("outside the target regions (") + region + ")"
         items.append(
-            ScoredItem("region", profile.region.weight, _in_list("region", profile.region), good, bad, region)
+            ScoredItem(
+                "region",
+                profile.region.weight,
+                _in_list("region", profile.region),
+                good,
+                bad,
+                pl.lit("region ") + region,
+            )
         )
     return items
 
@@ -232,8 +239,8 @@ def _with_changes(
     frame: pl.LazyFrame, before: pl.LazyFrame | None, profiles: pl.LazyFrame, items: list[ScoredItem]
 ) -> pl.LazyFrame:
     """`changes`: the items whose contribution to the score moved most since `before` (at least MIN_CHANGE
-    points), strongest first, '+' or '-' with the words of now and the value then ('' when none moved; null for
-    a customer not in `before`); `newly_rising`: rising now and not then (a customer new since then: rising)."""
+    points), strongest first, '+' (lifted) or '-' with the value now and then ('' when none moved; null for a
+    customer not in `before`); `newly_rising`: rising now and not then (a customer new since then: rising)."""
     if before is None:
         return frame.with_columns(changes=pl.lit(None, pl.String), newly_rising=pl.lit(None, pl.Boolean))
     then = before.join(profiles, on="customer_id", how="left").select(
@@ -248,8 +255,10 @@ def _with_changes(
         moved = (
             (pl.col(f"_pts_{item.name}") - pl.col(f"_was_pts_{item.name}")) * item.weight / pl.col("_weight")
         )
-        text = pl.when(moved > 0).then(pl.lit("+ ") + item.good).otherwise(pl.lit("- ") + item.bad)
-        text = (text + pl.lit(" (was ") + pl.col(f"_was_{item.name}") + pl.lit(")")).alias("text")
+        sign = pl.when(moved > 0).then(pl.lit("+ ")).otherwise(pl.lit("- "))
+        text = (sign + item.value + pl.lit(" (was ") + pl.col(f"_was_{item.name}") + pl.lit(")")).alias(
+            "text"
+        )
         parts.append(
             frame.select(
                 "customer_id", moved.abs().round(6).alias("strength"), pl.lit(order).alias("order"), text
