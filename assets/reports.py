@@ -28,8 +28,9 @@ MARTS = [
     backfill_policy=one_pass,
     group_name="reports",
     kinds={"html"},
-    description="The tier dashboard for sales leaders: customers and revenue per tier, Ideal customers over time, "
-    "tier movements, whether last year's tiers were right (the nightly backtest), per-tier economics, trait distributions and a searchable customer table with reasons. One "
+    description="The tier dashboard for sales leaders: whom to call (Ideal customers slipping, rising customers) "
+    "with filters by owner, region and industry, customers and revenue per tier, Ideal customers over time (and "
+    "the policy's goal), tier movements with what changed, whether last year's tiers were right (the nightly backtest), per-tier economics, trait distributions and a searchable customer table with reasons. One "
     "self-contained HTML file (no server, nothing fetched) at $TIERS_WAREHOUSE_DIR/reports/tier_dashboard.html, "
     "for the newest as-of date that has run (a backfill of older dates keeps it).",
     owners=["team:sales-ops"],
@@ -48,6 +49,7 @@ def tier_dashboard(tiers: TiersConfig, duckdb: DuckDBResource) -> dg.Materialize
             "as_of_date": as_of.isoformat(),
             "size_kb": round(len(html.encode()) / 1024),
             "table_customers": len(data.customers),
+            "call_list_customers": sum(row.call is not None for row in data.customers),
             **{f"customers_{tier.lower()}": t.customers for tier, t in data.tiers.items()},
         }
     )

@@ -16,7 +16,9 @@ import pytest
 from websockets.sync.client import connect
 
 from support import free_port
+from tiering.dashboard import data as dashboard_data
 from tiering.dashboard import read_dashboard_data, render_page, write_dashboard
+from tiering.dashboard.data import DashboardData
 from tiering.policy import load_policy
 from tiering.settings import DEFAULT_POLICY
 
@@ -189,6 +191,48 @@ WHERE as_of_date = getvariable('as_of');
 """
 
 
+# The lead's columns (`changes`, `tier_held`, `newly_rising`) over the planted history, and hand-checked cases for
+# the call list: "fell" was Ideal and is Acceptable now, "falling" is still Ideal with a falling score less than
+# 5 points above the cut-off, "steady" is Ideal with a falling score far above it, "rising_new" and "rising" are
+# rising (the first newly), "held" are 12 Acceptable customers the hysteresis margin kept.
+PLANTED_ACTIONS = """
+ALTER TABLE marts.customer_tiers ADD COLUMN IF NOT EXISTS changes VARCHAR;
+ALTER TABLE marts.customer_tiers ADD COLUMN IF NOT EXISTS tier_held BOOLEAN;
+ALTER TABLE marts.customer_tiers ADD COLUMN IF NOT EXISTS newly_rising BOOLEAN;
+UPDATE marts.customer_tiers SET
+    changes = CASE WHEN previous_tier IS NULL THEN NULL WHEN previous_tier <> tier
+        THEN '- pays late: 41 days late on average (was 3 days late on average)' ELSE '' END,
+    tier_held = false,
+    newly_rising = false,
+    rising = false;
+CREATE TEMP TABLE cases AS
+SELECT 'fell' AS name, min(customer_id) AS customer_id FROM marts.customer_tiers
+WHERE previous_tier = 'Ideal' AND tier = 'Acceptable'
+UNION ALL
+SELECT 'falling', min_by(customer_id, score) FROM marts.customer_tiers WHERE tier = 'Ideal' AND previous_tier = 'Ideal'
+UNION ALL
+SELECT 'steady', max_by(customer_id, score) FROM marts.customer_tiers WHERE tier = 'Ideal' AND previous_tier = 'Ideal'
+UNION ALL
+SELECT 'rising_new', max_by(customer_id, revenue_12m) FROM marts.customer_tiers WHERE tier = 'Poor'
+UNION ALL
+SELECT 'rising', min_by(customer_id, revenue_12m) FROM marts.customer_tiers WHERE tier = 'Poor';
+UPDATE marts.customer_tiers SET score_change = -2.0, score = 72.0
+WHERE customer_id = (SELECT customer_id FROM cases WHERE name = 'falling');
+UPDATE marts.customer_tiers SET score_change = -2.0
+WHERE customer_id = (SELECT customer_id FROM cases WHERE name = 'steady');
+UPDATE marts.customer_tiers SET
+    rising = true,
+    newly_rising = customer_id IN (SELECT customer_id FROM cases WHERE name = 'rising_new'),
+    reasons = '+ rising: 52,000 USD expected in the next 12 months vs 9,000 USD in the last 12 months; ' || reasons
+WHERE customer_id IN (SELECT customer_id FROM cases WHERE name LIKE 'rising%');
+UPDATE marts.customer_tiers SET tier_held = true
+WHERE customer_id IN (
+    SELECT customer_id FROM marts.customer_tiers WHERE tier = 'Acceptable' AND previous_tier = 'Acceptable'
+    ORDER BY score LIMIT 12
+);
+"""
+
+
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
     started = Browser(tmp_path_factory.mktemp("chromium"))
@@ -203,8 +247,9 @@ def dashboard(s_run) -> Path:
 
 
 @pytest.fixture(scope="module")
-def history_dashboard(s_run, tmp_path_factory, as_of) -> Path:
-    """The page over the S marts with 30 earlier as-of dates planted: movements, a timeline, previous tiers."""
+def history(s_run, tmp_path_factory, as_of) -> tuple[Path, DashboardData, dict[str, str]]:
+    """The page over the S marts with 30 earlier as-of dates planted: movements, a timeline, previous tiers, the
+    call list's cases (name -> customer_id); the page, its data and the cases."""
     settings, _ = s_run
     folder = tmp_path_factory.mktemp("history")
     with duckdb.connect(str(folder / "work.duckdb")) as con:
@@ -214,9 +259,16 @@ def history_dashboard(s_run, tmp_path_factory, as_of) -> Path:
             con.execute(f"CREATE TABLE marts.{table} AS SELECT * FROM run.marts.{table}")
         con.execute("SET VARIABLE as_of = $as_of::DATE", {"as_of": as_of})
         con.execute(PLANTED_HISTORY)
+        con.execute(PLANTED_ACTIONS)
+        cases = dict(con.execute("SELECT name, customer_id FROM cases").fetchall())
         data = read_dashboard_data(con, as_of, load_policy(DEFAULT_POLICY))
     assert data.previous_date == as_of - timedelta(days=1)
-    return write_dashboard(render_page(data, load_policy(DEFAULT_POLICY)), folder)
+    return write_dashboard(render_page(data, load_policy(DEFAULT_POLICY)), folder), data, cases
+
+
+@pytest.fixture(scope="module")
+def history_dashboard(history) -> Path:
+    return history[0]
 
 
 def test_the_run_writes_one_self_contained_page_and_links_it(s_run, dashboard):
@@ -247,7 +299,10 @@ def test_the_page_shows_the_nightly_backtest_of_last_years_tiers(s_run, dashboar
 
 def test_planted_history_shows_movements_and_previous_tiers(history_dashboard, as_of):
     html = history_dashboard.read_text()
-    assert f"Since {as_of - timedelta(days=1):%d %B %Y}: 40 moved up a tier, 25 moved down" in html
+    assert (
+        f'Since {as_of - timedelta(days=1):%d %B %Y}: <span class="good">40 moved up a tier</span>, '
+        '<span class="bad">25 moved down</span>'
+    ) in html
     assert "No history yet" not in html
     assert "No backtest yet" in html  # the planted marts hold none
 
@@ -314,3 +369,143 @@ def test_the_harness_catches_a_page_that_fetches_or_fails(browser, tmp_path):
     page.wait_for("document.images[0].complete")
     assert page.blocked == ["https://example.com/logo.png"]
     assert any("broken chart" in error for error in page.errors)
+
+
+def _work_db(history) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(str(history[0].parent / "work.duckdb"), read_only=True)
+
+
+def test_the_call_list_holds_ideal_customers_slipping_and_rising_customers(history):
+    _, data, cases = history
+    with _work_db(history) as con:
+        fell = {
+            row[0]
+            for row in con.execute(
+                "SELECT customer_id FROM marts.customer_tiers WHERE previous_tier = 'Ideal' AND tier <> 'Ideal'"
+            ).fetchall()
+        }
+    assert len(fell) == 25 and cases["fell"] in fell
+    calls = {row.customer_id: row.call for row in data.customers if row.call}
+    assert calls == {
+        **dict.fromkeys(fell, "slipping"),
+        cases["falling"]: "slipping",  # Ideal, score 72 (cut-off 70 + 5 points) and falling
+        cases["rising_new"]: "newly rising",
+        cases["rising"]: "rising",
+    }
+    assert cases["steady"] not in calls  # Ideal and falling, but far above the cut-off
+
+
+def test_every_customer_row_carries_owner_region_and_industry_for_the_filters(history):
+    path, data, _ = history
+    with _work_db(history) as con:
+        marts = set(
+            con.execute(
+                "SELECT customer_id, account_owner, region, industry FROM marts.customer_tiers"
+            ).fetchall()
+        )
+    assert {(r.customer_id, r.account_owner, r.region, r.industry) for r in data.customers} == marts
+    html = path.read_text()
+    owners = {owner for _, owner, _, _ in marts}
+    assert None in owners and len(owners) > 10
+    for owner in owners - {None}:
+        assert f'<option value="{owner}">{owner}</option>' in html
+    assert '<option value="(none)">(no owner)</option>' in html
+
+
+def test_the_hysteresis_held_count_is_said(history):
+    html = history[0].read_text()
+    assert "12 customers kept their tier by the hysteresis margin." in html
+    assert '<div class="held">12 customers kept Acceptable by the hysteresis margin</div>' in html
+
+
+def test_the_goal_is_drawn_on_ideal_customers_over_time_and_said_in_words(history):
+    _, data, _ = history
+    policy = load_policy(DEFAULT_POLICY)
+    ideal = data.tiers["Ideal"].customers
+    assert policy.goals is not None and ideal < policy.goals.ideal_customers == 400
+    html = render_page(data, policy)
+    assert f"{ideal:,} Ideal customers, goal 400 by 2027-03-31: {400 - ideal:,} to go." in html
+    assert re.search(r'<line class="goal" [^>]*><title>goal 400 by 2027-03-31</title></line>', html)
+    assert 'class="goal"' not in render_page(data, policy.model_copy(update={"goals": None}))
+
+
+def test_the_page_stays_bounded_yet_holds_the_whole_call_list_and_the_movers(history, monkeypatch, as_of):
+    monkeypatch.setattr(dashboard_data, "MAX_TABLE_ROWS", 100)
+    monkeypatch.setattr(dashboard_data, "MAX_LISTED_ROWS", 30)
+    with _work_db(history) as con:
+        data = read_dashboard_data(con, as_of, load_policy(DEFAULT_POLICY))
+        best = [
+            row[0]
+            for row in con.execute(
+                "SELECT customer_id FROM marts.customer_tiers "
+                "ORDER BY list_position(['Ideal', 'Acceptable', 'Poor'], tier), score DESC, customer_id LIMIT 100"
+            ).fetchall()
+        ]
+        top_movers = {
+            row[0]
+            for row in con.execute(
+                "SELECT customer_id FROM marts.customer_tiers WHERE previous_tier <> tier "
+                "ORDER BY revenue_12m DESC, customer_id LIMIT 30"
+            ).fetchall()
+        }
+    shown = {r.customer_id for r in data.customers}
+    assert [r.customer_id for r in data.customers[:100]] == best
+    assert sum(bool(r.call) for r in data.customers) == 28  # the whole call list, wherever it ranks
+    assert top_movers <= shown  # the 30 movers with the most revenue, wherever they rank
+    assert len(data.customers) <= 100 + 30 + 30
+    assert "The table holds the best 100 of 2,000 customers" in render_page(data, load_policy(DEFAULT_POLICY))
+
+
+def _choose(page: Page, select: str, value: str) -> None:
+    page.evaluate(
+        f"(() => {{ const s = document.getElementById({json.dumps(select)}); s.value = {json.dumps(value)}; "
+        "s.dispatchEvent(new Event('change')); })()"
+    )
+
+
+def _texts(page: Page, selector: str) -> list[str]:
+    return page.evaluate(f"[...document.querySelectorAll({json.dumps(selector)})].map(e => e.innerText)")
+
+
+@needs_chromium
+def test_one_owner_filters_the_call_list_the_movers_and_the_table(browser, history):
+    path, data, cases = history
+    page = browser.open(path)
+    page.wait_for("document.getElementById('customer-table').dataset.ready === 'true'")
+    rising = _texts(page, "#call-rising tbody tr")
+    assert len(rising) == 2 and cases["rising_new"] in rising[0] and "newly rising" in rising[0]
+    assert (
+        "+ rising: 52,000 USD expected in the next 12 months vs 9,000 USD" in rising[0]
+    )  # the rising reason
+    movers = _texts(page, "#movers li")
+    assert len(movers) == 8 and all(
+        "(was 3 days late on average)" in m for m in movers
+    )  # changes, not reasons
+    [fell] = [r for r in data.customers if r.customer_id == cases["fell"]]
+    _choose(page, "filter-owner", fell.account_owner)
+    slipping = _texts(page, "#call-slipping tbody tr")
+    assert any(cases["fell"] in row and "from Ideal" in row for row in slipping)
+    for selector in ("#call-slipping tbody tr", "#movers li", "#customer-table tbody tr"):
+        rows = [row for row in _texts(page, selector) if row != "Nobody."]
+        assert rows and all(fell.account_owner in row for row in rows), selector
+    owned = sum(r.account_owner == fell.account_owner for r in data.customers)
+    assert page.evaluate("document.getElementById('table-count').textContent").endswith(
+        f"of {owned:,} customers"
+    )
+    other = next(r.region for r in data.customers if r.region not in (None, fell.region))
+    _choose(page, "filter-region", other)  # the filters combine
+    both = [
+        r
+        for r in data.customers
+        if r.call == "slipping" and (r.account_owner, r.region) == (fell.account_owner, other)
+    ]
+    assert len([row for row in _texts(page, "#call-slipping tbody tr") if row != "Nobody."]) == len(both)
+    page.evaluate("document.getElementById('filter-clear').click()")
+    _choose(page, "filter-owner", "(none)")  # the unowned accounts
+    unowned = _texts(page, "#customer-table tbody tr")
+    assert unowned and all("(no owner)" in row for row in unowned)
+    page.evaluate("document.getElementById('filter-clear').click()")
+    [held] = [r.customer_id for r in data.customers if r.tier_held][:1]
+    [row] = _search(page, held)
+    assert "kept Acceptable by the hysteresis margin" in row
+    assert page.errors == [] and page.blocked == []

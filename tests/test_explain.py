@@ -61,6 +61,14 @@ def test_an_ideal_customer_gets_every_item_with_points_and_weight(explain, s_run
     assert "policy has changed" not in out
 
 
+def test_numbers_carry_thousands_separators(explain, s_run):
+    row = _customer(s_run, "revenue_12m >= 10000")
+    code, out, _ = explain(row["customer_id"])
+    assert code == 0
+    assert f": {row['revenue_12m']:,.0f} USD in the last 12 months" in out
+    assert " above 25,000): " in out
+
+
 def test_a_knocked_out_customer_is_told_which_rule_capped_the_tier(explain, s_run):
     row = _customer(s_run, "knockouts <> ''")
     code, out, _ = explain(row["customer_id"])

@@ -1,5 +1,6 @@
 """The policy file: the shipped one is valid; a bad one gets a clear error naming each bad field."""
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -32,15 +33,17 @@ def test_shipped_policy_is_valid_and_scores_only_known_traits():
         "No-fly zone",
     )
     assert set(policy.traits) <= set(TRAIT_COLUMNS)
+    assert policy.goals.ideal_customers == 400 and policy.goals.by == date(2027, 3, 31)
 
 
 def test_every_table_keyed_by_tier_names_the_tiers_of_policy_tiers():
     """The tier names are defined once (tiering.policy.TIERS); what is said or drawn per tier covers each."""
     from tiering.dashboard.charts import COLORS, INK
+    from tiering.dashboard.page import MORE_IS
     from tiering.outputs import TIER_FIT, TIER_ORDER_SQL, TIER_TODO
     from tiering.policy import TIERS, Actions
 
-    for per_tier in (Actions.model_fields, TIER_FIT, TIER_TODO, COLORS, INK):
+    for per_tier in (Actions.model_fields, TIER_FIT, TIER_TODO, COLORS, INK, MORE_IS):
         assert tuple(per_tier) == TIERS
     assert TIER_ORDER_SQL == "CASE tier WHEN 'Ideal' THEN 1 WHEN 'Acceptable' THEN 2 WHEN 'Poor' THEN 3 END"
 
@@ -85,6 +88,17 @@ def test_every_table_keyed_by_tier_names_the_tiers_of_policy_tiers():
         ),
         (lambda d: d.update(base_currency="dollars"), "base_currency: String should match pattern"),
         (lambda d: d.update(tiers_typo={}), "tiers_typo: Extra inputs are not permitted"),
+        (
+            lambda d: d["goals"].update(ideal_customers=0),
+            "goals.ideal_customers: Input should be greater than 0",
+        ),
+        (
+            lambda d: d["goals"].update(ideal_customers="500"),
+            "goals.ideal_customers: Input should be a valid integer",
+        ),
+        (lambda d: d["goals"].update(by="2027-02-30"), "goals.by: Input should be a valid date"),
+        (lambda d: d["goals"].pop("by"), "goals.by: Field required"),
+        (lambda d: d["goals"].update(ideal=5), "goals.ideal: Extra inputs are not permitted"),
     ],
 )
 def test_bad_policy_names_the_field(tmp_path, policy_data, edit, expected):

@@ -124,7 +124,9 @@ def test_knockout_caps_the_tier_and_leads_the_reasons():
     )
     row = scored["a"]
     assert row["score"] == 100.0 and row["tier"] == "Poor" and row["action"] == "No-fly zone"
-    assert row["knockouts"] == "knock-out (large overdue balance): 5000 USD overdue, above the limit of 1000"
+    assert (
+        row["knockouts"] == "knock-out (large overdue balance): 5,000 USD overdue, above the limit of 1,000"
+    )
     assert row["reasons"].startswith(row["knockouts"] + "; ")
 
 
@@ -325,10 +327,9 @@ def test_changes_name_the_items_whose_part_of_the_score_moved_most_with_the_valu
     ]
     scored = _changes(now, before)
     assert scored["a"]["changes"] == (
-        "- pays late: 27.0 days late on average (was 3.0 days late on average); "
-        "+ high margin: 50% gross margin (was 30% gross margin)"
+        "- 27.0 days late on average (was 3.0 days late on average); + 50% gross margin (was 30% gross margin)"
     )
-    assert scored["b"]["changes"] == "+ high margin: 31% gross margin (was 30% gross margin)"
+    assert scored["b"]["changes"] == "+ 31% gross margin (was 30% gross margin)"
     assert scored["c"]["changes"] == ""
     assert scored["d"]["changes"] is None
     assert {c: scored[c]["newly_rising"] for c in "abcd"} == {"a": False, "b": True, "c": False, "d": True}

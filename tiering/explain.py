@@ -14,7 +14,7 @@ import polars as pl
 
 from tiering.outputs import TIER_FIT, TIER_TODO, bi_label
 from tiering.policy import TIERS, Knockout, Policy, PolicyError, load_policy
-from tiering.reasons import describe
+from tiering.reasons import describe, number
 from tiering.scoring import knockout_hit, reason, score_rank, scored_items, weighted_score
 from tiering.settings import Settings
 from tiering.warehouse.sql import sql_text
@@ -106,11 +106,11 @@ def _items(frame: pl.DataFrame, policy: Policy) -> list[Item]:
 def _item_line(item: Item) -> str:
     if item.points is None:
         return f"  {'-':>6}  {item.weight:>6g}  {bi_label(item.name).lower()}: no value, so not scored"
-    return f"  {item.points:>6.0f}  {item.weight:>6g}  {item.words}"
+    return f"  {item.points + 0.0:>6.0f}  {item.weight:>6g}  {item.words}"  # + 0.0: no "-0"
 
 
 def _knockout_line(rule: Knockout, frame: pl.DataFrame, policy: Policy) -> str:
-    limit = f"above {rule.above:g}" if rule.above is not None else f"below {rule.below:g}"
+    limit = f"above {number(rule.above)}" if rule.above is not None else f"below {number(rule.below)}"
     words = frame.select(describe(rule.trait, pl.col(rule.trait), policy)).item()
     applied = frame.select(knockout_hit(rule)).item()
     verdict = f"APPLIED, at most {rule.max_tier}" if applied else "did not apply"

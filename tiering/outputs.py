@@ -137,7 +137,7 @@ OUTPUT_TABLES = (
             "score_change": "score minus the score on the previous as-of date, one decimal; null for a new "
             "customer.",
             "changes": "What changed most since the previous as-of date: up to three scored items whose part of "
-            "the score moved by 0.5 points or more, strongest first, '+' lifted it, '-' pulled it down, with the "
+            "the score moved by 0.5 points or more, strongest first, '+' lifted it, '-' pulled it down, with its "
             "value now and then ('was'); empty when none moved that much; null for a customer new since then "
             "(every customer on the first run).",
             "tier_held": "True when the score alone would give another tier and the policy's hysteresis margin "

@@ -1,6 +1,7 @@
 """The ideal-customer policy: one YAML file, validated with errors that name the field."""
 
 from collections.abc import Hashable
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Literal
@@ -157,6 +158,13 @@ class RisingRule(_Strict):
     reason: str = Field("rising", min_length=1, description="phrase in the reasons of a rising customer")
 
 
+class Goals(_Strict):
+    """A goal for the best customers: how many Ideal customers by when (the dashboard draws it as a target)."""
+
+    ideal_customers: int = Field(gt=0, strict=True, description="Ideal customers to have by the date")
+    by: date
+
+
 class Policy(_Strict):
     version: str = Field(min_length=1)
     base_currency: str = Field("USD", pattern=r"^[A-Z]{3}$")
@@ -167,6 +175,7 @@ class Policy(_Strict):
     profile: Profile = Profile()
     knockouts: list[Knockout] = []
     rising: RisingRule | None = None
+    goals: Goals | None = None
 
     @model_validator(mode="after")
     def _known_traits(self) -> "Policy":

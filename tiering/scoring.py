@@ -5,7 +5,7 @@ from typing import NamedTuple
 import polars as pl
 
 from tiering.policy import TIERS, CategoryCriterion, Knockout, Policy, RangeCriterion, TraitRule
-from tiering.reasons import describe
+from tiering.reasons import describe, number, thousands
 
 TOP_REASONS = 3
 TOP_CHANGES = 3
@@ -64,11 +64,11 @@ def _profile_items(policy: Policy) -> list[ScoredItem]:
                 _in_list("industry", profile.industry),
                 good,
                 bad,
-                industry,
+                pl.lit("industry ") + industry,
             )
         )
     if profile.employees:
-        size = pl.col("employees").cast(pl.String)
+        size = thousands(pl.col("employees").cast(pl.String))
         good = pl.lit("target company size (") + size + " employees)"
         bad = pl.lit("outside the target company size (") + size + " employees)"
         items.append(
@@ -86,7 +86,14 @@ def _profile_items(policy: Policy) -> list[ScoredItem]:
         good = pl.lit("target region (") + region + ")"
         bad = pl.lit("outside the target regions (") + region + ")"
         items.append(
-            ScoredItem("region", profile.region.weight, _in_list("region", profile.region), good, bad, region)
+            ScoredItem(
+                "region",
+                profile.region.weight,
+                _in_list("region", profile.region),
+                good,
+                bad,
+                pl.lit("region ") + region,
+            )
         )
     return items
 
@@ -126,9 +133,9 @@ def knockout_hit(rule: Knockout) -> pl.Expr:
 
 def _knockout_text(rule: Knockout, policy: Policy) -> pl.Expr:
     limit = (
-        f"above the limit of {rule.above:g}"
+        f"above the limit of {number(rule.above)}"
         if rule.above is not None
-        else f"below the limit of {rule.below:g}"
+        else f"below the limit of {number(rule.below)}"
     )
     words = describe(rule.trait, pl.col(rule.trait), policy)
     return pl.lit(f"knock-out ({rule.name}): ") + words + pl.lit(f", {limit}")
@@ -275,8 +282,8 @@ def _with_changes(
     frame: pl.LazyFrame, before: pl.LazyFrame | None, profiles: pl.LazyFrame, items: list[ScoredItem]
 ) -> pl.LazyFrame:
     """`changes`: the items whose contribution to the score moved most since `before` (at least MIN_CHANGE
-    points), strongest first, '+' or '-' with the words of now and the value then ('' when none moved; null for
-    a customer not in `before`); `newly_rising`: rising now and not then (a customer new since then: rising)."""
+    points), strongest first, '+' (lifted) or '-' with the value now and then ('' when none moved; null for a
+    customer not in `before`); `newly_rising`: rising now and not then (a customer new since then: rising)."""
     if before is None:
         return frame.with_columns(changes=pl.lit(None, pl.String), newly_rising=pl.lit(None, pl.Boolean))
     then = before.join(profiles, on="customer_id", how="left").select(
@@ -291,8 +298,10 @@ def _with_changes(
         moved = (
             (pl.col(f"_pts_{item.name}") - pl.col(f"_was_pts_{item.name}")) * item.weight / pl.col("_weight")
         )
-        text = pl.when(moved > 0).then(pl.lit("+ ") + item.good).otherwise(pl.lit("- ") + item.bad)
-        text = (text + pl.lit(" (was ") + pl.col(f"_was_{item.name}") + pl.lit(")")).alias("text")
+        sign = pl.when(moved > 0).then(pl.lit("+ ")).otherwise(pl.lit("- "))
+        text = (sign + item.value + pl.lit(" (was ") + pl.col(f"_was_{item.name}") + pl.lit(")")).alias(
+            "text"
+        )
         parts.append(
             frame.select(
                 "customer_id", moved.abs().round(6).alias("strength"), pl.lit(order).alias("order"), text
@@ -307,7 +316,7 @@ def _with_changes(
 
 
 def _rising_reason(policy: Policy) -> pl.Expr:
-    """['+ rising: 52000 USD expected in the next 12 months vs 9000 USD in the last 12 months'] for a rising
+    """['+ rising: 52,000 USD expected in the next 12 months vs 9,000 USD in the last 12 months'] for a rising
     customer (the `rising` trait), else an empty list."""
     if policy.rising is None:
         return pl.lit([], pl.List(pl.String))

@@ -58,19 +58,54 @@ FROM (
 GROUP BY trait, tier
 
 -- name: customers
--- One row per customer for the searchable table: best tier first ($tiers is best first), highest score first.
+-- One row per customer on the page, best tier first ($tiers is best first), highest score first: the best $max_rows
+-- (the searchable table), plus the $max_listed with the most revenue of those on the call list and of those who
+-- changed tier, wherever they rank. On the call list ("call"): 'slipping', Ideal on the previous date and lower now,
+-- or still Ideal with a falling score less than $near points above the Ideal cut-off; else 'newly rising' or
+-- 'rising' (the forecast flag). `changes` only where the page shows it: for a customer who moved or is slipping.
+WITH customers AS (
+    SELECT
+        customer_id,
+        customer_name,
+        tier,
+        score,
+        {previous_tier} AS previous_tier,
+        {score_change} AS score_change,
+        round(revenue_12m) AS revenue_12m,
+        reasons,
+        account_owner,
+        region,
+        industry,
+        {changes} AS changes,
+        {tier_held} AS tier_held,
+        {newly_rising} AS newly_rising,
+        CASE
+            WHEN {previous_tier} = 'Ideal' AND tier <> 'Ideal' THEN 'slipping'
+            WHEN tier = 'Ideal' AND {score_change} < 0 AND score < $ideal_cutoff + $near THEN 'slipping'
+            WHEN rising AND {newly_rising} THEN 'newly rising'
+            WHEN rising THEN 'rising'
+        END AS call,
+        coalesce({previous_tier} <> tier, false) AS moved,
+        row_number() OVER (ORDER BY list_position($tiers, tier), score DESC, customer_id) AS best
+    FROM marts.customer_tiers
+),
+ranked AS (
+    SELECT
+        *,
+        row_number() OVER (PARTITION BY call IS NULL ORDER BY revenue_12m DESC, customer_id) AS call_rank,
+        row_number() OVER (PARTITION BY moved ORDER BY revenue_12m DESC, customer_id) AS moved_rank
+    FROM customers
+)
 SELECT
-    customer_id,
-    customer_name,
-    tier,
-    score,
-    {previous_tier} AS previous_tier,
-    {score_change} AS score_change,
-    round(revenue_12m) AS revenue_12m,
-    reasons
-FROM marts.customer_tiers
-ORDER BY list_position($tiers, tier), score DESC, customer_id
-LIMIT $max_rows
+    * EXCLUDE (moved, best, call_rank, moved_rank)
+        REPLACE (CASE WHEN moved OR call = 'slipping' THEN changes END AS changes)
+FROM ranked
+WHERE best <= $max_rows OR (call IS NOT NULL AND call_rank <= $max_listed) OR (moved AND moved_rank <= $max_listed)
+ORDER BY best
+
+-- name: held
+-- Per tier: the customers the hysteresis margin kept in it (the score alone would give another tier).
+SELECT tier, count(*) FROM marts.customer_tiers WHERE {tier_held} GROUP BY tier
 
 -- name: backtest_tiers
 -- The nightly backtest of the dashboard's date (scored a year before it with the policy in use), per tier: what each

@@ -97,7 +97,7 @@ def test_forecast_traits_can_be_scored_and_nulls_are_skipped():
     }
     assert scored["a"]["score"] == 75.0 and scored["b"]["score"] == 50.0  # b: revenue alone, p_alive skipped
     assert scored["a"]["reasons"].startswith(
-        "+ rising: 4000 USD expected in the next 12 months vs 500 USD in the last 12 months; "
+        "+ rising: 4,000 USD expected in the next 12 months vs 500 USD in the last 12 months; "
     )
     assert (
         "rising" not in scored["b"]["reasons"]

@@ -9,7 +9,7 @@ from tiering.clv.traits import FORECAST_COLUMNS
 from tiering.lineage import LINEAGE
 from tiering.outputs import BI_NAMES, OUTPUT_TABLES
 from tiering.policy import SCORABLE_TRAITS
-from tiering.reasons import describe_trait
+from tiering.reasons import describe_trait, number
 from tiering.traits import CUSTOMER_TRAITS, FORECAST_TRAITS, RISING, TRAIT_COLUMNS, TRAITS
 
 
@@ -70,9 +70,37 @@ def test_the_words_print_each_kind_of_value() -> None:
         describe_trait(name, pl.lit(value), "EUR").alias(name) for name, value in values.items()
     )
     assert words.row(0, named=True) == {
-        "revenue_12m": "1520 EUR in the last 12 months",
+        "revenue_12m": "1,520 EUR in the last 12 months",
         "gross_margin": "26% gross margin",
         "growth_trend": "revenue trend +26% (last 6 months vs the 6 before)",
         "recency_days": "last order 12 days ago",
         "tickets_per_order": "0.3 support tickets per order",
     }
+
+
+def test_numbers_in_the_words_carry_thousands_separators() -> None:
+    """One number format: '52,000 USD', as on the dashboard and in `tiers explain`."""
+    values = {
+        "revenue_12m": 1234567.4,
+        "tenure_days": 1500.0,
+        "payment_delay_days": -1234.56,
+        "growth_trend": 12.346,
+        "recency_days": 999.0,
+    }
+    words = pl.select(
+        describe_trait(name, pl.lit(value), "USD").alias(name) for name, value in values.items()
+    )
+    assert words.row(0, named=True) == {
+        "revenue_12m": "1,234,567 USD in the last 12 months",
+        "tenure_days": "customer for 1,500 days",
+        "payment_delay_days": "-1,234.6 days late on average",
+        "growth_trend": "revenue trend +1,235% (last 6 months vs the 6 before)",
+        "recency_days": "last order 999 days ago",
+    }
+    assert [number(v) for v in (25_000, 25_000.0, 0.25, 1_234_567.5, 90)] == [
+        "25,000",
+        "25,000",
+        "0.25",
+        "1,234,567.5",
+        "90",
+    ]

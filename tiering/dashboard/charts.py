@@ -82,12 +82,24 @@ def _nice_max(value: float) -> float:
     return next(power * m for m in (1, 2, 2.5, 5, 10) if power * m >= value)
 
 
-def line_chart(points: list[tuple[date, int]], label: str, color: str) -> str:
-    """Counts over dates: axis from zero, a line with dots, the latest value labelled."""
+def line_chart(
+    points: list[tuple[date, int]], label: str, color: str, target: tuple[int, str] | None = None
+) -> str:
+    """Counts over dates: axis from zero, a line with dots, the latest value labelled; a target (value, words) is a
+    dashed line across."""
     width, height, left, right, top, bottom = 560, 210, 44, 48, 14, 26
     plot_w, plot_h = width - left - right, height - top - bottom
-    peak = _nice_max(max((n for _, n in points), default=0))
+    peak = _nice_max(max([n for _, n in points] + ([target[0]] if target else []), default=0))
     body = []
+    if target:
+        y = top + plot_h * (1 - target[0] / peak)
+        body.append(
+            f'<line class="goal" x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="{color}" '
+            f'stroke-dasharray="6 4" stroke-width="1.5"><title>{escape(target[1])}</title></line>'
+        )
+        body.append(
+            _text(width - right, y - 6, target[1], size=11, anchor="end", fill=color, font_weight="600")
+        )
     for tick in (0, peak / 2, peak):
         y = top + plot_h * (1 - tick / peak)
         body.append(f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}"/>')

@@ -12,6 +12,13 @@ from tiering.warehouse.sql import render, sql_text
 
 # The searchable table holds at most this many customers (best first); beyond it, BI tools read bi.customer_tiers.
 MAX_TABLE_ROWS = 100_000
+# The page also holds, wherever they rank, at most this many of the call list and of the customers who moved tier
+# (the most revenue first), so the call list and the movements are whole at any size and the page stays bounded.
+MAX_LISTED_ROWS = 20_000
+# An Ideal customer whose score fell and is less than this many points above the Ideal cut-off is "slipping".
+SLIPPING_POINTS = 5.0
+# Columns of marts.customer_tiers the page reads when the marts carry them (null otherwise): history and movement.
+OPTIONAL_COLUMNS = ("previous_tier", "score_change", "changes", "tier_held", "newly_rising")
 
 
 class CustomerRow(NamedTuple):
@@ -25,6 +32,13 @@ class CustomerRow(NamedTuple):
     score_change: float | None
     revenue_12m: float
     reasons: str
+    account_owner: str | None
+    region: str | None
+    industry: str | None
+    changes: str | None  # what moved the score most since the previous date
+    tier_held: bool | None  # the hysteresis margin kept the previous tier
+    newly_rising: bool | None
+    call: str | None  # on the call list: 'slipping', 'newly rising' or 'rising'
 
 
 @dataclass(frozen=True)
@@ -80,7 +94,8 @@ class DashboardData:
     previous_date: date | None  # None on a first run or without history
     movements: list[Movement]
     distributions: dict[str, dict[str, Distribution]]  # trait -> tier -> distribution
-    customers: list[CustomerRow]  # best first
+    customers: list[CustomerRow]  # best first: the table's, then the call list's and movers' beyond it
+    held: dict[str, int]  # tier -> customers the hysteresis margin kept in it
     has_previous_tier: bool
     year_before: (
         YearBefore | None
@@ -90,6 +105,11 @@ class DashboardData:
     def history(self) -> bool:
         """Whether there is an earlier run to compare with, customer by customer."""
         return self.has_previous_tier and self.previous_date is not None
+
+    @property
+    def table_customers(self) -> int:
+        """How many customers the searchable table holds at most: the best ones."""
+        return min(self.total_customers, MAX_TABLE_ROWS)
 
     @property
     def total_customers(self) -> int:
@@ -112,7 +132,8 @@ def read_dashboard_data(con: duckdb.DuckDBPyConnection, as_of: date, policy: Pol
         previous_date=previous,
         movements=[Movement(*row) for row in _fetch(con, "movements", as_of=as_of)] if moves else [],
         distributions=_distributions(con, list(policy.traits)),
-        customers=_customers(con, tier_columns),
+        customers=_customers(con, tier_columns, policy),
+        held=dict(con.execute(render("dashboard:held", **_optional(tier_columns))).fetchall()),
         has_previous_tier="previous_tier" in tier_columns,
         year_before=_year_before(con, as_of, policy) if "marts.policy_backtest" in tables else None,
     )
@@ -157,11 +178,19 @@ def _distributions(con: duckdb.DuckDBPyConnection, traits: list[str]) -> dict[st
     return out
 
 
-def _customers(con: duckdb.DuckDBPyConnection, tier_columns: set[str]) -> list[CustomerRow]:
-    """The table rows; previous tier and score change are null until the marts carry history."""
-    history = {c: c if c in tier_columns else "NULL" for c in ("previous_tier", "score_change")}
-    sql = render("dashboard:customers", **history)
-    return [
-        CustomerRow(*row)
-        for row in con.execute(sql, {"max_rows": MAX_TABLE_ROWS, "tiers": list(TIERS)}).fetchall()
-    ]
+def _optional(tier_columns: set[str]) -> dict[str, str]:
+    """Each optional column of marts.customer_tiers, or NULL when the marts do not carry it."""
+    return {c: c if c in tier_columns else "NULL" for c in OPTIONAL_COLUMNS}
+
+
+def _customers(con: duckdb.DuckDBPyConnection, tier_columns: set[str], policy: Policy) -> list[CustomerRow]:
+    """The page's rows: the best MAX_TABLE_ROWS, and those on the call list or who moved tier beyond them."""
+    params = {
+        "max_rows": MAX_TABLE_ROWS,
+        "max_listed": MAX_LISTED_ROWS,
+        "tiers": list(TIERS),
+        "ideal_cutoff": policy.tiers.ideal,
+        "near": SLIPPING_POINTS,
+    }
+    sql = render("dashboard:customers", **_optional(tier_columns))
+    return [CustomerRow(*row) for row in con.execute(sql, params).fetchall()]

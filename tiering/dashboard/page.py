@@ -3,6 +3,7 @@
 import base64
 import gzip
 import json
+from datetime import date
 from html import escape
 from pathlib import Path
 from string import Template
@@ -10,13 +11,17 @@ from string import Template
 from tiering.backtest.metrics import FIGURES
 from tiering.backtest.outcomes import RANKINGS
 from tiering.dashboard import charts
-from tiering.dashboard.data import CustomerRow, DashboardData, Movement
+from tiering.dashboard.data import SLIPPING_POINTS, CustomerRow, DashboardData, Movement
 from tiering.outputs import TIER_FIT, TIER_TODO, bi_label
 from tiering.policy import TIERS, Direction, Policy
-from tiering.traits import TRAIT_BY_NAME
+from tiering.reasons import value_format
 
 HERE = Path(__file__).parent
 MOVERS = 8  # customers listed under "Who moved"
+CALL_ROWS = 12  # customers listed in each part of the call list before "show all"
+NO_VALUE = "(none)"  # a filter's choice for customers without a value (an unowned account, no region)
+# Whether more customers in a tier is good news (green), bad news (red) or neither (grey).
+MORE_IS = {"Ideal": "good", "Acceptable": "neutral", "Poor": "bad"}
 
 
 def render_page(data: DashboardData, policy: Policy) -> str:
@@ -27,9 +32,11 @@ def render_page(data: DashboardData, policy: Policy) -> str:
             _header(data, policy),
             _headline(data, policy),
             _cards(data, policy, money),
+            _filters(data),
+            _call_list(),
             '<div class="row">',
             _split(data, money),
-            _over_time(data),
+            _over_time(data, policy),
             "</div>",
             _movements(data, money),
             _year_before(data, money),
@@ -44,6 +51,9 @@ def render_page(data: DashboardData, policy: Policy) -> str:
         "actions": {tier: policy.action(tier) for tier in TIERS},
         "currency": policy.base_currency,
         "history": data.history,
+        "risingReason": f"+ {policy.rising.reason}: " if policy.rising else None,
+        "movers": MOVERS,
+        "callRows": CALL_ROWS,
     }
     return Template((HERE / "page.html").read_text()).substitute(
         title=escape(f"Customer tiers as of {data.as_of:%d %B %Y}"),
@@ -62,10 +72,9 @@ def _packed(rows: list[CustomerRow]) -> str:
 
 
 def _money(currency: str) -> charts.Format:
+    """Money as the page, the reasons and `tiers explain` write it: whole units, thousands separated (52,000 USD)."""
+
     def money(value: float) -> str:
-        for limit, unit, suffix, digits in ((1e9, 1e9, "B", 1), (1e6, 1e6, "M", 1), (1e4, 1e3, "k", 0)):
-            if abs(value) >= limit:
-                return f"{value / unit:,.{digits}f}{suffix} {currency}".replace(".0" + suffix, suffix)
         return f"{value:,.0f} {currency}"
 
     return money
@@ -79,8 +88,8 @@ def _pct(part: float, whole: float) -> str:
     return f"{100 * part / whole:.0f}%" if whole else "0%"
 
 
-def _trait_format(trait: str, currency: str) -> charts.Format:
-    kind = TRAIT_BY_NAME[trait].words.value
+def _trait_format(trait: str, policy: Policy) -> charts.Format:
+    kind, currency = value_format(trait, policy), policy.base_currency
     if kind == "percent":
         return lambda v: f"{100 * v:.0f}%"
     if kind == "signed_percent":
@@ -89,7 +98,7 @@ def _trait_format(trait: str, currency: str) -> charts.Format:
         return _money(currency)
     if kind == "integer":
         return lambda v: f"{v:,.0f}"
-    return lambda v: f"{v:.1f}" if abs(v) >= 1 or v == 0 else f"{v:.2f}"
+    return lambda v: f"{v:,.1f}" if abs(v) >= 1 or v == 0 else f"{v:.2f}"
 
 
 def _section(title: str, how: str, content: str) -> str:
@@ -133,8 +142,8 @@ def _headline(data: DashboardData, policy: Policy) -> str:
     if data.previous_date:
         k = _moves_by_kind(data.movements)
         lines.append(
-            f"Since {data.previous_date:%d %B %Y}: {k['up']:,} moved up a tier, {k['down']:,} moved down, "
-            f"{k['new']:,} are new."
+            f'Since {data.previous_date:%d %B %Y}: <span class="good">{k["up"]:,} moved up a tier</span>, '
+            f'<span class="bad">{k["down"]:,} moved down</span>, {k["new"]:,} are new.'
         )
     return '<div class="headline">' + "".join(f"<p>{line}</p>" for line in lines) + "</div>"
 
@@ -145,10 +154,21 @@ def _net_change(data: DashboardData, tier: str) -> str:
     net = sum(m.customers for m in data.movements if m.to_tier == tier) - sum(
         m.customers for m in data.movements if m.from_tier == tier
     )
+    held = data.held.get(tier, 0)
+    kept = (
+        f'<div class="held">{_count(held, "customer")} kept {tier} by the hysteresis margin</div>'
+        if held
+        else ""
+    )
     if net == 0:
-        return f"<div>no change since {data.previous_date:%d %b}</div>"
-    arrow, css = ("▲", "up") if net > 0 else ("▼", "down")
-    return f'<div class="{css}">{arrow} {abs(net):,} since {data.previous_date:%d %b}</div>'
+        return f"<div>no change since {data.previous_date:%d %b}</div>{kept}"
+    meaning = MORE_IS[tier] if net > 0 else _opposite(MORE_IS[tier])
+    arrow = "▲" if net > 0 else "▼"
+    return f'<div class="{meaning}">{arrow} {abs(net):,} since {data.previous_date:%d %b}</div>{kept}'
+
+
+def _opposite(meaning: str) -> str:
+    return {"good": "bad", "bad": "good"}.get(meaning, "neutral")
 
 
 def _cards(data: DashboardData, policy: Policy, money: charts.Format) -> str:
@@ -165,6 +185,53 @@ def _cards(data: DashboardData, policy: Policy, money: charts.Format) -> str:
             f"{_net_change(data, tier)}</div>"
         )
     return f'<div class="cards">{"".join(cards)}</div>'
+
+
+def _options(values: set[str | None], none: str) -> str:
+    """The choices of one filter: all, every value on the page, and `none` (no value) last if any lacks one."""
+    named = sorted(v for v in values if v is not None)
+    choices = [f'<option value="{escape(v)}">{escape(v)}</option>' for v in named]
+    if None in values:
+        choices.append(f'<option value="{NO_VALUE}">{none}</option>')
+    return '<option value="">all</option>' + "".join(choices)
+
+
+def _filters(data: DashboardData) -> str:
+    """One set of controls for the call list, the movements and the customer table."""
+    fields = (
+        ("owner", "Owner", "account_owner", "(no owner)"),
+        ("region", "Region", "region", NO_VALUE),
+        ("industry", "Industry", "industry", NO_VALUE),
+    )
+    controls = "".join(
+        f'<label>{label} <select id="filter-{name}" data-column="{CustomerRow._fields.index(column)}">'
+        f"{_options({getattr(row, column) for row in data.customers}, none)}</select></label>"
+        for name, label, column, none in fields
+    )
+    return (
+        f'<div class="filters" id="filters"><b>Show the customers of</b>{controls}'
+        '<button type="button" id="filter-clear">Clear</button><span id="filter-count"></span>'
+        '<small class="applies">in the call list, who moved and the customer table</small></div>'
+    )
+
+
+def _call_list() -> str:
+    """Whom to call: Ideal customers slipping, and rising customers (newly rising first); the script fills it."""
+    how = (
+        "Slipping: Ideal on the previous run and lower now, or still Ideal with a score that fell and is less than "
+        f"{SLIPPING_POINTS:g} points above the Ideal cut-off; with what changed most since the previous run. "
+        "Rising: the forecast of the next 12 months is well above the last 12 (newly rising first). "
+        "Most revenue first; the filters above apply."
+    )
+    parts = (("slipping", "Ideal customers slipping: keep them"), ("rising", "Rising customers: grow them"))
+    lists = "".join(
+        f'<div><h3>{title} <span class="count" id="call-{kind}-count"></span></h3>'
+        f'<table class="call" id="call-{kind}"><thead><tr><th>Customer</th><th>Owner</th><th>Tier</th>'
+        f'<th class="number">Revenue 12m</th><th>Why call</th></tr></thead><tbody></tbody></table>'
+        f'<button type="button" class="more" id="call-{kind}-more" hidden></button></div>'
+        for kind, title in parts
+    )
+    return _section("Whom to call", how, f'<div class="calls">{lists}</div>')
 
 
 def _split(data: DashboardData, money: charts.Format) -> str:
@@ -187,14 +254,22 @@ def _split(data: DashboardData, money: charts.Format) -> str:
     )
 
 
-def _over_time(data: DashboardData) -> str:
-    points = data.ideal_over_time
+def _over_time(data: DashboardData, policy: Policy) -> str:
+    points, goal = data.ideal_over_time, policy.goals
     how = "Ideal customers on each as-of date run: the number to grow."
+    if goal is not None:
+        how = f"{_goal_words(data.tiers['Ideal'].customers, goal.ideal_customers, goal.by)} {how}"
     if len(points) < 2:
         how += " One run so far: the line grows with every nightly run."
-    return _section(
-        "Ideal customers over time", how, charts.line_chart(points, "Ideal customers", charts.COLORS["Ideal"])
-    )
+    target = (goal.ideal_customers, f"goal {goal.ideal_customers:,} by {goal.by:%Y-%m-%d}") if goal else None
+    chart = charts.line_chart(points, "Ideal customers", charts.COLORS["Ideal"], target)
+    return _section("Ideal customers over time", how, chart)
+
+
+def _goal_words(ideal: int, goal: int, by: date) -> str:
+    """'412 Ideal customers, goal 500 by 2027-03-31: 88 to go.'"""
+    gap = "reached" if ideal >= goal else f"{goal - ideal:,} to go"
+    return f"{ideal:,} Ideal customers, goal {goal:,} by {by:%Y-%m-%d}: {gap}."
 
 
 def _movements(data: DashboardData, money: charts.Format) -> str:
@@ -205,45 +280,33 @@ def _movements(data: DashboardData, money: charts.Format) -> str:
         )
         return _section("Tier movements since the last run", "Who moved up or down a tier.", note)
     k = _moves_by_kind(data.movements)
+    held = sum(data.held.values())
     summary = (
         f'<p class="moves"><span class="up">▲ {k["up"]:,} moved up</span><span class="down">▼ {k["down"]:,} '
         f'moved down</span><span class="new">+ {k["new"]:,} new</span><span class="left">&minus; {k["left"]:,} '
-        "left</span></p>"
+        f'left</span></p><p class="held" id="held-note">{_count(held, "customer")} kept their tier by the '
+        "hysteresis margin.</p>"
     )
     cells = {
         (m.from_tier or "New", m.to_tier or "Left"): (m.customers, m.revenue_12m) for m in data.movements
     }
     matrix = _section(
         f"Tier movements since {data.previous_date:%d %B %Y}",
-        "Rows: the tier on the previous run; columns: the tier now. Green moved up, red down, grey stayed.",
+        "All customers. Rows: the tier on the previous run; columns: the tier now. Green moved up, red down, grey "
+        "stayed.",
         summary + charts.movement_matrix(cells, money),
     )
-    return f'<div class="row">{matrix}{_movers(data, money)}</div>'
+    return f'<div class="row">{matrix}{_movers()}</div>'
 
 
-def _movers(data: DashboardData, money: charts.Format) -> str:
-    """The customers who changed tier, biggest revenue first, with the first reason for their tier now."""
-    moved = [row for row in data.customers if row.previous_tier not in (None, row.tier)]
-    moved.sort(key=lambda row: -row.revenue_12m)
-    items = []
-    for row in moved[:MOVERS]:
-        up = TIERS.index(row.tier) < TIERS.index(row.previous_tier)
-        items.append(
-            f'<li class="{"up" if up else "down"}"><b>{"▲" if up else "▼"} '
-            f"{escape(row.customer_name or row.customer_id)}</b> {row.previous_tier} → {row.tier} · "
-            f"{money(row.revenue_12m)}<br><small>{escape(row.reasons.split('; ')[0])}</small></li>"
-        )
-    content = (
-        f'<ul class="movers">{"".join(items)}</ul>'
-        if items
-        else '<div class="empty-note">Nobody changed tier.</div>'
+def _movers() -> str:
+    """The customers who changed tier, most revenue first, with what changed most; the script fills it."""
+    how = (
+        f"The {MOVERS} with the most revenue of those who changed tier, with what changed most since the previous "
+        "run (the traits whose points moved most). The filters above apply."
     )
-    return _section(
-        "Who moved",
-        f"{_count(len(moved), 'customer')} changed tier. The {min(len(moved), MOVERS)} with the most revenue, "
-        "with the first reason for the tier they are in now:",
-        content,
-    )
+    content = '<p class="moves" id="movers-count"></p><ul class="movers" id="movers"></ul>'
+    return _section("Who moved", how, content)
 
 
 _ECONOMICS = (
@@ -326,9 +389,7 @@ def _traits(data: DashboardData, policy: Policy) -> str:
     for trait, rule in rules:
         stats = {tier: (d.customers, d.percentiles) for tier, d in data.distributions[trait].items()}
         better = "higher" if rule.direction is Direction.higher_is_better else "lower"
-        chart = charts.box_plots(
-            trait, stats, rule.poor, rule.ideal, _trait_format(trait, policy.base_currency)
-        )
+        chart = charts.box_plots(trait, stats, rule.poor, rule.ideal, _trait_format(trait, policy))
         panels.append(
             f"<div><h3>{escape(bi_label(trait))}</h3><small>weight {rule.weight:g} · {better} is better</small>"
             f"{chart}</div>"
@@ -349,14 +410,15 @@ def _table(data: DashboardData) -> str:
     )
     moved = '<label><input type="checkbox" id="moved-only"> moved tier only</label>' if data.history else ""
     change = '<th data-sort="change">Change</th>' if data.history else ""
-    shown = len(data.customers)
+    shown = data.table_customers
     note = (
-        f" The table holds the best {shown:,} of {data.total_customers:,} customers; bi.customer_tiers holds all."
+        f" The table holds the best {shown:,} of {data.total_customers:,} customers, and those on the call list or "
+        "who moved tier; bi.customer_tiers holds all."
         if shown < data.total_customers
         else ""
     )
     header = (
-        '<tr><th data-sort="name">Customer</th><th data-sort="tier">Tier and action</th>'
+        '<tr><th data-sort="name">Customer</th><th data-sort="owner">Owner</th><th data-sort="tier">Tier and action</th>'
         f'<th data-sort="score">Score</th>{change}<th data-sort="revenue">Revenue 12m</th><th>Why</th></tr>'
     )
     content = (
