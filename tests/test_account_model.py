@@ -145,7 +145,7 @@ def test_a_signal_trait_of_the_policy_is_computed_and_scored(run, tmp_path, pipe
         rows = con.sql(
             "SELECT customer_id, nps_latest, reasons FROM marts.customer_tiers "
             "WHERE customer_id IN ('C0000002', 'C0000003', 'C0000004') ORDER BY 1"
-        ).rows()
+        ).fetchall()
     assert [(c, v) for c, v, _ in rows] == [("C0000002", 10.0), ("C0000003", 0.0), ("C0000004", None)]
     assert "promotes us: 10.0 (nps latest, last 365 days)" in rows[0][2]
     assert "detracts from us: 0.0 (nps latest, last 365 days)" in rows[1][2]
