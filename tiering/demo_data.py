@@ -1,5 +1,7 @@
 """Deterministic demo landing feeds: B2B customers of five archetypes with orders, invoices, payments and
-support tickets, written as CSV or Parquet in the layout of `tiering.feeds`, plus the ground truth."""
+support tickets, written as CSV or Parquet in the layout of `tiering.feeds`, plus the ground truth; and the
+account model around them: parent groups, prospects without orders, opportunities, NPS answers and referrals
+(drawn from a random stream of their own, so a seed's customers and orders are the same with or without them)."""
 
 from collections.abc import Iterator
 from datetime import date
@@ -98,6 +100,15 @@ OWNERS = {
 }
 OWNER_DOMAIN = "example.com"
 UNOWNED_EVERY = 40
+GROUP_EVERY = 50  # every 50th customer heads a group of the 1-3 customers after it (no random draw)
+PROSPECT_SHARE = 0.1  # prospects (no order yet) per customer
+PROSPECT_FIT = 0.5  # chance a prospect's industry (and region) fits the policy profile
+# opportunities: (share of accounts with one, stage shares open / won / lost)
+OPPORTUNITIES = {"prospect": (0.7, (0.75, 0.0, 0.25)), "customer": (0.15, (0.5, 0.35, 0.15))}
+# NPS answers (0-10) by archetype: the range drawn from; the ideal and rising answer as promoters and refer others
+NPS_RANGE = ((9, 10), (6, 9), (0, 6), (8, 10), (4, 8))
+NPS_ANSWERS = (0.6, 0.3, 0.1)  # chance of 0, 1, 2 answers in the last year
+REFERRERS = (0.5, 0.0, 0.0, 0.4, 0.0)  # chance an answering customer of the archetype refers others (1-3)
 NAME_HEADS = (
     "Northwind", "Bluewater", "Apex", "Silverline", "Redwood", "Ironbridge", "Summit", "Brightpath",
     "Greenfield", "Harbor", "Keystone", "Lakeside", "Meridian", "Oakridge", "Pinnacle", "Quantum",
@@ -137,9 +148,10 @@ def generate(
     with (out_dir / "ground_truth.csv").open("wb") as truth_file:
         for chunk, first in enumerate(starts):
             rng = np.random.default_rng([seed, chunk])
+            accounts = np.random.default_rng([seed, chunk, 1])  # the account model's own stream
             n = min(CHUNK_CUSTOMERS, n_customers - first)
             suffix = f"_part{chunk:03d}" if len(starts) > 1 else ""
-            for feed, frame in _chunk(rng, first, n, id_width, end, dict(counts)):
+            for feed, frame in _chunk(rng, accounts, first, n, id_width, end, dict(counts)):
                 if feed == "ground_truth":
                     frame.write_csv(truth_file, include_header=chunk == 0)
                 else:
@@ -183,16 +195,31 @@ def _write(frame: pl.DataFrame, folder: Path, feed: str, suffix: str, fmt: str) 
 
 
 def _chunk(
-    rng: np.random.Generator, first: int, n: int, id_width: int, end: int, offsets: dict[str, int]
+    rng: np.random.Generator,
+    accounts: np.random.Generator,
+    first: int,
+    n: int,
+    id_width: int,
+    end: int,
+    offsets: dict[str, int],
 ) -> Iterator[tuple[str, pl.DataFrame]]:
-    """(feed, frame) for customers first+1 .. first+n, one feed at a time so memory stays flat.
+    """(feed, frame) for customers first+1 .. first+n and their prospects, one feed at a time so memory stays
+    flat; `accounts` draws the account model (prospects, opportunities, signals).
 
     Ids continue after the offsets: the rows written before this chunk."""
     arch = _archetypes(rng, n)
     p = _parameters(rng, arch, end)
     customer_ids = _ids("C", first + 1, n, id_width)
     yield "ground_truth", _truth_frame(arch, customer_ids)
-    yield "customers", _customers_frame(rng, arch, p, customer_ids)
+    prospects = _prospects_frame(
+        accounts, int(first * PROSPECT_SHARE), int(n * PROSPECT_SHARE), id_width, end
+    )
+    yield "customers", pl.concat([_customers_frame(rng, arch, p, customer_ids), prospects])
+    yield (
+        "opportunities",
+        _opportunities_frame(accounts, customer_ids, prospects["customer_id"], end, offsets["opportunities"]),
+    )
+    yield "signals", _signals_frame(accounts, arch, customer_ids, end)
     orders = _order_table(rng, p, end)
     order_ids = _ids("O", offsets["orders"] + 1, orders["cust"].size)
     yield "orders", _orders_frame(orders, p, order_ids, customer_ids)
@@ -489,7 +516,110 @@ def _customers_frame(
             "region": pl.Series(regions).gather(region),
             "account_owner": _owners(pl.Series(regions).gather(region), customer_ids),
             "signup_date": _dates(p["signup"]),
+            "parent_id": _parents(customer_ids),
         }
+    )
+
+
+def _parents(customer_ids: pl.Series) -> pl.Series:
+    """The head of each customer's group: customers 1, 51, 101, ... each head the 1-3 customers after them."""
+    width = customer_ids.str.len_chars().first() - 1
+    number = customer_ids.str.slice(1).cast(pl.Int64)
+    head = number - (number - 1) % GROUP_EVERY
+    member = (number > head) & (number <= head + 1 + (head // GROUP_EVERY) % 3)
+    head_id = pl.lit(customer_ids.str.head(1).first()) + head.cast(pl.String).str.zfill(width)
+    return pl.select(parent_id=pl.when(member).then(head_id)).to_series()
+
+
+def _prospects_frame(rng: np.random.Generator, first: int, n: int, id_width: int, end: int) -> pl.DataFrame:
+    """Accounts without an order yet, signed up in the last 180 days: half fit the policy profile."""
+    ids = _ids("P", first + 1, n, id_width)
+    fit = rng.random(n) < PROSPECT_FIT
+    industry = _pick(rng, INDUSTRIES, fit)
+    region = _pick(rng, REGIONS, fit & (rng.random(n) < 0.8))
+    regions = pl.Series([*REGIONS[0], *REGIONS[1]]).gather(region)
+    names = pl.Series(NAME_HEADS).gather(rng.integers(0, len(NAME_HEADS), n))
+    return pl.DataFrame(
+        {
+            "customer_id": ids,
+            "name": names + " " + pl.Series(NAME_TAILS).gather(rng.integers(0, len(NAME_TAILS), n)),
+            "industry": pl.Series([*INDUSTRIES[0], *INDUSTRIES[1]]).gather(industry),
+            "employees": pl.Series(
+                np.clip(np.rint(120 * rng.lognormal(0, 1.3, n)), 1, 100_000).astype(np.int32)
+            ),
+            "region": regions,
+            "account_owner": _owners(regions, ids),
+            "signup_date": _dates(end - rng.integers(0, 181, n)),
+            "parent_id": pl.Series([None] * n, dtype=pl.String),
+        }
+    )
+
+
+def _opportunities_frame(
+    rng: np.random.Generator, customer_ids: pl.Series, prospect_ids: pl.Series, end: int, offset: int
+) -> pl.DataFrame:
+    """Open, won and lost opportunities: most prospects have one, some customers too."""
+    frames = []
+    for kind, ids in (("prospect", prospect_ids), ("customer", customer_ids)):
+        share, stages = OPPORTUNITIES[kind]
+        owners = ids.filter(pl.Series(rng.random(ids.len()) < share))
+        n = owners.len()
+        created = end - rng.integers(1, 121 if kind == "prospect" else 366, n)
+        close = np.where(
+            kind == "prospect", end + rng.integers(-10, 151, n), created + rng.integers(14, 121, n)
+        )
+        stage = rng.choice(3, n, p=stages)
+        margin = np.round(rng.beta(7, 13, n), 3)
+        frames.append(
+            pl.DataFrame(
+                {
+                    "customer_id": owners,
+                    "created_date": _dates(created),
+                    "expected_close_date": _dates(np.maximum(close, created)),
+                    "amount": _money(np.rint(100 * 20_000 * rng.lognormal(0, 0.8, n))),
+                    "expected_margin": pl.Series(np.where(rng.random(n) < 0.1, np.nan, margin)).fill_nan(
+                        None
+                    ),
+                    "stage": pl.Series(("open", "won", "lost")).gather(stage),
+                    "probability": pl.Series(
+                        np.where(stage == 0, np.round(rng.uniform(0.1, 0.8, n), 2), 0.0)
+                    ),
+                }
+            )
+        )
+    frame = pl.concat(frames)
+    return frame.insert_column(0, _ids("OPP", offset + 1, frame.height).alias("opportunity_id"))
+
+
+def _signals_frame(
+    rng: np.random.Generator, arch: np.ndarray, customer_ids: pl.Series, end: int
+) -> pl.DataFrame:
+    """NPS answers in the last year, by archetype (the ideal promoters, the poor detractors), and the referrals
+    of the promoters who refer others: one row a customer, signal and day."""
+    n = arch.size
+    answers = rng.choice(3, n, p=NPS_ANSWERS)
+    who = np.repeat(np.arange(n), answers)
+    low, high = (np.asarray([r[i] for r in NPS_RANGE])[arch[who]] for i in (0, 1))
+    nps = pl.DataFrame(
+        {
+            "customer_id": customer_ids.gather(who),
+            "signal": "nps",
+            "signal_date": _dates(end - rng.integers(0, 365, who.size)),
+            "value": pl.Series(rng.integers(low, high + 1).astype(np.float64)),
+        }
+    )
+    refers = (answers > 0) & (rng.random(n) < np.asarray(REFERRERS)[arch])
+    referrer = np.repeat(np.arange(n), np.where(refers, rng.integers(1, 4, n), 0))
+    referrals = pl.DataFrame(
+        {
+            "customer_id": customer_ids.gather(referrer),
+            "signal": "referral",
+            "signal_date": _dates(end - rng.integers(0, 365, referrer.size)),
+            "value": 1.0,
+        }
+    )
+    return pl.concat([nps, referrals]).unique(
+        ["customer_id", "signal", "signal_date"], keep="first", maintain_order=True
     )
 
 
