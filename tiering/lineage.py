@@ -69,7 +69,7 @@ LINEAGE: dict[str, Lineage] = {
     },
     "marts.tier_history": {
         "customer_id": ("scoring.customer_scores.customer_id",),
-        **_same("scoring.customer_scores", "score tier action"),
+        **_same("scoring.customer_scores", "score tier action segment"),
     },
     "marts.customer_tiers": {
         "customer_id": ("marts.customer_traits.customer_id",),

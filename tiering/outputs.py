@@ -235,7 +235,12 @@ OUTPUT_TABLES = (
         name="marts.tier_history",
         grain="one row per customer and as-of date run",
         purpose="Every customer's score, tier and action on every as-of date run: who was Ideal when.",
-        columns={"customer_id": _IDENTITY["customer_id"], "as_of_date": _IDENTITY["as_of_date"], **_TIER},
+        columns={
+            "customer_id": _IDENTITY["customer_id"],
+            "as_of_date": _IDENTITY["as_of_date"],
+            **_TIER,
+            "segment": "customer, or prospect (tiered by its fit alone); null in rows from before prospects.",
+        },
         example="SELECT as_of_date, tier, count(*) AS customers\nFROM bi.tier_history\n"
         "GROUP BY as_of_date, tier, tier_order\nORDER BY as_of_date, tier_order;",
     ),

@@ -7,8 +7,10 @@ CREATE TABLE IF NOT EXISTS marts.tier_history (
     as_of_date DATE NOT NULL,
     score DOUBLE,
     tier VARCHAR NOT NULL,
-    action VARCHAR NOT NULL
+    action VARCHAR NOT NULL,
+    segment VARCHAR
 );
+ALTER TABLE marts.tier_history ADD COLUMN IF NOT EXISTS segment VARCHAR;  -- a history from before prospects
 CREATE TABLE IF NOT EXISTS marts.tier_movements (
     as_of_date DATE NOT NULL,
     from_tier VARCHAR,

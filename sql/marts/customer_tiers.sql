@@ -5,6 +5,7 @@ WITH previous AS (
     SELECT customer_id, tier, score
     FROM marts.tier_history
     WHERE as_of_date = (SELECT max(as_of_date) FROM marts.tier_history WHERE as_of_date < getvariable('run_end'))
+        AND segment IS DISTINCT FROM 'prospect'  -- a prospect's first order makes a new customer
 )
 SELECT
     t.customer_id,

@@ -1,5 +1,6 @@
 -- Per as-of date of the run: customers (and their revenue) by the tier they came from and the tier they are in,
--- against the previous as-of date in the history. from_tier is NULL for new customers, to_tier for departed ones.
+-- against the previous as-of date in the history. from_tier is NULL for new customers (a prospect's first order makes
+-- one), to_tier for departed ones. Prospects are apart.
 DELETE FROM marts.tier_movements WHERE as_of_date BETWEEN getvariable('run_start') AND getvariable('run_end');
 INSERT INTO marts.tier_movements
 WITH dates AS (
@@ -12,10 +13,12 @@ run_dates AS (
 now AS (
     SELECT d.as_of_date, h.customer_id, h.tier
     FROM run_dates AS d JOIN marts.tier_history AS h ON h.as_of_date = d.as_of_date
+    WHERE h.segment IS DISTINCT FROM 'prospect'
 ),
 before AS (
     SELECT d.as_of_date, h.customer_id, h.tier
     FROM run_dates AS d JOIN marts.tier_history AS h ON h.as_of_date = d.previous_date
+    WHERE h.segment IS DISTINCT FROM 'prospect'
 )
 SELECT
     coalesce(n.as_of_date, b.as_of_date) AS as_of_date,

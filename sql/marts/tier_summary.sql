@@ -1,4 +1,5 @@
--- Per as-of date of the run and tier (all three, even when empty): size and economics of the tier.
+-- Per as-of date of the run and tier (all three, even when empty): size and economics of the tier's customers
+-- (prospects apart).
 -- Sums and means are taken in DECIMAL so that a re-run gives identical figures (float sums depend on row order).
 DELETE FROM marts.tier_summary WHERE as_of_date BETWEEN getvariable('run_start') AND getvariable('run_end');
 INSERT INTO marts.tier_summary
@@ -12,6 +13,7 @@ customers AS (
         EXCLUDE (as_of_date, customer_id)
     FROM marts.tier_history AS h
     JOIN traits.daily_traits AS t USING (as_of_date, customer_id)
+    WHERE h.segment IS DISTINCT FROM 'prospect'
 )
 SELECT
     d.as_of_date,

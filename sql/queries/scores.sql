@@ -8,7 +8,7 @@ SELECT * FROM traits.daily_traits WHERE as_of_date BETWEEN $first_date AND $last
 -- name: previous_tiers
 -- Every customer's tier on the last as-of date before the run's first (none on a first run), for the scores' shards.
 CREATE OR REPLACE TEMP TABLE shard_input AS
-SELECT customer_id, as_of_date, tier
+SELECT customer_id, as_of_date, tier, segment
 FROM marts.tier_history
 WHERE as_of_date = (SELECT max(as_of_date) FROM marts.tier_history WHERE as_of_date < $first_date)
 
