@@ -109,3 +109,14 @@ def test_hysteresis_is_explained_when_last_runs_tier_is_kept(s_run, tmp_path):
         ).fetchone()[0]
     out = explain_customer(copy, customer_id, policy)
     assert ": Acceptable." in out and "Last run it was Ideal" in out and "to change tier: Ideal." in out
+
+
+def test_a_prospect_is_explained_by_its_fit_to_the_profile(explain, s_run):
+    row = _customer(s_run, "segment = 'prospect'")
+    code, out, _ = explain(row["customer_id"])
+    assert code == 0
+    assert f"Tier {row['tier']}" in out and "A prospect: no completed order" in out
+    assert f"Fit {row['fit_score']:.1f} of 100" in out
+    criteria = [line.strip() for line in out.splitlines() if line.startswith(("  + ", "  - "))]
+    assert "; ".join(criteria) == row["reasons"]  # the same criteria as the published reasons
+    assert "points  weight" not in out  # no trait to score

@@ -469,6 +469,7 @@ def _print_summary(settings: Settings, as_of: date, elapsed: float, warnings: li
     with duckdb.connect(str(settings.work_db), read_only=True) as con:
         feeds = con.execute(sql_text("cli:rows_read")).fetchall()
         tiers = con.execute(sql_text("cli:tiers"), {"as_of": as_of, "tiers": list(TIERS)}).fetchall()
+        prospects = con.execute(sql_text("cli:prospects"), {"as_of": as_of, "tiers": list(TIERS)}).fetchall()
         left_out = left_out_summary(con)
         latest, lag = latest_as_of(con), data_lag_warning(newest_data(con), as_of, settings.max_data_lag_days)
     print(f"\nDone in {elapsed:.1f} s. Tiers as of {as_of}:")
@@ -500,6 +501,10 @@ def _print_summary(settings: Settings, as_of: date, elapsed: float, warnings: li
         print(
             f"  {tier:<11} {customers:>9,} ({share:4.1f}%)  {action or '':<12}  revenue 12m {revenue:>16,.0f}"
         )
+    if prospects:  # accounts without an order yet, tiered by their fit (marts.prospect_priorities ranks them)
+        print("\nProspects per tier, by their fit to the profile:")
+        for tier, action, count, with_opportunity in prospects:
+            print(f"  {tier:<11} {count:>9,}  {action:<12}  {with_opportunity:,} with an open opportunity")
     print(left_out, end="")
     print("\nOutputs:")
     if latest > as_of:

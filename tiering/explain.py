@@ -15,7 +15,16 @@ import polars as pl
 from tiering.outputs import TIER_FIT, TIER_TODO, bi_label
 from tiering.policy import TIERS, Knockout, Policy, PolicyError, load_policy
 from tiering.reasons import describe, number
-from tiering.scoring import knockout_hit, reason, score_rank, scored_items, weighted_score
+from tiering.scoring import (
+    PROSPECT,
+    fit_reasons,
+    knockout_hit,
+    profile_items,
+    reason,
+    score_rank,
+    scored_items,
+    weighted_score,
+)
 from tiering.settings import Settings
 from tiering.warehouse.sql import sql_text
 
@@ -47,6 +56,8 @@ def explain_customer(bi_db: Path, customer_id: str, policy: Policy) -> str:
     """The explanation of one customer's tier as printable text."""
     frame = _read_customer(bi_db, customer_id)
     row = frame.row(0, named=True)
+    if row["segment"] == PROSPECT:
+        return _explain_prospect(frame, policy)
     items = _items(frame, policy)
     path = _tier_path(frame, policy)
     return "\n".join(
@@ -70,6 +81,28 @@ def explain_customer(bi_db: Path, customer_id: str, policy: Policy) -> str:
             "How the tier follows:",
             *_tier_steps(row, path, policy),
             *_disagreement(frame, path, policy),
+        ]
+    )
+
+
+def _explain_prospect(frame: pl.DataFrame, policy: Policy) -> str:
+    """A prospect's tier: its fit to the profile, criterion by criterion."""
+    row = frame.row(0, named=True)
+    [reasons] = frame.select(fit_reasons(profile_items(policy))).row(0)
+    return "\n".join(
+        [
+            f"{row['customer_name'] or '(no name)'} ({row['customer_id']}), as of {row['as_of_date']:%d %B %Y}",
+            "",
+            f"Tier {row['tier']} ({TIER_FIT[row['tier']]}), so action {row['action']}: {TIER_TODO[row['tier']]}.",
+            *textwrap.wrap(
+                "A prospect: no completed order up to the as-of date, so no trait to score yet. Its tier comes "
+                "from the policy's profile alone: every criterion met is Ideal, some Acceptable, none Poor; an "
+                f"unknown value is not met. Fit {_score(row['fit_score'])} of 100, the weighted share of the "
+                "criteria met:",
+                width=100,
+            ),
+            "",
+            *(f"  {reason}" for reason in reasons),
         ]
     )
 

@@ -49,7 +49,7 @@ def _in_range(column: str, criterion: RangeCriterion) -> pl.Expr:
     return ok.cast(pl.Float64) * 100.0
 
 
-def _profile_items(policy: Policy) -> list[ScoredItem]:
+def profile_items(policy: Policy) -> list[ScoredItem]:
     """Each profile criterion in the policy."""
     items = []
     profile = policy.profile
@@ -106,7 +106,7 @@ def scored_items(policy: Policy) -> list[ScoredItem]:
         good = pl.lit(f"{rule.good}: ") + words
         bad = pl.lit(f"{rule.bad}: ") + words
         items.append(ScoredItem(trait, rule.weight, trait_points(pl.col(trait), rule), good, bad, words))
-    return items + _profile_items(policy)
+    return items + profile_items(policy)
 
 
 def _weight_present(items: list[ScoredItem]) -> pl.Expr:
@@ -185,7 +185,7 @@ def score_customers(
     and `newly_rising` are null.
     """
     items = scored_items(policy)
-    profile_columns = [item.name for item in _profile_items(policy)]
+    profile_columns = [item.name for item in profile_items(policy)]
     profiles = customers.select("customer_id", *profile_columns)
     frame = traits.join(profiles, on="customer_id", how="left")
     if previous is None:
