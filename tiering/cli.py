@@ -273,6 +273,7 @@ def _launch(first: date, last: date, settings: Settings, dates: str) -> int:
     from assets.resources import run_config
     from pipelines.definitions import launchable_job
     from pipelines.jobs import as_of_runs
+    from pipelines.sensors import NOTIFIED_TAG
 
     notes = [f"executor {settings.executor}"] if settings.executor != "in_process" else []
     if settings.shards > 1:
@@ -289,7 +290,7 @@ def _launch(first: date, last: date, settings: Settings, dates: str) -> int:
                 launchable_job(settings),
                 instance,
                 run_config={**run_config(settings), **QUIET},
-                tags=tags,
+                tags={**tags, NOTIFIED_TAG: "tiers run"},  # its failure notice is sent below
                 raise_on_error=False,
             )
             run_ids.append(result.run_id)
@@ -306,6 +307,13 @@ def _launch(first: date, last: date, settings: Settings, dates: str) -> int:
         for message in _failures(result, hint):
             print("  - " + message.replace("\n", "\n    "), file=sys.stderr)  # a step's failures, one a line
         print(published, file=sys.stderr)
+        from tiering.alerts.nightly import notify_failed_run
+
+        what = f"the nightly run {dates} FAILED (run id {result.run_id})"
+        for where, status in notify_failed_run(
+            settings.alert_urls, what, [*_failures(result, hint), published]
+        ).items():
+            print(f"Failure notice to {where}: {status}", file=sys.stderr)
         return 1
     _print_summary(settings, last, elapsed, warnings)
     return 0
@@ -412,6 +420,7 @@ QUIET_FEEDS = {
 def _print_summary(settings: Settings, as_of: date, elapsed: float, warnings: list[str]) -> None:
     import duckdb
 
+    from tiering.alerts.nightly import summary_line
     from tiering.outputs import PUBLISHED
     from tiering.policy import TIERS
     from tiering.warehouse.dates import latest_as_of, newest_data
@@ -422,6 +431,7 @@ def _print_summary(settings: Settings, as_of: date, elapsed: float, warnings: li
         feeds = con.execute(sql_text("cli:rows_read")).fetchall()
         tiers = con.execute(sql_text("cli:tiers"), {"as_of": as_of, "tiers": list(TIERS)}).fetchall()
         left_out = left_out_summary(con)
+        alerts = summary_line(con, as_of, bool(settings.alert_urls or settings.smtp_url))
         latest, lag = latest_as_of(con), data_lag_warning(newest_data(con), as_of, settings.max_data_lag_days)
     print(f"\nDone in {elapsed:.1f} s. Tiers as of {as_of}:")
     if lag:
@@ -453,6 +463,7 @@ def _print_summary(settings: Settings, as_of: date, elapsed: float, warnings: li
             f"  {tier:<11} {customers:>9,} ({share:4.1f}%)  {action or '':<12}  revenue 12m {revenue:>16,.0f}"
         )
     print(left_out, end="")
+    print(f"\n{alerts}")
     print("\nOutputs:")
     if latest > as_of:
         print(

@@ -120,6 +120,20 @@ class RisingRule(_Strict):
     reason: str = Field("rising", min_length=1, description="phrase in the reasons of a rising customer")
 
 
+class AlertRules(_Strict):
+    """Which tier moves alert each night (the digest of TIERS_ALERT_URLS, the owners' e-mails)."""
+
+    down_from: list[Literal[TIERS]] = ["Ideal"]  # type: ignore[valid-type]
+    into: list[Literal[TIERS]] = ["Ideal"]  # type: ignore[valid-type]
+    newly_rising: bool = Field(True, strict=True)
+
+    @model_validator(mode="after")
+    def _can_move_down(self) -> "AlertRules":
+        if TIERS[-1] in self.down_from:
+            raise ValueError(f"down_from: nothing moves down from {TIERS[-1]}, the lowest tier")
+        return self
+
+
 class Policy(_Strict):
     version: str = Field(min_length=1)
     base_currency: str = Field("USD", pattern=r"^[A-Z]{3}$")
@@ -129,6 +143,7 @@ class Policy(_Strict):
     profile: Profile = Profile()
     knockouts: list[Knockout] = []
     rising: RisingRule | None = None
+    alerts: AlertRules = AlertRules()
 
     def action(self, tier: str) -> str:
         return getattr(self.actions, tier)
