@@ -74,7 +74,7 @@ def run_warnings(context: dg.AssetExecutionContext, con, as_of) -> list[str]:
         f"warning check {check.check_name} of {check.asset_key.to_user_string()} failed: "
         f"{(check.description or 'see the Dagster UI').strip()}"
         for entry in context.instance.all_logs(
-            context.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION
+            context.run.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION
         )
         if not (check := entry.dagster_event.event_specific_data).passed
         and check.severity == dg.AssetCheckSeverity.WARN

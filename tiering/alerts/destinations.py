@@ -31,7 +31,7 @@ class SmtpServer:
         query = {"smtp": self.host, "from": self.sender, "to": address, "name": SENDER_NAME, "format": "text"}
         if self.starttls:
             query["mode"] = "starttls"
-        url = f"{secure}://{login}{self.host}:{self.port}/?{urlencode(query)}"
+        url = f"{secure}://{login}{self.host}:{self.port}/?{urlencode(query, quote_via=quote)}"
         return Destination(url, f"mailto:{address}", (url, *((self.password,) if self.password else ())))
 
 
