@@ -73,3 +73,4 @@ def test_good_urls_load_and_are_shown_without_secrets():
 def test_unset_means_no_destination():
     settings = Settings.from_env({})
     assert settings.alert_urls == "" and settings.smtp_url == ""
+    assert alert_urls(settings.alert_urls) == []

@@ -118,3 +118,14 @@ def test_a_receiver_that_is_down_is_a_failed_row_and_the_run_succeeds(nights, pi
 def _metadata(result) -> dict:
     (materialization,) = result.asset_materializations_for_node("marts__tier_alerts")
     return materialization.metadata
+
+
+def test_without_a_destination_no_rows_and_the_metadata_says_so(s_run):
+    settings, result = s_run
+    assert result.success
+    metadata = _metadata(result)
+    assert metadata["note"].value == "no destination configured (TIERS_ALERT_URLS, TIERS_SMTP_URL)"
+    assert metadata["sent"].value == 0 and metadata["destinations"].value == "none"
+    with duckdb.connect(str(settings.work_db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM marts.tier_alerts").fetchone() == (0,)
+        assert summary_line(con, date(2026, 6, 30), configured=False).startswith("Alerts: no destination")

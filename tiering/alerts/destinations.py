@@ -36,13 +36,13 @@ class SmtpServer:
 
 
 def alert_urls(text: str) -> list[Destination]:
-    """The comma-separated Apprise URLs of TIERS_ALERT_URLS; ValueError naming the entry (by position and
+    """The comma-separated Apprise URLs of TIERS_ALERT_URLS (none for an empty text); ValueError naming the entry (by position and
     scheme, never its secrets) that Apprise does not take."""
     import apprise
 
     out = []
-    for n, url in enumerate((part.strip() for part in text.split(",")), start=1):
-        plugin = apprise.Apprise.instantiate(url, suppress_exceptions=True) if url else None
+    for n, url in enumerate((part.strip() for part in text.split(",") if part.strip()), start=1):
+        plugin = apprise.Apprise.instantiate(url, suppress_exceptions=True)
         if plugin is None:
             scheme = url.partition("://")[0] if "://" in url else ""
             raise ValueError(
