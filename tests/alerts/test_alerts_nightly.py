@@ -38,18 +38,17 @@ def nights(tmp_path_factory, s_landing, pipeline):
             f"INV-ALERT-1,{customer},,2026-05-01,2026-05-31,90000.00\n"
         )
         second = pipeline.run(settings, SECOND)
-        yield {
-            "settings": settings,
-            "second": second,
-            "customer": customer,
-            "owner": owner,
-            "first_posts": first_posts,
-            "first_rows": first_rows,
-            "posts": list(hook.posts),
-            "mails": list(mailbox.messages),
-            "env": env,
-            "hook": hook,
-        }
+    return {
+        "settings": settings,
+        "second": second,
+        "customer": customer,
+        "owner": owner,
+        "first_posts": first_posts,
+        "first_rows": first_rows,
+        "posts": hook.posts,
+        "mails": mailbox.messages,
+        "hook": hook.url,
+    }
 
 
 def test_the_first_night_sends_a_digest_without_alerts(nights):
@@ -88,7 +87,7 @@ def test_marts_tier_alerts_records_each_destination_as_sent(nights):
             {"d": SECOND, "c": customer},
         ).fetchall()
         statuses = con.execute("SELECT DISTINCT status FROM marts.tier_alerts").fetchall()
-    hook = nights["hook"].url
+    hook = nights["hook"]
     assert [(r[4], r[5]) for r in rows] == [(hook, "sent"), (f"mailto:{nights['owner']}", "sent")]
     assert all(r[:2] == ("Ideal", "Poor") and r[3] == nights["owner"] for r in rows)
     assert rows[0][2].startswith("down from Ideal: ") and "large overdue balance" in rows[0][2]
@@ -98,10 +97,9 @@ def test_marts_tier_alerts_records_each_destination_as_sent(nights):
     assert metadata["destinations"].value.startswith(hook)
 
 
-def test_a_receiver_that_is_down_is_a_failed_row_and_the_run_succeeds(nights, pipeline):
+def test_a_receiver_that_is_down_is_a_failed_row_and_the_run_succeeds(nights, pipeline, monkeypatch):
     dead = f"json://127.0.0.1:{free_port()}/hook"
-    nights["env"].setenv("TIERS_ALERT_URLS", dead)
-    nights["env"].delenv("TIERS_SMTP_URL")
+    monkeypatch.setenv("TIERS_ALERT_URLS", dead)
     rerun = pipeline.run(nights["settings"], SECOND)
     assert rerun.success
     with duckdb.connect(str(nights["settings"].work_db), read_only=True) as con:
