@@ -26,7 +26,9 @@ _TRAIT_NAMES = " ".join(trait.name for trait in CUSTOMER_TRAITS)
 
 LINEAGE: dict[str, Lineage] = {
     "staging.fx_rates": _same("raw.fx_rates", "currency rate_to_base"),
-    "staging.customers": _same("raw.customers", "customer_id name industry employees region account_owner signup_date"),
+    "staging.customers": _same(
+        "raw.customers", "customer_id name industry employees region account_owner signup_date"
+    ),
     "staging.orders": {
         **_same("raw.orders", "order_id customer_id order_date status currency"),
         **{c: (f"raw.order_lines.{c}", *_RATE) for c in _LINE_AMOUNTS.split()},
@@ -64,7 +66,9 @@ LINEAGE: dict[str, Lineage] = {
         "customer_name": ("staging.customers.name",),
         "account_owner": ("staging.customers.account_owner",),
         "as_of_date": ("marts.customer_traits.as_of_date",),
-        **_same("scoring.customer_scores", "score tier action reasons knockouts"),
+        **_same(
+            "scoring.customer_scores", "score tier action reasons knockouts changes tier_held newly_rising"
+        ),
         "previous_tier": ("marts.tier_history.tier",),
         "tier_changed": ("marts.tier_history.tier", "scoring.customer_scores.tier"),
         "score_change": ("marts.tier_history.score", "scoring.customer_scores.score"),
@@ -103,4 +107,7 @@ def scores_lineage(policy: Policy) -> Lineage:
         "action": tuple(dict.fromkeys(capped)),
         "reasons": tuple(dict.fromkeys(capped)),
         "knockouts": tuple(f"marts.customer_traits.{k.trait}" for k in policy.knockouts),
+        "tier_held": tuple(dict.fromkeys((*capped, "marts.tier_history.tier"))),
+        "changes": tuple(scored),  # today's and the previous as-of date's
+        "newly_rising": ("marts.customer_traits.rising",),
     }

@@ -19,9 +19,9 @@ SELECT
     p.tier AS previous_tier,
     coalesce(p.tier <> s.tier, false) AS tier_changed,
     round(s.score - p.score, 1) AS score_change,
-    NULL::VARCHAR AS changes,  -- stand-in for the lead's "changes column:" commit (drop on merge)
-    false AS tier_held,  -- stand-in
-    false AS newly_rising,  -- stand-in
+    s.changes,
+    s.tier_held,
+    s.newly_rising,
     c.industry,
     c.employees,
     c.region,
