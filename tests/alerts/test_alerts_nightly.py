@@ -87,11 +87,13 @@ def test_marts_tier_alerts_records_each_destination_as_sent(nights):
             {"d": SECOND, "c": customer},
         ).fetchall()
         statuses = con.execute("SELECT DISTINCT status FROM marts.tier_alerts").fetchall()
+        line = summary_line(con, SECOND, configured=True)
     hook = nights["hook"]
     assert [(r[4], r[5]) for r in rows] == [(hook, "sent"), (f"mailto:{nights['owner']}", "sent")]
     assert all(r[:2] == ("Ideal", "Poor") and r[3] == nights["owner"] for r in rows)
     assert rows[0][2].startswith("down from Ideal: ") and "large overdue balance" in rows[0][2]
     assert statuses == [("sent",)]
+    assert line.startswith("Alerts: ") and line.endswith(" sent, 0 failed")
     metadata = _metadata(nights["second"])
     assert metadata["failed"].value == 0 and metadata["alerts"].value >= 1
     assert metadata["destinations"].value.startswith(hook)

@@ -5,11 +5,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from tiering.alerts.rules import Alert
+from tiering.alerts.rules import RISING, Alert
 
-SHOWN_PER_SECTION = (
-    25  # the digest lists this many customers per section, most revenue first; the rest counted
-)
+# the digest lists this many customers per section, most revenue first; the rest counted
+SHOWN_PER_SECTION = 25
 
 
 @dataclass(frozen=True)
@@ -22,15 +21,17 @@ def _move(alert: Alert) -> str:
     return f"{alert.from_tier or 'new customer'} -> {alert.to_tier}" if alert.moved else alert.to_tier
 
 
-def _line(alert: Alert, currency: str, owner: bool = True) -> str:
-    revenue = (
-        "no revenue in 12 months"
-        if alert.revenue_12m is None
-        else f"revenue 12m {alert.revenue_12m:,.0f} {currency}"
-    )
-    who = f", owner {alert.account_owner}" if owner and alert.account_owner else ""
+def _revenue(alert: Alert, currency: str) -> str:
+    if alert.revenue_12m is None:
+        return "no revenue in 12 months"
+    return f"revenue 12m {alert.revenue_12m:,.0f} {currency}"
+
+
+def _line(alert: Alert, currency: str) -> str:
+    who = f", owner {alert.account_owner}" if alert.account_owner else ""
     why = f"\n    what changed: {alert.why}" if alert.why else ""
-    return f"  - {alert.customer_name or alert.customer_id} ({alert.customer_id}): {_move(alert)}, {revenue}{who}{why}"
+    name = alert.customer_name or alert.customer_id
+    return f"  - {name} ({alert.customer_id}): {_move(alert)}, {_revenue(alert, currency)}{who}{why}"
 
 
 def _section(heading: str, alerts: Sequence[Alert], currency: str) -> list[str]:
@@ -45,9 +46,10 @@ def _section(heading: str, alerts: Sequence[Alert], currency: str) -> list[str]:
 def digest(as_of: date, alerts: Sequence[Alert], warnings: Sequence[str], currency: str) -> Message:
     """The nightly digest: the customers who moved tier (from, to, revenue, what changed most), the new Ideal
     customers, the newly rising ones and the run's warnings, each section most revenue first."""
-    into_ideal = [a for a in alerts if a.moved and a.to_tier == "Ideal"]
-    moved = [a for a in alerts if a.moved and a.to_tier != "Ideal"]
-    rising = [a for a in alerts if "newly rising" in a.rules]
+    moves = [a for a in alerts if set(a.rules) - {RISING}]  # met a rule on tier moves
+    into_ideal = [a for a in moves if a.to_tier == "Ideal"]
+    moved = [a for a in moves if a.to_tier != "Ideal"]
+    rising = [a for a in alerts if RISING in a.rules]
     counts = [f"{len(moved)} moved tier", f"{len(into_ideal)} new Ideal", f"{len(rising)} newly rising"]
     lines = [f"Customer tiers as of {as_of}: {', '.join(counts)}.", ""]
     if not alerts:
@@ -73,13 +75,9 @@ def owner_mail(owner: str, as_of: date, alerts: Sequence[Alert], currency: str) 
         "",
     ]
     for alert in alerts:
-        revenue = (
-            "no revenue in 12 months"
-            if alert.revenue_12m is None
-            else f"revenue 12m {alert.revenue_12m:,.0f} {currency}"
-        )
         lines += [
-            f"- {alert.customer_name or alert.customer_id} ({alert.customer_id}): {_move(alert)}, {revenue}",
+            f"- {alert.customer_name or alert.customer_id} ({alert.customer_id}): {_move(alert)}, "
+            f"{_revenue(alert, currency)}",
             f"  alert: {', '.join(alert.rules)}",
             *([f"  why: {alert.why}"] if alert.why else []),
             "",

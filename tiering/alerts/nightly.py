@@ -104,6 +104,8 @@ def summary_line(con: duckdb.DuckDBPyConnection, as_of: date, configured: bool) 
     if not configured:
         return "Alerts: no destination configured (set TIERS_ALERT_URLS or TIERS_SMTP_URL to send them)"
     by_status = con.execute(sql_text("alerts:sent_on"), {"as_of": as_of}).fetchall()
+    if not by_status:
+        return f"Alerts: none as of {as_of} (no customer met the policy's alerts: rules)"
     sent = sum(n for status, n, _ in by_status if status == "sent")
     failures = [(status, n, where) for status, n, where in by_status if status != "sent"]
     line = f"Alerts: {sent:,} sent, {sum(n for _, n, _ in failures):,} failed"

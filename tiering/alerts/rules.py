@@ -10,6 +10,7 @@ from tiering.policy import TIERS, AlertRules
 from tiering.warehouse.sql import sql_text
 
 RANK = {tier: n for n, tier in enumerate(TIERS)}  # 0 is the best tier
+RISING = "newly rising"  # the rule of a customer flagged rising tonight and not on the previous as-of date
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ def rules_met(from_tier: str | None, to_tier: str, newly_rising: bool, rules: Al
     if to_tier in rules.into and from_tier != to_tier:
         met.append(f"into {to_tier}" + ("" if from_tier else " (new customer)"))
     if rules.newly_rising and newly_rising:
-        met.append("newly rising")
+        met.append(RISING)
     return tuple(met)
 
 
