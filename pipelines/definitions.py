@@ -3,6 +3,7 @@
 
 import dagster as dg
 
+from assets.alerts import tier_alerts
 from assets.backtest import policy_backtest
 from assets.checks import quality_checks
 from assets.forecast import customer_value
@@ -14,6 +15,7 @@ from assets.scoring import customer_scores
 from assets.staging import staging_tables
 from assets.traits import customer_traits
 from pipelines.jobs import executor_for, nightly_job, nightly_schedule, spreads_steps
+from pipelines.sensors import failed_run_alert
 from tiering.settings import Settings
 
 
@@ -34,10 +36,12 @@ def build_definitions(spread: bool | None = None) -> dg.Definitions:
             *mart_assets,
             policy_backtest,
             tier_dashboard,
+            tier_alerts,
         ],
         asset_checks=quality_checks,
         jobs=[job],
         schedules=[nightly_schedule(job)],
+        sensors=[failed_run_alert(job)],
         resources=build_resources(),
     )
 

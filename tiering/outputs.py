@@ -189,6 +189,28 @@ OUTPUT_TABLES = (
         "  AND from_tier IS DISTINCT FROM to_tier;",
     ),
     OutputTable(
+        name="marts.tier_alerts",
+        grain="one row per as-of date, alert (a customer that met the policy's alerts: rules) and destination",
+        purpose="The alerts sent after each night's publishing (the digest of TIERS_ALERT_URLS, the owners' "
+        "e-mails of TIERS_SMTP_URL) and whether each arrived. The alert step runs after the BI file is "
+        "published, so the BI file and the exports hold the alerts of the nights before theirs; the working "
+        "database holds tonight's too. No rows for a night without a destination configured.",
+        columns={
+            "as_of_date": _IDENTITY["as_of_date"],
+            "customer_id": _IDENTITY["customer_id"],
+            "from_tier": "The tier on the previous as-of date; null for a customer new since then.",
+            "to_tier": "The tier on as_of_date.",
+            "reason": "The alert rules it met (down from Ideal, into Ideal, newly rising), then why: the "
+            "knock-outs that capped it and what changed most since the previous as-of date.",
+            "account_owner": "The account's owner (marts.customer_tiers.account_owner); null when unowned.",
+            "destination": "Where the alert went, without secrets: an Apprise URL of the digest with its tokens "
+            "masked, or mailto:<owner> for the owner's e-mail.",
+            "status": "'sent', or 'failed: ' and the error; a failed send never fails the run.",
+        },
+        example="SELECT as_of_date, customer_id, from_tier, to_tier, reason, destination, status\n"
+        "FROM bi.tier_alerts\nWHERE status <> 'sent'\nORDER BY as_of_date DESC;",
+    ),
+    OutputTable(
         name="marts.policy_backtest_customers",
         grain="one row per backtest (scored_on, horizon_days, policy_version) and customer scored",
         purpose="Each customer as a backtest scored it on a past date, and what it did in the horizon after: "
