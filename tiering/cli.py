@@ -111,6 +111,12 @@ def main(argv: list[str] | None = None) -> int:
         "--out", type=Path, required=True, help="the policy file to write (never the one in use)"
     )
 
+    review = commands.add_parser(
+        "review",
+        help="the quarterly review: the A-list and the customers Poor all quarter, with revenue, margin and tickets",
+    )
+    review.add_argument("--quarter", required=True, help="the quarter, YYYYQn, e.g. 2026Q3")
+
     docs = commands.add_parser(
         "docs", help="write docs/outputs.md, docs/feeds.md and the README's feed table from the declarations"
     )
@@ -145,6 +151,10 @@ def main(argv: list[str] | None = None) -> int:
         from tiering.backtest.suggest import suggest_command
 
         return suggest_command(args.as_of, args.out, settings)
+    if args.command == "review":
+        from tiering.review_command import review_command
+
+        return review_command(args.quarter, settings)
     if args.command == "docs":
         from tiering.feed_docs import FEEDS_DOC, README, write_docs
         from tiering.outputs import render_outputs_doc
