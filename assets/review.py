@@ -9,7 +9,7 @@ from dagster_duckdb import DuckDBResource
 
 from assets.metadata import table_metadata
 from assets.resources import as_of_partitions, one_pass, run_dates
-from tiering.review import NEEDS, coverage, nightly_quarters, write_review
+from tiering.review import NEEDS, TICKETS, coverage, nightly_quarters, write_review
 from tiering.warehouse.dates import latest_as_of
 
 REVIEW = "marts.quarterly_review"
@@ -17,7 +17,7 @@ REVIEW = "marts.quarterly_review"
 
 @dg.asset(
     key=REVIEW.split("."),
-    deps=[dg.AssetKey(name.split(".")) for name in NEEDS],
+    deps=[dg.AssetKey(name.split(".")) for name in (*NEEDS, TICKETS)],
     partitions_def=as_of_partitions,
     backfill_policy=one_pass,
     group_name="marts",

@@ -13,7 +13,9 @@ from tiering.warehouse.tables import transaction
 
 A_LIST, POOR_LIST = "A-list", "Poor all quarter"
 LISTS = {A_LIST: "Ideal", POOR_LIST: "Poor"}  # each list and the tier its customers held every day
-NEEDS = ("marts.tier_history", "staging.orders", "staging.tickets", "staging.customers")
+NEEDS = ("marts.tier_history", "staging.orders", "staging.customers")
+TICKETS = "staging.tickets"  # absent without a support_tickets feed: then no ticket data, tickets null
+NO_TICKETS = "(SELECT NULL::VARCHAR AS customer_id, NULL::TIMESTAMP AS opened_at WHERE false)"
 _QUARTER = re.compile(r"(\d{4})[Qq]([1-4])")
 
 
@@ -119,7 +121,7 @@ def coverage(con: duckdb.DuckDBPyConnection, quarter: Quarter, today: date) -> C
     lacks the tables a review reads, or when no day of the quarter has run."""
     if quarter.first_day > today:
         raise ReviewError(f"{quarter} has not begun: it starts on {quarter.first_day}, and today is {today}")
-    tables = {name for (name,) in con.execute(sql_text("review:tables")).fetchall()}
+    tables = _tables(con)
     missing = [name for name in NEEDS if name not in tables]
     if missing:
         raise ReviewError(
@@ -149,9 +151,15 @@ def write_review(con: duckdb.DuckDBPyConnection, covered: Coverage, reviewed_at:
         "poor_list": POOR_LIST,
         "reviewed_at": reviewed_at,
     }
+    tickets = TICKETS if TICKETS in _tables(con) else NO_TICKETS
     with transaction(con):
         run_sql(con, "review/tables")
-        run_sql(con, "review/quarterly_review", params)
+        run_sql(con, "review:forget", params)
+        run_sql(con, "review/quarterly_review", params, tickets=tickets)
+
+
+def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {name for (name,) in con.execute(sql_text("review:tables")).fetchall()}
 
 
 def nightly_quarters(con: duckdb.DuckDBPyConnection, dates: list[date]) -> list[Quarter]:

@@ -15,6 +15,10 @@ ORDER BY as_of_date
 -- The days a quarter's review covered, null when it has not been reviewed (or had nobody in either list).
 SELECT max(days_run) FROM marts.quarterly_review WHERE quarter = $quarter
 
+-- name: forget
+-- Remove a quarter's review, before it is written again.
+DELETE FROM marts.quarterly_review WHERE quarter = $quarter
+
 -- name: rows
 -- A quarter's review: each list's customers, biggest revenue first.
 SELECT list, customer_id, customer_name, account_owner, revenue, gross_margin, tickets

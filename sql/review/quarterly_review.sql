@@ -1,8 +1,7 @@
--- One quarter's review (tiering/review.py), replacing its rows: the customers in the same tier on every as-of date
+-- One quarter's review (tiering/review.py), added after its old rows are removed (review:forget): the customers in the same tier on every as-of date
 -- of the quarter that has run, Ideal (the A-list) or Poor (Poor all quarter), with what they brought from the
 -- quarter's first day to its last as-of date run: revenue and gross margin of completed orders, support tickets
--- opened (null without ticket data).
-DELETE FROM marts.quarterly_review WHERE quarter = $quarter;
+-- opened (null without ticket data: {tickets} is then an empty query).
 INSERT INTO marts.quarterly_review BY NAME
 WITH steady AS (
     SELECT customer_id, min(tier) AS tier, count(*) AS days_scored, avg(score) AS mean_score
@@ -23,7 +22,7 @@ orders AS (
 ),
 tickets AS (
     SELECT customer_id, count(*) AS tickets
-    FROM staging.tickets
+    FROM {tickets}
     WHERE opened_at::DATE BETWEEN $period_start AND $period_end
     GROUP BY customer_id
 )
@@ -40,7 +39,7 @@ SELECT
     $period_end::DATE AS period_end,
     coalesce(o.revenue, 0) AS revenue,
     o.gross_margin,
-    CASE WHEN EXISTS (FROM staging.tickets) THEN coalesce(t.tickets, 0) END AS tickets,
+    CASE WHEN EXISTS (FROM {tickets}) THEN coalesce(t.tickets, 0) END AS tickets,
     round(s.mean_score, 1) AS mean_score,
     $reviewed_at AS reviewed_at
 FROM steady AS s
