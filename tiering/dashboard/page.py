@@ -418,7 +418,7 @@ def _review_table(rows: list[ReviewRow], money: charts.Format) -> str:
     )
     body = "".join(
         f'<tr><td class="name">{escape(row.customer_name or row.customer_id)}<br><small>{escape(row.customer_id)}'
-        f"</small></td><td>{escape(row.account_owner or 'no owner')}</td>"
+        f'</small></td><td class="owner">{escape(row.account_owner or "no owner").replace("@", "<wbr>@")}</td>'
         f'<td class="number">{money(row.revenue)}</td><td class="number">{_margin(row.gross_margin)}</td>'
         + (f'<td class="number">{row.tickets:,}</td>' if tickets else "")
         + "</tr>"
