@@ -7,6 +7,7 @@ from dagster_duckdb import DuckDBResource
 
 from assets.metadata import table_metadata
 from assets.resources import TiersConfig, as_of_partitions, one_pass, run_dates
+from tiering.crm import crm_exports
 from tiering.outputs import PUBLISHED
 from tiering.warehouse.bi_layer import bi_layer_statements
 from tiering.warehouse.dates import latest_as_of
@@ -92,7 +93,8 @@ def mart_tables(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
     group_name="marts",
     kinds={"duckdb"},
     description="The marts copied into $TIERS_WAREHOUSE_DIR/tiers.duckdb, the file BI tools open read-only, and "
-    "exported as Parquet under $TIERS_WAREHOUSE_DIR/exports/. Written beside the old outputs and swapped in by "
+    "exported as Parquet under $TIERS_WAREHOUSE_DIR/exports/, with the CRM-ready CSV files under exports/crm/. "
+    "Written beside the old outputs and swapped in by "
     "renames: readers never see a half-written state or block the run.",
     owners=["team:data-engineering"],
 )
@@ -101,7 +103,7 @@ def published_tiers_file(
 ) -> dg.MaterializeResult:
     with duckdb.get_connection() as con:
         notes = publish_tables(
-            con, list(PUBLISHED), tiers.bi_db.parent, tiers.bi_db.name, bi_layer_statements()
+            con, list(PUBLISHED), tiers.bi_db.parent, tiers.bi_db.name, bi_layer_statements(), crm_exports()
         )
         for note in notes:
             context.log.warning(note)
@@ -112,6 +114,7 @@ def published_tiers_file(
             "as_of_date": as_of.isoformat(),  # the newest as-of date run: the snapshot the file holds
             "path": dg.MetadataValue.path(str(tiers.bi_db.resolve())),
             "exports": dg.MetadataValue.path(str((tiers.bi_db.parent / "exports").resolve())),
+            "crm_files": ", ".join(crm_exports()),
             "stale_wal_removed": bool(notes),
             **{f"rows_{t.split('.')[1]}": n for t, n in counts.items()},
         }

@@ -33,9 +33,12 @@ def spreads_steps(settings: Settings) -> bool:
     return settings.executor != "in_process"
 
 
+NIGHTLY_JOB = "nightly_tiers"
+
+
 def nightly_job(executor: dg.ExecutorDefinition):
     return dg.define_asset_job(
-        "nightly_tiers",
+        NIGHTLY_JOB,
         selection=dg.AssetSelection.all(),
         executor_def=executor,
         description="Load the landing feeds, derive traits, score, tier and publish for one as-of date "

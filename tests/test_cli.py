@@ -51,6 +51,7 @@ def test_quick_start_runs_the_demo_when_asked_and_prints_a_summary(tmp_path):
     ):
         assert expected in done.stdout
     assert "WARNING" not in done.stdout  # the demo's data ends on its as-of date
+    assert "Steps as they finish" not in done.stdout  # the demo prints the summary only
 
 
 def test_a_run_with_nothing_configured_says_what_to_do_and_publishes_nothing(tmp_path):

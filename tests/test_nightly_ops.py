@@ -133,14 +133,18 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def _published(settings) -> dict[str, str]:
+    """The digest of the BI file and of every exported file (the Parquet files, the CRM files in crm/)."""
+    exported = [p for p in (settings.warehouse_dir / "exports").rglob("*") if p.is_file()]
+    return {p.name: _digest(p) for p in [settings.bi_db, *exported]}
+
+
 def test_a_run_killed_midway_leaves_the_outputs_intact_and_the_next_run_succeeds(
     tmp_path, pipeline, s_landing, as_of
 ):
     settings = pipeline.settings(tmp_path, landing=s_landing)
     assert pipeline.run(settings, as_of - timedelta(days=1)).success
-    published = {
-        p.name: _digest(p) for p in [settings.bi_db, *(settings.warehouse_dir / "exports").iterdir()]
-    }
+    published = _published(settings)
     env = {
         **os.environ,
         "TIERS_LANDING_DIR": str(s_landing),
@@ -151,9 +155,7 @@ def test_a_run_killed_midway_leaves_the_outputs_intact_and_the_next_run_succeeds
     _wait_until_the_working_db_changes(settings.work_db, run)
     run.send_signal(signal.SIGKILL)
     run.wait(timeout=30)
-    assert {
-        p.name: _digest(p) for p in [settings.bi_db, *(settings.warehouse_dir / "exports").iterdir()]
-    } == published
+    assert _published(settings) == published
 
     assert pipeline.run(settings, as_of).success
     assert _rows(settings, "SELECT DISTINCT as_of_date FROM marts.customer_tiers").item() == as_of

@@ -239,3 +239,127 @@ def test_hysteresis_stops_a_borderline_customer_flipping_night_to_night():
         "Ideal",
         "Acceptable",
     ]
+
+
+def _changes(now: list[dict], before: list[dict]) -> dict[str, dict]:
+    schema = {
+        "customer_id": pl.String,
+        "payment_delay_days": pl.Float64,
+        "gross_margin": pl.Float64,
+        "overdue_amount": pl.Float64,
+        "rising": pl.Boolean,
+    }
+    people = pl.DataFrame({"customer_id": [r["customer_id"] for r in now]})
+    out = score_customers(
+        pl.DataFrame(now, schema=schema).lazy(),
+        people.lazy(),
+        _policy(),
+        before=pl.DataFrame(before, schema=schema).lazy(),
+    ).collect()
+    return {r["customer_id"]: r for r in out.iter_rows(named=True)}
+
+
+def test_changes_name_the_items_whose_part_of_the_score_moved_most_with_the_value_then():
+    now = [
+        # delay 3 -> 27 days: 90 -> 10 points, weight 3 of 4: -60 score points; margin 0.3 -> 0.5: 50 -> 100
+        # points, weight 1 of 4: +12.5
+        {
+            "customer_id": "a",
+            "payment_delay_days": 27.0,
+            "gross_margin": 0.5,
+            "overdue_amount": 0.0,
+            "rising": False,
+        },
+        # margin 0.30 -> 0.308: 50 -> 52 points, +0.5 score points: named; delay 0 -> 0.1: -0.25, not named
+        {
+            "customer_id": "b",
+            "payment_delay_days": 0.1,
+            "gross_margin": 0.308,
+            "overdue_amount": 0.0,
+            "rising": True,
+        },
+        # unchanged, and rising as before
+        {
+            "customer_id": "c",
+            "payment_delay_days": 5.0,
+            "gross_margin": 0.3,
+            "overdue_amount": 0.0,
+            "rising": True,
+        },
+        # new since the previous date
+        {
+            "customer_id": "d",
+            "payment_delay_days": 5.0,
+            "gross_margin": 0.3,
+            "overdue_amount": 0.0,
+            "rising": True,
+        },
+    ]
+    before = [
+        {
+            "customer_id": "a",
+            "payment_delay_days": 3.0,
+            "gross_margin": 0.3,
+            "overdue_amount": 0.0,
+            "rising": False,
+        },
+        {
+            "customer_id": "b",
+            "payment_delay_days": 0.0,
+            "gross_margin": 0.3,
+            "overdue_amount": 0.0,
+            "rising": False,
+        },
+        {
+            "customer_id": "c",
+            "payment_delay_days": 5.0,
+            "gross_margin": 0.3,
+            "overdue_amount": 0.0,
+            "rising": True,
+        },
+    ]
+    scored = _changes(now, before)
+    assert scored["a"]["changes"] == (
+        "- pays late: 27.0 days late on average (was 3.0 days late on average); "
+        "+ high margin: 50% gross margin (was 30% gross margin)"
+    )
+    assert scored["b"]["changes"] == "+ high margin: 31% gross margin (was 30% gross margin)"
+    assert scored["c"]["changes"] == ""
+    assert scored["d"]["changes"] is None
+    assert {c: scored[c]["newly_rising"] for c in "abcd"} == {"a": False, "b": True, "c": False, "d": True}
+
+
+def test_without_the_previous_traits_changes_and_newly_rising_are_unknown():
+    scored = _score(
+        [{"customer_id": "a", "payment_delay_days": 3.0, "gross_margin": 0.3, "overdue_amount": 0}], _policy()
+    )
+    assert scored["a"]["changes"] is None and scored["a"]["newly_rising"] is None
+
+
+@pytest.mark.parametrize(
+    ("score", "previous", "held"),
+    [
+        (68.0, "Ideal", True),  # the cut-off alone says Acceptable: the margin keeps Ideal
+        (68.0, "Acceptable", False),  # Acceptable by the cut-off too
+        (72.0, "Acceptable", True),  # the cut-off alone says Ideal: the margin keeps Acceptable
+        (74.0, "Acceptable", False),  # crossed by the margin: Ideal
+        (68.0, None, False),  # no previous tier: the plain cut-off
+    ],
+)
+def test_tier_held_says_when_the_hysteresis_margin_kept_the_previous_tier(score, previous, held):
+    traits = pl.DataFrame(
+        {
+            "customer_id": ["a"],
+            "payment_delay_days": [_delay_for(score)],
+            "gross_margin": [None],
+            "overdue_amount": [0.0],
+        },
+        schema_overrides={"gross_margin": pl.Float64},
+    )
+    prev = pl.DataFrame(
+        {"customer_id": ["a"], "previous_tier": [previous]}, schema_overrides={"previous_tier": pl.String}
+    )
+    out = score_customers(
+        traits.lazy(), pl.DataFrame({"customer_id": ["a"]}).lazy(), _with_hysteresis(3), prev.lazy()
+    )
+    assert out.collect()["tier_held"].item() is held

@@ -23,6 +23,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="tiers", description="Nightly customer tiering on Dagster, DuckDB and Polars."
     )
+    parser.add_argument(
+        "--version", action="version", version=_versions(), help="print the versions of tiers and its engines"
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     demo = commands.add_parser(
@@ -111,6 +114,16 @@ def main(argv: list[str] | None = None) -> int:
         "--out", type=Path, required=True, help="the policy file to write (never the one in use)"
     )
 
+    lineage = commands.add_parser(
+        "lineage",
+        help="print the chain of columns from the raw feeds to a column, e.g. bi.customer_tiers.tier",
+    )
+    lineage.add_argument(
+        "column",
+        help="schema.table.column: a bi view's column (bi.customer_tiers.tier), or a marts, scoring, "
+        "forecast, staging or raw one",
+    )
+
     review = commands.add_parser(
         "review",
         help="the quarterly review: the A-list and the customers Poor all quarter, with revenue, margin and tickets",
@@ -118,7 +131,9 @@ def main(argv: list[str] | None = None) -> int:
     review.add_argument("--quarter", required=True, help="the quarter, YYYYQn, e.g. 2026Q3")
 
     docs = commands.add_parser(
-        "docs", help="write docs/outputs.md, docs/feeds.md and the README's feed table from the declarations"
+        "docs",
+        help="write docs/outputs.md, docs/feeds.md, docs/lineage.md and the README's feed and CRM tables from "
+        "the declarations",
     )
     docs.add_argument("--out", type=Path, default=REPO_ROOT / "docs" / "outputs.md")
 
@@ -151,26 +166,38 @@ def main(argv: list[str] | None = None) -> int:
         from tiering.backtest.suggest import suggest_command
 
         return suggest_command(args.as_of, args.out, settings)
+    if args.command == "lineage":
+        from tiering.lineage_tree import lineage_command
+
+        return lineage_command(args.column, settings)
     if args.command == "review":
         from tiering.review_command import review_command
 
         return review_command(args.quarter, settings)
     if args.command == "docs":
+        from tiering.crm import write_crm_tables
         from tiering.feed_docs import FEEDS_DOC, README, write_docs
+        from tiering.lineage_tree import LINEAGE_DOC, write_lineage_doc
         from tiering.outputs import render_outputs_doc
 
         args.out.write_text(render_outputs_doc())
         write_docs()
-        print(f"wrote {args.out}, {FEEDS_DOC} and the feed table of {README}")
+        write_lineage_doc()
+        write_crm_tables()
+        print(f"wrote {args.out}, {FEEDS_DOC}, {LINEAGE_DOC} and the feed and CRM tables of {README}")
         return 0
     if args.command == "backfill":
         if args.last < args.first:
             parser.error(f"--to {args.last} is before --from {args.first}")
         return _run(args.first, args.last, settings)
     if args.command == "rejections":
-        from tiering.warehouse.quality.report import rejections_report
+        from tiering.warehouse.quality.report import UnknownRun, rejections_report
 
-        print(rejections_report(settings.work_db, args.run))
+        try:
+            print(rejections_report(settings.work_db, args.run))
+        except UnknownRun as exc:
+            print(f"tiers: {exc}", file=sys.stderr)
+            return 1
         return 0
     if args.full_reload:
         settings = replace(settings, full_reload=True)
@@ -180,7 +207,15 @@ def main(argv: list[str] | None = None) -> int:
         if problem:
             print(f"tiers: {problem}", file=sys.stderr)
             return 2
-    return _run(as_of, as_of, settings)
+    return _run(as_of, as_of, settings, step_lines=not args.demo)
+
+
+def _versions() -> str:
+    """tiers' version and those of the engines it runs on, from the installed packages' metadata."""
+    from importlib.metadata import version
+
+    engines = ", ".join(f"{name} {version(name)}" for name in ("dagster", "duckdb", "polars"))
+    return f"tiers {version('customer-tiers')} ({engines})"
 
 
 def _date(text: str) -> date:
@@ -236,8 +271,9 @@ def _nothing_to_read(landing: Path) -> str | None:
     )
 
 
-def _run(first: date, last: date, settings: Settings) -> int:
-    """Run the nightly job for the as-of dates first..last (one date for a nightly run) in one pass."""
+def _run(first: date, last: date, settings: Settings, step_lines: bool = True) -> int:
+    """Run the nightly job for the as-of dates first..last (one date for a nightly run) in one pass; a line per
+    step as it finishes unless step_lines is false (the demo)."""
     from tiering.policy import PolicyError, load_policy
 
     home = os.environ.get("DAGSTER_HOME")
@@ -266,13 +302,13 @@ def _run(first: date, last: date, settings: Settings) -> int:
     holder = f"the run {dates} by process {os.getpid()} (started {started:%Y-%m-%d %H:%M:%S %Z})"
     try:
         with hold_warehouse(settings.warehouse_dir.resolve(), settings.work_db.resolve(), holder):
-            return _launch(first, last, settings, dates)
+            return _launch(first, last, settings, dates, step_lines)
     except WarehouseError as exc:
         print(f"tiers: {exc}", file=sys.stderr)
         return 2
 
 
-def _launch(first: date, last: date, settings: Settings, dates: str) -> int:
+def _launch(first: date, last: date, settings: Settings, dates: str, step_lines: bool = True) -> int:
     """Run the nightly job in this process and print its summary, or its failures."""
     from tiering.warehouse.quality import worker
 
@@ -290,7 +326,7 @@ def _launch(first: date, last: date, settings: Settings, dates: str) -> int:
     where = f" ({', '.join(notes)})" if notes else ""
     print(f"Running nightly_tiers {dates} on {settings.landing_dir}{where} ...")
     started, since = time.perf_counter(), time.time()
-    with _instance(dg) as instance:
+    with _instance(dg) as instance, _step_lines(instance, step_lines):
         # one run, unless older dates are backfilled after newer ones (see as_of_runs)
         run_ids, warnings = [], []
         for tags in as_of_runs(instance, first, last):
@@ -319,6 +355,16 @@ def _launch(first: date, last: date, settings: Settings, dates: str) -> int:
         return 1
     _print_summary(settings, last, elapsed, warnings)
     return 0
+
+
+def _step_lines(instance, shown: bool):
+    """A line per step of the nightly job as it finishes (tiering/step_lines.py), or nothing."""
+    from contextlib import nullcontext
+
+    from pipelines.jobs import NIGHTLY_JOB
+    from tiering.step_lines import StepLines
+
+    return StepLines(instance, NIGHTLY_JOB) if shown else nullcontext()
 
 
 def _instance(dg):
@@ -422,7 +468,9 @@ QUIET_FEEDS = {
 def _print_summary(settings: Settings, as_of: date, elapsed: float, warnings: list[str]) -> None:
     import duckdb
 
-    from tiering.outputs import PUBLISHED
+    from tiering.crm import CRM_FILES, CRM_FOLDER
+    from tiering.dashboard import FILE_NAME as DASHBOARD_FILE
+    from tiering.outputs import OUTPUT_TABLES, PUBLISHED
     from tiering.policy import TIERS
     from tiering.warehouse.dates import latest_as_of, newest_data
     from tiering.warehouse.sql import sql_text
@@ -472,7 +520,13 @@ def _print_summary(settings: Settings, as_of: date, elapsed: float, warnings: li
     print(
         f"  BI file       {settings.bi_db}  (schema marts: {', '.join(t.split('.')[1] for t in PUBLISHED)})"
     )
+    views = ", ".join(table.view for table in OUTPUT_TABLES)
+    print(f"  BI views      schema bi of the BI file, the views BI tools should use: {views}")
     print(f"  Parquet       {settings.warehouse_dir / 'exports'}/")
+    print(
+        f"  CRM files     {settings.warehouse_dir / 'exports' / CRM_FOLDER}/  ({', '.join(f.name for f in CRM_FILES)})"
+    )
+    print(f"  dashboard     {settings.warehouse_dir / 'reports' / DASHBOARD_FILE}")
     print(f"  working db    {settings.work_db}  (raw, staging, quality.rejected_rows, quality.load_audit)")
     print(f"  open the UI   DAGSTER_HOME=$PWD dagster dev   (from {REPO_ROOT})")
 

@@ -5,6 +5,7 @@ checks every column named here exists and that the tier traces back to every raw
 "schema.table.column"; tables are Dagster asset keys.
 """
 
+from tiering.clv.traits import FORECAST_COLUMNS
 from tiering.policy import Policy
 from tiering.traits import CUSTOMER_TRAITS
 
@@ -26,7 +27,9 @@ _TRAIT_NAMES = " ".join(trait.name for trait in CUSTOMER_TRAITS)
 
 LINEAGE: dict[str, Lineage] = {
     "staging.fx_rates": _same("raw.fx_rates", "currency rate_to_base"),
-    "staging.customers": _same("raw.customers", "customer_id name industry employees region account_owner signup_date"),
+    "staging.customers": _same(
+        "raw.customers", "customer_id name industry employees region account_owner signup_date"
+    ),
     "staging.orders": {
         **_same("raw.orders", "order_id customer_id order_date status currency"),
         **{c: (f"raw.order_lines.{c}", *_RATE) for c in _LINE_AMOUNTS.split()},
@@ -51,6 +54,11 @@ LINEAGE: dict[str, Lineage] = {
     "staging.tickets": _same(
         "raw.support_tickets", "ticket_id customer_id opened_at closed_at priority category escalated"
     ),
+    # the forecast's fits read each customer's completed orders (sql/forecast/completed_orders.sql)
+    "forecast.customer_value": {
+        column: _from("staging.orders", "customer_id order_date net_amount status")
+        for column in FORECAST_COLUMNS
+    },
     "marts.customer_traits": {
         "customer_id": ("staging.customers.customer_id",),
         **{trait.name: trait.reads for trait in CUSTOMER_TRAITS},
@@ -64,7 +72,9 @@ LINEAGE: dict[str, Lineage] = {
         "customer_name": ("staging.customers.name",),
         "account_owner": ("staging.customers.account_owner",),
         "as_of_date": ("marts.customer_traits.as_of_date",),
-        **_same("scoring.customer_scores", "score tier action reasons knockouts"),
+        **_same(
+            "scoring.customer_scores", "score tier action reasons knockouts changes tier_held newly_rising"
+        ),
         "previous_tier": ("marts.tier_history.tier",),
         "tier_changed": ("marts.tier_history.tier", "scoring.customer_scores.tier"),
         "score_change": ("marts.tier_history.score", "scoring.customer_scores.score"),
@@ -103,4 +113,7 @@ def scores_lineage(policy: Policy) -> Lineage:
         "action": tuple(dict.fromkeys(capped)),
         "reasons": tuple(dict.fromkeys(capped)),
         "knockouts": tuple(f"marts.customer_traits.{k.trait}" for k in policy.knockouts),
+        "tier_held": tuple(dict.fromkeys((*capped, "marts.tier_history.tier"))),
+        "changes": tuple(scored),  # today's and the previous as-of date's
+        "newly_rising": ("marts.customer_traits.rising",),
     }

@@ -120,6 +120,14 @@ OUTPUT_TABLES = (
             "tier_changed": "True when the tier differs from previous_tier; false for a new customer.",
             "score_change": "score minus the score on the previous as-of date, one decimal; null for a new "
             "customer.",
+            "changes": "What changed most since the previous as-of date: up to three scored items whose part of "
+            "the score moved by 0.5 points or more, strongest first, '+' lifted it, '-' pulled it down, with the "
+            "value now and then ('was'); empty when none moved that much; null for a customer new since then "
+            "(every customer on the first run).",
+            "tier_held": "True when the score alone would give another tier and the policy's hysteresis margin "
+            "kept the previous one.",
+            "newly_rising": "True when the customer is rising (see rising) and was not on the previous as-of "
+            "date; a rising customer new since then counts.",
             "industry": "Industry from the customers feed, trimmed and lower-cased.",
             "employees": "Employee count from the customers feed.",
             "region": "Region from the customers feed.",

@@ -8,6 +8,8 @@ from tiering.policy import TIERS, CategoryCriterion, Knockout, Policy, RangeCrit
 from tiering.reasons import describe_trait
 
 TOP_REASONS = 3
+TOP_CHANGES = 3
+MIN_CHANGE = 0.5  # score points: an item whose contribution moved less is no change worth naming
 _RANK = {tier: rank for rank, tier in enumerate(TIERS)}  # Ideal 0, Acceptable 1, Poor 2
 
 
@@ -19,6 +21,7 @@ class ScoredItem(NamedTuple):
     points: pl.Expr  # 0-100, null without a value
     good: pl.Expr  # words for a customer it lifts
     bad: pl.Expr  # words for a customer it pulls down
+    value: pl.Expr  # the value alone, in words
 
 
 def trait_points(value: pl.Expr, rule: TraitRule) -> pl.Expr:
@@ -51,7 +54,14 @@ def _profile_items(policy: Policy) -> list[ScoredItem]:
         good = pl.lit("target industry (") + industry + ")"
         bad = pl.lit("outside the target industries (") + industry + ")"
         items.append(
-            ScoredItem("industry", profile.industry.weight, _in_list("industry", profile.industry), good, bad)
+            ScoredItem(
+                "industry",
+                profile.industry.weight,
+                _in_list("industry", profile.industry),
+                good,
+                bad,
+                industry,
+            )
         )
     if profile.employees:
         size = pl.col("employees").cast(pl.String)
@@ -59,7 +69,12 @@ def _profile_items(policy: Policy) -> list[ScoredItem]:
         bad = pl.lit("outside the target company size (") + size + " employees)"
         items.append(
             ScoredItem(
-                "employees", profile.employees.weight, _in_range("employees", profile.employees), good, bad
+                "employees",
+                profile.employees.weight,
+                _in_range("employees", profile.employees),
+                good,
+                bad,
+                size + " employees",
             )
         )
     if profile.region:
@@ -67,7 +82,7 @@ def _profile_items(policy: Policy) -> list[ScoredItem]:
         good = pl.lit("target region (") + region + ")"
         bad = pl.lit("outside the target regions (") + region + ")"
         items.append(
-            ScoredItem("region", profile.region.weight, _in_list("region", profile.region), good, bad)
+            ScoredItem("region", profile.region.weight, _in_list("region", profile.region), good, bad, region)
         )
     return items
 
@@ -79,7 +94,7 @@ def scored_items(policy: Policy) -> list[ScoredItem]:
         words = describe_trait(trait, pl.col(trait), policy.base_currency)
         good = pl.lit(f"{rule.good}: ") + words
         bad = pl.lit(f"{rule.bad}: ") + words
-        items.append(ScoredItem(trait, rule.weight, trait_points(pl.col(trait), rule), good, bad))
+        items.append(ScoredItem(trait, rule.weight, trait_points(pl.col(trait), rule), good, bad, words))
     return items + _profile_items(policy)
 
 
@@ -144,27 +159,36 @@ def score_rank(score: pl.Expr, previous_tier: pl.Expr, policy: Policy) -> pl.Exp
 
 
 def score_customers(
-    traits: pl.LazyFrame, customers: pl.LazyFrame, policy: Policy, previous: pl.LazyFrame | None = None
+    traits: pl.LazyFrame,
+    customers: pl.LazyFrame,
+    policy: Policy,
+    previous: pl.LazyFrame | None = None,
+    before: pl.LazyFrame | None = None,
 ) -> pl.LazyFrame:
-    """One row per customer in traits: score (0-100), tier, action, knockouts and reasons.
+    """One row per customer in traits: score (0-100), tier, action, knockouts, reasons, whether the hysteresis
+    margin held the tier, and what changed since the previous as-of date.
 
     traits: customer_id and the trait columns; customers: customer_id, industry, employees, region;
-    previous: customer_id, previous_tier (last published tier, for hysteresis), or None.
+    previous: customer_id, previous_tier (last published tier, for hysteresis), or None; before: the traits on
+    the previous as-of date (with `rising`, as traits has it), or None when they are not known: then `changes`
+    and `newly_rising` are null.
     """
     items = scored_items(policy)
     profile_columns = [item.name for item in _profile_items(policy)]
-    frame = traits.join(customers.select("customer_id", *profile_columns), on="customer_id", how="left")
+    profiles = customers.select("customer_id", *profile_columns)
+    frame = traits.join(profiles, on="customer_id", how="left")
     if previous is None:
         frame = frame.with_columns(previous_tier=pl.lit(None, pl.String))
     else:
         frame = frame.join(previous.select("customer_id", "previous_tier"), on="customer_id", how="left")
 
     frame = frame.with_columns(item.points.alias(f"_pts_{item.name}") for item in items)
-    items = [item._replace(points=pl.col(f"_pts_{item.name}")) for item in items]  # computed once, above
-    frame = frame.with_columns(_weight=_weight_present(items), score=weighted_score(items))
+    computed = [item._replace(points=pl.col(f"_pts_{item.name}")) for item in items]  # computed once, above
+    frame = frame.with_columns(_weight=_weight_present(computed), score=weighted_score(computed))
 
     caps = [pl.when(knockout_hit(k)).then(_RANK[k.max_tier]).otherwise(0) for k in policy.knockouts]
     rank = pl.max_horizontal(score_rank(pl.col("score"), pl.col("previous_tier"), policy), *caps)
+    plain_rank = pl.max_horizontal(score_rank(pl.col("score"), pl.lit(None, pl.String), policy), *caps)
     tier = pl.lit(None, pl.String)
     for name, r in _RANK.items():
         tier = pl.when(rank == r).then(pl.lit(name)).otherwise(tier)
@@ -176,21 +200,66 @@ def score_customers(
     ]
     frame = frame.with_columns(
         tier=tier,
+        tier_held=rank != plain_rank,
         knockouts=pl.concat_list(knockout_texts).list.drop_nulls()
         if knockout_texts
         else pl.lit([], pl.List(pl.String)),
     ).with_columns(action=action)
 
-    reasons = _top_reasons(frame, items)
-    return (
-        frame.join(reasons, on="customer_id", how="left")
-        .with_columns(
-            reasons=pl.concat_list(
-                "knockouts", _rising_reason(policy), pl.col("reasons").fill_null([])
-            ).list.join("; "),
-            knockouts=pl.col("knockouts").list.join("; "),
+    reasons = _ranked_texts(
+        [_reason_part(frame, item, n) for n, item in enumerate(computed)], TOP_REASONS, "reasons"
+    )
+    scored = frame.join(reasons, on="customer_id", how="left").with_columns(
+        reasons=pl.concat_list(
+            "knockouts", _rising_reason(policy), pl.col("reasons").fill_null([])
+        ).list.join("; "),
+        knockouts=pl.col("knockouts").list.join("; "),
+    )
+    return _with_changes(scored, before, profiles, items).select(
+        "customer_id",
+        "score",
+        "tier",
+        "action",
+        "reasons",
+        "knockouts",
+        "tier_held",
+        "changes",
+        "newly_rising",
+    )
+
+
+def _with_changes(
+    frame: pl.LazyFrame, before: pl.LazyFrame | None, profiles: pl.LazyFrame, items: list[ScoredItem]
+) -> pl.LazyFrame:
+    """`changes`: the items whose contribution to the score moved most since `before` (at least MIN_CHANGE
+    points), strongest first, '+' or '-' with the words of now and the value then ('' when none moved; null for
+    a customer not in `before`); `newly_rising`: rising now and not then (a customer new since then: rising)."""
+    if before is None:
+        return frame.with_columns(changes=pl.lit(None, pl.String), newly_rising=pl.lit(None, pl.Boolean))
+    then = before.join(profiles, on="customer_id", how="left").select(
+        "customer_id",
+        pl.col("rising").alias("_was_rising"),
+        *(item.points.alias(f"_was_pts_{item.name}") for item in items),
+        *(item.value.alias(f"_was_{item.name}") for item in items),
+    )
+    frame = frame.join(then, on="customer_id", how="left")
+    parts = []
+    for order, item in enumerate(items):
+        moved = (
+            (pl.col(f"_pts_{item.name}") - pl.col(f"_was_pts_{item.name}")) * item.weight / pl.col("_weight")
         )
-        .select("customer_id", "score", "tier", "action", "reasons", "knockouts")
+        text = pl.when(moved > 0).then(pl.lit("+ ") + item.good).otherwise(pl.lit("- ") + item.bad)
+        text = (text + pl.lit(" (was ") + pl.col(f"_was_{item.name}") + pl.lit(")")).alias("text")
+        parts.append(
+            frame.select(
+                "customer_id", moved.abs().round(6).alias("strength"), pl.lit(order).alias("order"), text
+            ).filter(pl.col("strength") >= MIN_CHANGE)
+        )
+    changes = _ranked_texts(parts, TOP_CHANGES, "changes")
+    known = pl.col("_was_rising").is_not_null()  # in `before`: `rising` is never null there
+    return frame.join(changes, on="customer_id", how="left").with_columns(
+        changes=pl.when(known).then(pl.col("changes").fill_null([]).list.join("; ")),
+        newly_rising=pl.col("rising") & ~pl.col("_was_rising").fill_null(False),
     )
 
 
@@ -207,21 +276,17 @@ def _rising_reason(policy: Policy) -> pl.Expr:
     return pl.concat_list(pl.when(pl.col("rising")).then(text)).list.drop_nulls()
 
 
-def _top_reasons(frame: pl.LazyFrame, items: list[ScoredItem]) -> pl.LazyFrame:
-    """The items that moved the score furthest from the neutral 50, strongest first, with + or - and words.
+def _reason_part(frame: pl.LazyFrame, item: ScoredItem, order: int) -> pl.LazyFrame:
+    """How far the item moved the score from the neutral 50, with + or - and its words."""
+    strength = ((item.points - 50.0).abs() * item.weight / pl.col("_weight")).round(6)
+    return frame.select(
+        "customer_id", strength.alias("strength"), pl.lit(order).alias("order"), reason(item).alias("text")
+    )
 
-    Ties keep the policy's order, so a re-run gives the same text.
-    """
-    parts = []
-    for order, item in enumerate(items):
-        strength = ((item.points - 50.0).abs() * item.weight / pl.col("_weight")).round(6)
-        parts.append(
-            frame.select(
-                "customer_id",
-                strength.alias("strength"),
-                pl.lit(order).alias("order"),
-                reason(item).alias("text"),
-            ).filter(pl.col("strength").is_not_null())
-        )
+
+def _ranked_texts(parts: list[pl.LazyFrame], top: int, name: str) -> pl.LazyFrame:
+    """customer_id and `name`: the list of the `top` texts of the parts (customer_id, strength, order, text) of the
+    greatest strength, strongest first; ties keep the policy's order, so a re-run gives the same text."""
     ranked = pl.col("text").sort_by("strength", "order", descending=[True, False])
-    return pl.concat(parts).group_by("customer_id").agg(ranked.head(TOP_REASONS).alias("reasons"))
+    rows = pl.concat([part.filter(pl.col("strength").is_not_null()) for part in parts])
+    return rows.group_by("customer_id").agg(ranked.head(top).alias(name))

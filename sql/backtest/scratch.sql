@@ -15,6 +15,8 @@ CREATE VIEW staging.payments AS FROM {work}.staging.payments;
 CREATE VIEW staging.tickets AS FROM {work}.staging.tickets;
 CREATE SCHEMA marts;
 CREATE VIEW marts.tier_history AS FROM {work}.marts.tier_history;
+CREATE SCHEMA traits;
+CREATE TABLE traits.previous_traits AS FROM {work}.traits.daily_traits WITH NO DATA;  -- a backtest says no change
 CREATE MACRO outcomes(scored_on, horizon_end) AS TABLE
 SELECT customer_id, sum(net_amount ORDER BY order_id) AS outcome_revenue
 FROM staging.orders

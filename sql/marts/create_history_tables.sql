@@ -1,5 +1,7 @@
--- The tables that accumulate one slice per as-of date; each run replaces the slices of its own dates.
+-- The tables that accumulate one slice per as-of date; each run replaces the slices of its own dates. And the
+-- previous snapshot of traits (kept by sql/marts/customer_traits.sql), empty until a second date has run.
 CREATE SCHEMA IF NOT EXISTS marts;
+CREATE TABLE IF NOT EXISTS traits.previous_traits AS FROM traits.daily_traits WITH NO DATA;
 CREATE TABLE IF NOT EXISTS marts.tier_history (
     customer_id VARCHAR NOT NULL,
     as_of_date DATE NOT NULL,

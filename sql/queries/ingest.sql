@@ -34,6 +34,10 @@ DELETE FROM quality.row_updates WHERE feed = $feed
 -- The typed raw table of a feed, with each row's file and row number in it.
 CREATE TABLE IF NOT EXISTS raw.{feed} ({column_defs}, _source_file VARCHAR NOT NULL, _row_number BIGINT NOT NULL)
 
+-- name: add_raw_column
+-- A column declared since the raw table was made: NULL in the rows loaded before (a full reload reads it).
+ALTER TABLE raw.{feed} ADD COLUMN IF NOT EXISTS {column} {sql_type}
+
 -- name: create_batch
 -- The new and changed files of this load, in load order, and their usable rows (_key_as_read: the key as read
 -- when reading changed it, see row_checks._key_as_read).

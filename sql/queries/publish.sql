@@ -25,6 +25,11 @@ DETACH {catalog}
 -- name: export_parquet
 COPY (SELECT * FROM {table}) TO '{path}' (FORMAT parquet, COMPRESSION zstd)
 
+-- name: export_csv
+-- A CSV file for other tools: UTF-8, comma, a header row, double quotes around a value holding a comma, a quote
+-- (doubled) or a line break, dates as YYYY-MM-DD, an empty field for NULL.
+COPY ({query}) TO '{path}' (FORMAT csv, HEADER true, DELIMITER ',', QUOTE '"', ESCAPE '"', DATEFORMAT '%Y-%m-%d')
+
 -- name: tables
 -- The tables of the published file, as a reader opening it finds them.
 SELECT schema_name, table_name FROM duckdb_tables()

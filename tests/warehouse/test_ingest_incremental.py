@@ -99,7 +99,7 @@ def test_a_file_changed_after_loading_is_read_again_and_the_newer_version_wins(c
             str(landing / "customers" / "a.csv"),
             ["name", "employees"],
             '{"customer_id":"C2","name":"Customer 2","industry":"software","employees":10,"region":"EU",'
-            '"signup_date":"2020-01-02"}',
+            '"account_owner":null,"signup_date":"2020-01-02"}',
             load.run_id,
         )
     ]
@@ -165,3 +165,13 @@ def test_the_rejections_report_shows_a_rewritten_file_loaded_with_its_update(lan
     assert f"{landing / 'customers' / 'a.csv'} changed since it was loaded on " in shown
     assert f"SELECT * FROM quality.row_updates WHERE run_id = '{load.run_id}'" in shown
     assert "unchanged" not in shown
+
+
+def test_a_column_declared_after_the_raw_table_was_made_is_added_to_it(con, landing):
+    _load(con, landing)
+    con.execute(
+        "ALTER TABLE raw.customers DROP COLUMN account_owner"
+    )  # a warehouse made before its declaration
+    assert _load(con, landing).status == "unchanged"
+    rows = con.execute("SELECT customer_id, account_owner FROM raw.customers ORDER BY customer_id").fetchall()
+    assert rows == [("C1", None), ("C2", None)]  # unknown for the rows loaded before: a full reload reads it

@@ -265,6 +265,10 @@ def _prepare(con: duckdb.DuckDBPyConnection, feed: Feed, full_reload: bool) -> N
             con.execute(sql_text(forget), {"feed": feed.name}).fetchall()
     for table_feed in (feed, *(FEEDS[p.feed] for p in feed.parents)):
         run_sql(con, "ingest:create_raw_table", feed=table_feed.name, column_defs=column_defs(table_feed))
+        for column in table_feed.columns:
+            run_sql(
+                con, "ingest:add_raw_column", feed=table_feed.name, column=column.name, sql_type=column.sql_type
+            )
 
 
 def _quality_tables(con: duckdb.DuckDBPyConnection) -> None:

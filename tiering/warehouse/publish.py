@@ -3,7 +3,8 @@
 The BI file: a new DuckDB file, in a storage format DuckDB 1.2 and later read, renamed over tiers.duckdb. A
 reader holding the old file open keeps reading the old, complete outputs; new readers see the new file. The
 working database is never the file BI tools open, so a reader can never block the nightly run.
-The Parquet exports: a new folder exports-<id>/, then the symlink exports is replaced to point at it.
+The Parquet exports: a new folder exports-<id>/, then the symlink exports is replaced to point at it; CSV files
+for other tools (the CRM exports) are written into the same folder, so they are swapped in with the Parquet files.
 A run killed at any point leaves the published outputs as they were; its leftovers are removed by the next run.
 A program that wrote to the BI file (a BI tool that opened it read-write) may leave its write-ahead log beside it,
 which no other file can replay: it is removed at the swap, and the published file is checked to open.
@@ -14,7 +15,7 @@ import logging
 import os
 import shutil
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import duckdb
@@ -35,11 +36,13 @@ def publish_tables(
     warehouse: Path,
     bi_file: str,
     bi_statements: Sequence[str] = (),
+    csv_exports: Mapping[str, str] | None = None,
 ) -> list[str]:
     """Copy schema.table names from the open working database to the BI file and to Parquet exports; what was
     found and set right on the way (a stale write-ahead log removed).
 
-    bi_statements (views, comments) run inside the new BI file once the tables are in it.
+    bi_statements (views, comments) run inside the new BI file once the tables are in it; csv_exports maps a
+    path under the exports folder to the query whose rows the CSV file there holds.
     """
     warehouse.mkdir(parents=True, exist_ok=True)
     link = warehouse / EXPORTS_LINK
@@ -52,7 +55,7 @@ def publish_tables(
     published = warehouse / bi_file
     try:
         _build_bi_file(con, tables, new_file, bi_statements)
-        _build_exports(con, tables, new_exports)
+        _build_exports(con, tables, new_exports, csv_exports or {})
         stale = _remove_stale_wal(published)
         os.replace(new_file, published)
         stale = _remove_stale_wal(published) or stale  # written between the removal and the swap
@@ -117,11 +120,18 @@ def _build_bi_file(
     _fsync(path)
 
 
-def _build_exports(con: duckdb.DuckDBPyConnection, tables: list[str], folder: Path) -> None:
+def _build_exports(
+    con: duckdb.DuckDBPyConnection, tables: list[str], folder: Path, csv_exports: Mapping[str, str]
+) -> None:
     folder.mkdir()
     for qualified in tables:
         target = folder / f"{qualified.split('.')[1]}.parquet"
         run_sql(con, "publish:export_parquet", table=qualified, path=quoted(target))
+        _fsync(target)
+    for relative, query in csv_exports.items():
+        target = folder / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        run_sql(con, "publish:export_csv", query=query, path=quoted(target))
         _fsync(target)
 
 

@@ -25,6 +25,7 @@ SCORES = ShardedTable(
     upstream={
         "traits.daily_traits": "scores:run_traits",
         "marts.tier_history": "scores:previous_tiers",
+        "traits.previous_traits": "scores:previous_traits",
     },
 )
 
@@ -42,18 +43,22 @@ def write_scores(
 def part_scores(
     con: duckdb.DuckDBPyConnection, dates: list[date], policy: Policy, params: dict
 ) -> pl.DataFrame:
-    """One customer part's scores for every date, in date order: each date's tiers are the next date's
-    previous tiers. The `rising` flag is the policy's own (the stored one is by the rule of the policy that
+    """One customer part's scores for every date, in date order: each date's tiers and traits are the next
+    date's previous ones (the first date's from the history and the kept snapshot of traits, if that is of the
+    date before; a customer without them is new: no changes known). The `rising` flag is the policy's own (the stored one is by the rule of the policy that
     computed the traits: the same in a nightly run, another after a policy change or in a simulation)."""
-    daily = read_sql(con, "scoring/part_traits", params).with_columns(rising=rising_flag(policy.rising))
+    rising = rising_flag(policy.rising)
+    daily = read_sql(con, "scoring/part_traits", params).with_columns(rising=rising)
     customers = read_sql(con, "scoring/part_customers", params).lazy()
     previous = read_sql(con, "scoring/previous_tiers", params).lazy()
+    before = read_sql(con, "scoring/part_previous_traits", params).with_columns(rising=rising).lazy()
     scored = []
     for day in dates:
         traits = daily.filter(pl.col("as_of_date") == day).lazy()
-        scores = score_customers(traits, customers, policy, previous).collect()
+        scores = score_customers(traits, customers, policy, previous, before).collect()
         scored.append(scores.with_columns(as_of_date=pl.lit(day)))
         previous = scores.select("customer_id", previous_tier="tier").lazy()
+        before = traits
     return pl.concat(scored)
 
 

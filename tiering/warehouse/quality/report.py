@@ -7,17 +7,29 @@ import duckdb
 from tiering.warehouse.sql import sql_text
 
 
+class UnknownRun(LookupError):
+    """A run id asked for that loaded nothing recorded in quality.load_audit."""
+
+
 def rejections_report(work_db: Path, run_id: str | None = None) -> str:
-    """The audit and the rejections by feed and reason of the last run (or of run_id), as text."""
+    """The audit and the rejections by feed and reason of the last run (or of run_id), as text; UnknownRun
+    when run_id is given and no load of it is recorded."""
     if not work_db.is_file():
+        if run_id is not None:
+            raise UnknownRun(f"no run has loaded data yet ({work_db} does not exist), so none is {run_id}")
         return f"No run has loaded data yet: {work_db} does not exist."
     with duckdb.connect(str(work_db), read_only=True) as con:
         try:
             run = con.execute(sql_text("quality:last_run"), {"run_id": run_id}).fetchone()
         except duckdb.CatalogException:
             run = None
+        if run is None and run_id is not None:
+            raise UnknownRun(
+                f"no load is recorded in quality.load_audit for run {run_id}: `tiers rejections` without --run "
+                "shows the last run's"
+            )
         if run is None:
-            return "No load is recorded in quality.load_audit" + (f" for run {run_id}." if run_id else ".")
+            return "No load is recorded in quality.load_audit."
         audit = con.execute(sql_text("quality:run_audit"), {"run_id": run[0]}).fetchall()
         rejections = con.execute(sql_text("quality:run_rejections"), {"run_id": run[0]}).fetchall()
     return _format(run, audit, rejections)
