@@ -11,6 +11,7 @@ from assets.ingest import raw_feeds
 from assets.marts import mart_assets
 from assets.reports import tier_dashboard
 from assets.resources import build_resources
+from assets.review import quarterly_review
 from assets.scoring import customer_scores
 from assets.staging import staging_tables
 from assets.traits import customer_traits
@@ -35,6 +36,7 @@ def build_definitions(spread: bool | None = None) -> dg.Definitions:
             customer_scores.asset(spread),
             *mart_assets,
             policy_backtest,
+            quarterly_review,
             tier_dashboard,
             tier_alerts,
         ],

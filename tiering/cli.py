@@ -124,6 +124,12 @@ def main(argv: list[str] | None = None) -> int:
         "forecast, staging or raw one",
     )
 
+    review = commands.add_parser(
+        "review",
+        help="the quarterly review: the A-list and the customers Poor all quarter, with revenue, margin and tickets",
+    )
+    review.add_argument("--quarter", required=True, help="the quarter, YYYYQn, e.g. 2026Q3")
+
     docs = commands.add_parser(
         "docs",
         help="write docs/outputs.md, docs/feeds.md, docs/lineage.md and the README's feed and CRM tables from "
@@ -164,6 +170,10 @@ def main(argv: list[str] | None = None) -> int:
         from tiering.lineage_tree import lineage_command
 
         return lineage_command(args.column, settings)
+    if args.command == "review":
+        from tiering.review_command import review_command
+
+        return review_command(args.quarter, settings)
     if args.command == "docs":
         from tiering.crm import write_crm_tables
         from tiering.feed_docs import FEEDS_DOC, README, write_docs

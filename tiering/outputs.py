@@ -258,6 +258,40 @@ OUTPUT_TABLES = (
         example="SELECT scored_on, policy_version, gini, revenue_12m_gini, forecast_gini\n"
         "FROM bi.policy_backtest_summary\nORDER BY scored_on DESC;",
     ),
+    OutputTable(
+        name="marts.quarterly_review",
+        grain="one row per quarter reviewed and customer in either of its lists (the A-list, Poor all quarter)",
+        purpose="The quarterly review: the customers Ideal on every as-of date of the quarter that has run (the "
+        "A-list) and those Poor on every one (candidates to help move on), with what they brought over the "
+        "quarter. `tiers review --quarter YYYYQn` writes a quarter; the nightly run as of a quarter's first day "
+        "reviews the quarter before (again when a backfill adds days to it); a quarter reviewed again has its "
+        "rows replaced.",
+        columns={
+            "quarter": "The quarter reviewed, as YYYYQn (2026Q3: July to September 2026).",
+            "list": "'A-list' (Ideal on every as-of date of the quarter that has run) or 'Poor all quarter' "
+            "(Poor on every one).",
+            "customer_id": _IDENTITY["customer_id"],
+            "customer_name": "The customer's name, from the customers feed.",
+            "account_owner": "The salesperson who owns the account, from the customers feed; null when nobody does.",
+            "days_scored": "As-of dates of the quarter on which the customer was scored: every date run "
+            "(days_run), as the lists require.",
+            "days_run": "As-of dates of the quarter that had run (tiers in marts.tier_history) when it was "
+            "reviewed: below days_in_quarter for a quarter with gaps or one still running.",
+            "days_in_quarter": "Days in the quarter (90 to 92).",
+            "period_start": "The quarter's first day: the start of the period revenue and tickets are counted over.",
+            "period_end": "The last as-of date of the quarter that had run: the end of that period.",
+            "revenue": "Net revenue of the customer's completed orders dated in [period_start, period_end], base "
+            "currency.",
+            "gross_margin": "(revenue - cost) / revenue over those orders whose cost is known; null when none is.",
+            "tickets": "Support tickets the customer opened in [period_start, period_end]: its support load; null "
+            "without ticket data.",
+            "mean_score": "The customer's mean score over the quarter's as-of dates run, one decimal.",
+            "reviewed_at": "When the review was written.",
+        },
+        example="SELECT list, customer_name, account_owner, revenue, gross_margin, tickets\n"
+        "FROM bi.quarterly_review\nWHERE quarter = (SELECT max(quarter) FROM bi.quarterly_review)\n"
+        "ORDER BY list, revenue DESC;",
+    ),
 )
 
 PUBLISHED = tuple(table.name for table in OUTPUT_TABLES)  # the marts copied into the BI file and the exports
