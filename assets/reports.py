@@ -9,13 +9,14 @@ from assets.accounts import account_tiers
 from assets.backtest import policy_backtest
 from assets.marts import mart_assets
 from assets.resources import TiersConfig, as_of_partitions, one_pass
+from assets.review import quarterly_review
 from tiering.dashboard import read_dashboard_data, render_page, write_dashboard
 from tiering.warehouse.dates import latest_as_of
 
 # Every mart, so the page is built once all of them hold the run's dates.
 MARTS = [
     key
-    for asset in (*mart_assets, account_tiers, policy_backtest)
+    for asset in (*mart_assets, account_tiers, policy_backtest, quarterly_review)
     for key in asset.keys
     if key.path[0] == "marts"
 ]

@@ -4,6 +4,7 @@
 import dagster as dg
 
 from assets.accounts import account_tiers
+from assets.alerts import tier_alerts
 from assets.backtest import policy_backtest
 from assets.checks import quality_checks
 from assets.forecast import customer_value
@@ -11,10 +12,12 @@ from assets.ingest import raw_feeds
 from assets.marts import mart_assets
 from assets.reports import tier_dashboard
 from assets.resources import build_resources
+from assets.review import quarterly_review
 from assets.scoring import customer_scores
 from assets.staging import staging_tables
 from assets.traits import customer_traits
 from pipelines.jobs import executor_for, nightly_job, nightly_schedule, spreads_steps
+from pipelines.sensors import failed_run_alert
 from tiering.settings import Settings
 
 
@@ -35,11 +38,14 @@ def build_definitions(spread: bool | None = None) -> dg.Definitions:
             *mart_assets,
             account_tiers,
             policy_backtest,
+            quarterly_review,
             tier_dashboard,
+            tier_alerts,
         ],
         asset_checks=quality_checks,
         jobs=[job],
         schedules=[nightly_schedule(job)],
+        sensors=[failed_run_alert(job)],
         resources=build_resources(),
     )
 

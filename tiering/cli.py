@@ -124,6 +124,12 @@ def main(argv: list[str] | None = None) -> int:
         "forecast, staging or raw one",
     )
 
+    review = commands.add_parser(
+        "review",
+        help="the quarterly review: the A-list and the customers Poor all quarter, with revenue, margin and tickets",
+    )
+    review.add_argument("--quarter", required=True, help="the quarter, YYYYQn, e.g. 2026Q3")
+
     docs = commands.add_parser(
         "docs",
         help="write docs/outputs.md, docs/feeds.md, docs/lineage.md and the README's feed and CRM tables from "
@@ -164,6 +170,10 @@ def main(argv: list[str] | None = None) -> int:
         from tiering.lineage_tree import lineage_command
 
         return lineage_command(args.column, settings)
+    if args.command == "review":
+        from tiering.review_command import review_command
+
+        return review_command(args.quarter, settings)
     if args.command == "docs":
         from tiering.crm import write_crm_tables
         from tiering.feed_docs import FEEDS_DOC, README, write_docs
@@ -309,6 +319,7 @@ def _launch(first: date, last: date, settings: Settings, dates: str, step_lines:
     from assets.resources import run_config
     from pipelines.definitions import launchable_job
     from pipelines.jobs import as_of_runs
+    from pipelines.sensors import NOTIFIED_TAG
 
     notes = [f"executor {settings.executor}"] if settings.executor != "in_process" else []
     if settings.shards > 1:
@@ -325,7 +336,7 @@ def _launch(first: date, last: date, settings: Settings, dates: str, step_lines:
                 launchable_job(settings),
                 instance,
                 run_config={**run_config(settings), **QUIET},
-                tags=tags,
+                tags={**tags, NOTIFIED_TAG: "tiers run"},  # its failure notice is sent below
                 raise_on_error=False,
             )
             run_ids.append(result.run_id)
@@ -342,6 +353,13 @@ def _launch(first: date, last: date, settings: Settings, dates: str, step_lines:
         for message in _failures(result, hint):
             print("  - " + message.replace("\n", "\n    "), file=sys.stderr)  # a step's failures, one a line
         print(published, file=sys.stderr)
+        from tiering.alerts.nightly import notify_failed_run
+
+        what = f"the nightly run {dates} FAILED (run id {result.run_id})"
+        for where, status in notify_failed_run(
+            settings.alert_urls, what, [*_failures(result, hint), published]
+        ).items():
+            print(f"Failure notice to {where}: {status}", file=sys.stderr)
         return 1
     _print_summary(settings, last, elapsed, warnings)
     return 0
@@ -458,6 +476,7 @@ QUIET_FEEDS = {
 def _print_summary(settings: Settings, as_of: date, elapsed: float, warnings: list[str]) -> None:
     import duckdb
 
+    from tiering.alerts.nightly import summary_line
     from tiering.crm import CRM_FILES, CRM_FOLDER
     from tiering.dashboard import FILE_NAME as DASHBOARD_FILE
     from tiering.outputs import OUTPUT_TABLES, PUBLISHED
@@ -471,6 +490,7 @@ def _print_summary(settings: Settings, as_of: date, elapsed: float, warnings: li
         tiers = con.execute(sql_text("cli:tiers"), {"as_of": as_of, "tiers": list(TIERS)}).fetchall()
         prospects = con.execute(sql_text("cli:prospects"), {"as_of": as_of, "tiers": list(TIERS)}).fetchall()
         left_out = left_out_summary(con)
+        alerts = summary_line(con, as_of, bool(settings.alert_urls or settings.smtp_url))
         latest, lag = latest_as_of(con), data_lag_warning(newest_data(con), as_of, settings.max_data_lag_days)
     print(f"\nDone in {elapsed:.1f} s. Tiers as of {as_of}:")
     if lag:
@@ -506,6 +526,7 @@ def _print_summary(settings: Settings, as_of: date, elapsed: float, warnings: li
         for tier, action, count, with_opportunity in prospects:
             print(f"  {tier:<11} {count:>9,}  {action:<12}  {with_opportunity:,} with an open opportunity")
     print(left_out, end="")
+    print(f"\n{alerts}")
     print("\nOutputs:")
     if latest > as_of:
         print(

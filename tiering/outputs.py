@@ -261,6 +261,28 @@ OUTPUT_TABLES = (
         "  AND from_tier IS DISTINCT FROM to_tier;",
     ),
     OutputTable(
+        name="marts.tier_alerts",
+        grain="one row per as-of date, alert (a customer that met the policy's alerts: rules) and destination",
+        purpose="The alerts sent after each night's publishing (the digest of TIERS_ALERT_URLS, the owners' "
+        "e-mails of TIERS_SMTP_URL) and whether each arrived. The alert step runs after the BI file is "
+        "published, so the BI file and the exports hold the alerts of the nights before theirs; the working "
+        "database holds tonight's too. No rows for a night without a destination configured.",
+        columns={
+            "as_of_date": _IDENTITY["as_of_date"],
+            "customer_id": _IDENTITY["customer_id"],
+            "from_tier": "The tier on the previous as-of date; null for a customer new since then.",
+            "to_tier": "The tier on as_of_date.",
+            "reason": "The alert rules it met (down from Ideal, into Ideal, newly rising), then why: the "
+            "knock-outs that capped it and what changed most since the previous as-of date.",
+            "account_owner": "The account's owner (marts.customer_tiers.account_owner); null when unowned.",
+            "destination": "Where the alert went, without secrets: an Apprise URL of the digest with its tokens "
+            "masked, or mailto:<owner> for the owner's e-mail.",
+            "status": "'sent', or 'failed: ' and the error; a failed send never fails the run.",
+        },
+        example="SELECT as_of_date, customer_id, from_tier, to_tier, reason, destination, status\n"
+        "FROM bi.tier_alerts\nWHERE status <> 'sent'\nORDER BY as_of_date DESC;",
+    ),
+    OutputTable(
         name="marts.policy_backtest_customers",
         grain="one row per backtest (scored_on, horizon_days, policy_version) and customer scored",
         purpose="Each customer as a backtest scored it on a past date, and what it did in the horizon after: "
@@ -307,6 +329,40 @@ OUTPUT_TABLES = (
         },
         example="SELECT scored_on, policy_version, gini, revenue_12m_gini, forecast_gini\n"
         "FROM bi.policy_backtest_summary\nORDER BY scored_on DESC;",
+    ),
+    OutputTable(
+        name="marts.quarterly_review",
+        grain="one row per quarter reviewed and customer in either of its lists (the A-list, Poor all quarter)",
+        purpose="The quarterly review: the customers Ideal on every as-of date of the quarter that has run (the "
+        "A-list) and those Poor on every one (candidates to help move on), with what they brought over the "
+        "quarter. `tiers review --quarter YYYYQn` writes a quarter; the nightly run as of a quarter's first day "
+        "reviews the quarter before (again when a backfill adds days to it); a quarter reviewed again has its "
+        "rows replaced.",
+        columns={
+            "quarter": "The quarter reviewed, as YYYYQn (2026Q3: July to September 2026).",
+            "list": "'A-list' (Ideal on every as-of date of the quarter that has run) or 'Poor all quarter' "
+            "(Poor on every one).",
+            "customer_id": _IDENTITY["customer_id"],
+            "customer_name": "The customer's name, from the customers feed.",
+            "account_owner": "The salesperson who owns the account, from the customers feed; null when nobody does.",
+            "days_scored": "As-of dates of the quarter on which the customer was scored: every date run "
+            "(days_run), as the lists require.",
+            "days_run": "As-of dates of the quarter that had run (tiers in marts.tier_history) when it was "
+            "reviewed: below days_in_quarter for a quarter with gaps or one still running.",
+            "days_in_quarter": "Days in the quarter (90 to 92).",
+            "period_start": "The quarter's first day: the start of the period revenue and tickets are counted over.",
+            "period_end": "The last as-of date of the quarter that had run: the end of that period.",
+            "revenue": "Net revenue of the customer's completed orders dated in [period_start, period_end], base "
+            "currency.",
+            "gross_margin": "(revenue - cost) / revenue over those orders whose cost is known; null when none is.",
+            "tickets": "Support tickets the customer opened in [period_start, period_end]: its support load; null "
+            "without ticket data.",
+            "mean_score": "The customer's mean score over the quarter's as-of dates run, one decimal.",
+            "reviewed_at": "When the review was written.",
+        },
+        example="SELECT list, customer_name, account_owner, revenue, gross_margin, tickets\n"
+        "FROM bi.quarterly_review\nWHERE quarter = (SELECT max(quarter) FROM bi.quarterly_review)\n"
+        "ORDER BY list, revenue DESC;",
     ),
 )
 

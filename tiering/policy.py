@@ -165,6 +165,20 @@ class Goals(_Strict):
     by: date
 
 
+class AlertRules(_Strict):
+    """Which tier moves alert each night (the digest of TIERS_ALERT_URLS, the owners' e-mails)."""
+
+    down_from: list[Literal[TIERS]] = ["Ideal"]  # type: ignore[valid-type]
+    into: list[Literal[TIERS]] = ["Ideal"]  # type: ignore[valid-type]
+    newly_rising: bool = Field(True, strict=True)
+
+    @model_validator(mode="after")
+    def _can_move_down(self) -> "AlertRules":
+        if TIERS[-1] in self.down_from:
+            raise ValueError(f"down_from: nothing moves down from {TIERS[-1]}, the lowest tier")
+        return self
+
+
 class Policy(_Strict):
     version: str = Field(min_length=1)
     base_currency: str = Field("USD", pattern=r"^[A-Z]{3}$")
@@ -176,6 +190,7 @@ class Policy(_Strict):
     knockouts: list[Knockout] = []
     rising: RisingRule | None = None
     goals: Goals | None = None
+    alerts: AlertRules = AlertRules()
 
     @model_validator(mode="after")
     def _known_traits(self) -> "Policy":

@@ -32,6 +32,7 @@ class Setting:
     meaning: str
     read: Callable[[str], Any]
     shown: str | None  # the default as the README's table shows it, when not the value in backticks
+    secret: bool = False  # may hold passwords or tokens: an error never repeats the value
 
     def value(self, env: Mapping[str, str], default: Any) -> Any:
         text = env.get(self.variable, "").strip()
@@ -42,11 +43,15 @@ class Setting:
         try:
             return self.read(text)
         except ValueError as exc:
-            raise SettingsError(f"{self.variable} must be {exc}, not '{text}'") from None
+            value = "" if self.secret else f", not '{text}'"
+            raise SettingsError(f"{self.variable} must be {exc}{value}") from None
 
 
-def _setting(variable: str, default: Any, meaning: str, read: Callable[[str], Any] = str, shown=None) -> Any:
-    return field(default=default, metadata={"setting": Setting(variable, meaning, read, shown)})
+def _setting(
+    variable: str, default: Any, meaning: str, read: Callable[[str], Any] = str, shown=None, secret=False
+) -> Any:
+    setting = Setting(variable, meaning, read, shown, secret)
+    return field(default=default, repr=not secret, metadata={"setting": setting})
 
 
 def _path(text: str) -> Path:
@@ -114,6 +119,20 @@ def _day(text: str) -> str:
         return date.fromisoformat(text).isoformat()
     except ValueError:
         raise ValueError("a date in the form YYYY-MM-DD") from None
+
+
+def _alert_urls(text: str) -> str:
+    from tiering.alerts.destinations import alert_urls
+
+    alert_urls(text)
+    return text
+
+
+def _smtp_url(text: str) -> str:
+    from tiering.alerts.destinations import smtp_server
+
+    smtp_server(text)
+    return text
 
 
 def _timezone(text: str) -> str:
@@ -233,6 +252,25 @@ class Settings:
         "the run summary warns when the as-of date is more than this many days after the newest order, invoice "
         "or ticket (stale exports)",
         _whole("days"),
+    )
+
+    alert_urls: str = _setting(
+        "TIERS_ALERT_URLS",
+        "",
+        "comma-separated [Apprise](https://github.com/caronc/apprise) URLs (Slack, Teams, e-mail, JSON webhooks) "
+        "that get the nightly digest of tier alerts and the notice of a failed run (see [Alerts](#alerts))",
+        _alert_urls,
+        shown="unset",
+        secret=True,
+    )
+    smtp_url: str = _setting(
+        "TIERS_SMTP_URL",
+        "",
+        "`smtp://[user:password@]host:port?from=ADDRESS[&starttls=1]`: every account owner with an e-mail gets "
+        "one e-mail a night listing their accounts that alerted and why (see [Alerts](#alerts))",
+        _smtp_url,
+        shown="unset",
+        secret=True,
     )
 
     @classmethod

@@ -29,5 +29,16 @@ CREATE TABLE IF NOT EXISTS marts.tier_summary (
     tickets_per_order DOUBLE,  -- null without ticket data
     mean_score DOUBLE
 );
+-- one row per alert and destination, written by the alert step after publishing (tiering/alerts/nightly.py)
+CREATE TABLE IF NOT EXISTS marts.tier_alerts (
+    as_of_date DATE NOT NULL,
+    customer_id VARCHAR NOT NULL,
+    from_tier VARCHAR,
+    to_tier VARCHAR NOT NULL,
+    reason VARCHAR NOT NULL,
+    account_owner VARCHAR,
+    destination VARCHAR NOT NULL,
+    status VARCHAR NOT NULL
+);
 -- a warehouse made before tickets_per_order could be null
 ALTER TABLE marts.tier_summary ALTER COLUMN tickets_per_order DROP NOT NULL

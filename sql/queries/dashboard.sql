@@ -119,3 +119,13 @@ WHERE scored_on = $scored_on AND horizon_days = $horizon_days AND policy_version
 SELECT * EXCLUDE (scored_on, horizon_days, policy_version, customers, outcome_revenue)
 FROM marts.policy_backtest_summary
 WHERE scored_on = $scored_on AND horizon_days = $horizon_days AND policy_version = $policy_version
+
+-- name: quarterly_review
+-- The newest quarterly review (marts.quarterly_review): each list's customers, biggest revenue first, with the
+-- review's coverage on every row.
+SELECT
+    quarter, list, customer_id, customer_name, account_owner, revenue, gross_margin, tickets,
+    days_run, days_in_quarter, period_start, period_end
+FROM marts.quarterly_review
+WHERE quarter = (SELECT max(quarter) FROM marts.quarterly_review)
+ORDER BY list, revenue DESC, customer_id

@@ -8,6 +8,7 @@ import duckdb
 
 from tiering.backtest.outcomes import NIGHTLY_HORIZON_DAYS
 from tiering.policy import TIERS, Policy
+from tiering.review import LISTS
 from tiering.warehouse.sql import render, sql_text
 
 # The searchable table holds at most this many customers (best first); beyond it, BI tools read bi.customer_tiers.
@@ -86,6 +87,29 @@ class YearBefore:
     figures: dict[str, float | None]  # the summary's ranking figures by column
 
 
+class ReviewRow(NamedTuple):
+    """A customer of a quarterly review's list."""
+
+    customer_id: str
+    customer_name: str | None
+    account_owner: str | None
+    revenue: float
+    gross_margin: float | None
+    tickets: int | None  # None: no ticket data
+
+
+@dataclass(frozen=True)
+class QuarterlyReview:
+    """The newest quarterly review: its quarter, coverage and both lists (tiering/review.py)."""
+
+    quarter: str
+    days_run: int
+    days_in_quarter: int
+    period_start: date
+    period_end: date
+    lists: dict[str, list[ReviewRow]]  # list name -> its customers, biggest revenue first
+
+
 @dataclass(frozen=True)
 class DashboardData:
     as_of: date
@@ -100,6 +124,7 @@ class DashboardData:
     year_before: (
         YearBefore | None
     )  # None: no backtest (the orders do not go back a year before the as-of date)
+    quarterly_review: QuarterlyReview | None = None  # None: no quarter reviewed yet
 
     @property
     def history(self) -> bool:
@@ -136,7 +161,18 @@ def read_dashboard_data(con: duckdb.DuckDBPyConnection, as_of: date, policy: Pol
         held=dict(con.execute(render("dashboard:held", **_optional(tier_columns))).fetchall()),
         has_previous_tier="previous_tier" in tier_columns,
         year_before=_year_before(con, as_of, policy) if "marts.policy_backtest" in tables else None,
+        quarterly_review=_quarterly_review(con) if "marts.quarterly_review" in tables else None,
     )
+
+
+def _quarterly_review(con: duckdb.DuckDBPyConnection) -> QuarterlyReview | None:
+    """The newest quarter reviewed, both lists (each possibly empty); None when no quarter has been."""
+    rows = _fetch(con, "quarterly_review")
+    if not rows:
+        return None
+    quarter, *_, days_run, days_in_quarter, period_start, period_end = rows[0]
+    lists = {name: [ReviewRow(*row[2:8]) for row in rows if row[1] == name] for name in LISTS}
+    return QuarterlyReview(quarter, days_run, days_in_quarter, period_start, period_end, lists)
 
 
 def _year_before(con: duckdb.DuckDBPyConnection, as_of: date, policy: Policy) -> YearBefore | None:

@@ -11,10 +11,11 @@ from string import Template
 from tiering.backtest.metrics import FIGURES
 from tiering.backtest.outcomes import RANKINGS
 from tiering.dashboard import charts
-from tiering.dashboard.data import SLIPPING_POINTS, CustomerRow, DashboardData, Movement
+from tiering.dashboard.data import SLIPPING_POINTS, CustomerRow, DashboardData, Movement, ReviewRow
 from tiering.outputs import TIER_FIT, TIER_TODO, bi_label
 from tiering.policy import TIERS, Direction, Policy
 from tiering.reasons import value_format
+from tiering.review import A_LIST, POOR_LIST, Quarter
 
 HERE = Path(__file__).parent
 MOVERS = 8  # customers listed under "Who moved"
@@ -22,6 +23,7 @@ CALL_ROWS = 12  # customers listed in each part of the call list before "show al
 NO_VALUE = "(none)"  # a filter's choice for customers without a value (an unowned account, no region)
 # Whether more customers in a tier is good news (green), bad news (red) or neither (grey).
 MORE_IS = {"Ideal": "good", "Acceptable": "neutral", "Poor": "bad"}
+REVIEWED = 12  # customers shown of each list of the quarterly review
 
 
 def render_page(data: DashboardData, policy: Policy) -> str:
@@ -40,6 +42,7 @@ def render_page(data: DashboardData, policy: Policy) -> str:
             "</div>",
             _movements(data, money),
             _year_before(data, money),
+            _quarterly_review(data, money),
             _economics(data),
             _traits(data, policy),
             _table(data),
@@ -434,6 +437,71 @@ def _table(data: DashboardData) -> str:
         "Every customer with tier, action, score and the reasons behind it. Click a column to sort." + note,
         content,
     )
+
+
+def _quarterly_review(data: DashboardData, money: charts.Format) -> str:
+    """The newest quarterly review: the A-list and the customers Poor all quarter, biggest revenue first, each
+    list with its total."""
+    title = "Quarterly review"
+    review = data.quarterly_review
+    if review is None:
+        note = (
+            '<div class="empty-note" id="no-review">No quarter reviewed yet: the nightly run reviews a quarter '
+            "once a date after it has run, and tiers review --quarter YYYYQn reviews any quarter.</div>"
+        )
+        return _section(title, "The A-list and the customers Poor all quarter, once a quarter.", note)
+    so_far = " so far" if data.as_of < Quarter.parse(review.quarter).last_day else ""  # still running
+    how = (
+        f"{review.quarter}{so_far}: revenue, gross margin and support tickets from {review.period_start:%d %B} to "
+        f"{review.period_end:%d %B %Y}. Tiers on {review.days_run:,} of the quarter's {review.days_in_quarter:,} "
+        "days"
+        + ("; reviewed over the days that ran." if review.days_run < review.days_in_quarter else ".")
+        + " All of both lists: bi.quarterly_review, or tiers review --quarter "
+        + f"{review.quarter}."
+    )
+    lists = (
+        (A_LIST, "tier-ideal", "Ideal on every day: keep them, grow them"),
+        (POOR_LIST, "tier-poor", "Poor on every day: candidates to help move on"),
+    )
+    panels = "".join(
+        f'<div class="review-list {css}"><h3>{name} · {_count(len(review.lists[name]), "customer")}</h3>'
+        f"<small>{note}</small>{_review_table(review.lists[name], money)}</div>"
+        for name, css, note in lists
+    )
+    return _section(f"{title}: {review.quarter}{so_far}", how, f'<div class="panels two">{panels}</div>')
+
+
+def _review_table(rows: list[ReviewRow], money: charts.Format) -> str:
+    if not rows:
+        return '<div class="empty-note">Nobody.</div>'
+    tickets = rows[0].tickets is not None  # None: no ticket data
+    head = "<th>Customer</th><th>Owner</th><th>Revenue</th><th>Margin</th>" + (
+        "<th>Tickets</th>" if tickets else ""
+    )
+    body = "".join(
+        f'<tr><td class="name">{escape(row.customer_name or row.customer_id)}<br><small>{escape(row.customer_id)}'
+        f'</small></td><td class="owner">{escape(row.account_owner or "no owner").replace("@", "<wbr>@")}</td>'
+        f'<td class="number">{money(row.revenue)}</td><td class="number">{_margin(row.gross_margin)}</td>'
+        + (f'<td class="number">{row.tickets:,}</td>' if tickets else "")
+        + "</tr>"
+        for row in rows[:REVIEWED]
+    )
+    revenue = sum(row.revenue for row in rows)
+    costed = [(row.revenue, row.gross_margin) for row in rows if row.gross_margin is not None]
+    weight = sum(r for r, _ in costed)
+    margin = sum(r * m for r, m in costed) / weight if weight else None
+    more = f" (top {REVIEWED:,} shown)" if len(rows) > REVIEWED else ""
+    total = (
+        f'<tr class="total"><td colspan="2">Total, {_count(len(rows), "customer")}{more}</td>'
+        f'<td class="number">{money(revenue)}</td><td class="number">{_margin(margin)}</td>'
+        + (f'<td class="number">{sum(row.tickets for row in rows):,}</td>' if tickets else "")
+        + "</tr>"
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}{total}</tbody></table>"
+
+
+def _margin(value: float | None) -> str:
+    return "n/a" if value is None else f"{100 * value:.0f}%"
 
 
 def _footer(data: DashboardData) -> str:
