@@ -2,12 +2,14 @@
 
 -- name: candidates
 -- The customers of marts.customer_tiers on $as_of that moved tier, are new since the previous as-of date or are
--- newly rising; none when no earlier as-of date is in the history (a first run compares with nothing).
+-- newly rising; none when no earlier as-of date is in the history (a first run compares with nothing). Prospects are
+-- apart (marts.prospect_priorities): they have no tier to move yet.
 SELECT
     customer_id, customer_name, account_owner, previous_tier, tier, revenue_12m, newly_rising, knockouts,
     changes, reasons
 FROM marts.customer_tiers
 WHERE as_of_date = $as_of
+    AND segment = 'customer'
     AND (tier_changed OR previous_tier IS NULL OR newly_rising)
     AND EXISTS (SELECT 1 FROM marts.tier_history WHERE as_of_date < $as_of)
 ORDER BY revenue_12m DESC NULLS LAST, customer_id;
