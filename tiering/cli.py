@@ -479,6 +479,7 @@ def _print_summary(settings: Settings, as_of: date, elapsed: float, warnings: li
     from tiering.alerts.nightly import summary_line
     from tiering.crm import CRM_FILES, CRM_FOLDER
     from tiering.dashboard import FILE_NAME as DASHBOARD_FILE
+    from tiering.dashboard.data import prospect_tiers
     from tiering.outputs import OUTPUT_TABLES, PUBLISHED
     from tiering.policy import TIERS
     from tiering.warehouse.dates import latest_as_of, newest_data
@@ -488,7 +489,7 @@ def _print_summary(settings: Settings, as_of: date, elapsed: float, warnings: li
     with duckdb.connect(str(settings.work_db), read_only=True) as con:
         feeds = con.execute(sql_text("cli:rows_read")).fetchall()
         tiers = con.execute(sql_text("cli:tiers"), {"as_of": as_of, "tiers": list(TIERS)}).fetchall()
-        prospects = con.execute(sql_text("cli:prospects"), {"as_of": as_of, "tiers": list(TIERS)}).fetchall()
+        prospects = prospect_tiers(con)
         left_out = left_out_summary(con)
         alerts = summary_line(con, as_of, bool(settings.alert_urls or settings.smtp_url))
         latest, lag = latest_as_of(con), data_lag_warning(newest_data(con), as_of, settings.max_data_lag_days)
@@ -521,10 +522,10 @@ def _print_summary(settings: Settings, as_of: date, elapsed: float, warnings: li
         print(
             f"  {tier:<11} {customers:>9,} ({share:4.1f}%)  {action or '':<12}  revenue 12m {revenue:>16,.0f}"
         )
-    if prospects:  # accounts without an order yet, tiered by their fit (marts.prospect_priorities ranks them)
+    if any(count for count, _ in prospects.values()):  # no order yet: tiered by their fit to the profile
         print("\nProspects per tier, by their fit to the profile:")
-        for tier, action, count, with_opportunity in prospects:
-            print(f"  {tier:<11} {count:>9,}  {action:<12}  {with_opportunity:,} with an open opportunity")
+        for tier, (count, with_opportunity) in prospects.items():
+            print(f"  {tier:<11} {count:>9,}  {with_opportunity:>9,} with an open opportunity")
     print(left_out, end="")
     print(f"\n{alerts}")
     print("\nOutputs:")

@@ -8,16 +8,6 @@ FROM quality.load_audit
 WHERE run_id = (SELECT arg_max(run_id, loaded_at) FROM quality.load_audit)
 ORDER BY feed;
 
--- name: prospects
--- The prospects per tier on the as-of date, best first, and how many have an open opportunity; none when the
--- snapshot is of another date.
-SELECT t.tier, any_value(t.action), count(*), count(p.customer_id)
-FROM marts.customer_tiers AS t
-LEFT JOIN marts.prospect_priorities AS p USING (customer_id)
-WHERE t.segment = 'prospect' AND t.as_of_date = $as_of
-GROUP BY t.tier
-ORDER BY list_position($tiers, t.tier)
-
 -- name: tiers
 -- The customers' tiers of the as-of date (prospects apart), best first ($tiers: the tier names in order).
 SELECT tier, action, customers, revenue_12m FROM marts.tier_summary WHERE as_of_date = $as_of

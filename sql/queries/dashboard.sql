@@ -10,10 +10,11 @@ SELECT max(as_of_date) FROM marts.tier_history WHERE as_of_date < $as_of
 
 -- name: tiers_now
 -- Per tier on the as-of date: the tier summary, plus the discount depth and support tickets it does not hold
--- (null without ticket data: the support traits left out).
+-- (null without ticket data: the support traits left out); customers, prospects apart.
 WITH extra AS (
     SELECT tier, avg(discount_depth) AS mean_discount_depth, sum(tickets_12m) AS tickets_12m
     FROM marts.customer_tiers
+    WHERE {segment} IS DISTINCT FROM 'prospect'
     GROUP BY tier
 )
 SELECT
@@ -44,21 +45,21 @@ FROM marts.tier_movements
 WHERE as_of_date = $as_of
 
 -- name: trait_distributions
--- Per scored trait and tier: how many customers have a value, and its 10th, 25th, 50th, 75th, 90th percentiles.
+-- Per scored trait and tier: how many customers (prospects apart) have a value, and its 10th, 25th, 50th, 75th, 90th percentiles.
 SELECT
     trait,
     tier,
     count(*) AS customers,
     quantile_cont(value, [0.1, 0.25, 0.5, 0.75, 0.9]) AS percentiles
 FROM (
-    UNPIVOT (SELECT tier, {traits_as_double} FROM marts.customer_tiers)
+    UNPIVOT (SELECT tier, {traits_as_double} FROM marts.customer_tiers WHERE {segment} IS DISTINCT FROM 'prospect')
     ON {traits}
     INTO NAME trait VALUE value
 )
 GROUP BY trait, tier
 
 -- name: customers
--- One row per customer on the page, best tier first ($tiers is best first), highest score first: the best $max_rows
+-- One row per customer (prospects apart) on the page, best tier first ($tiers is best first), highest score first: the best $max_rows
 -- (the searchable table), plus the $max_listed with the most revenue of those on the call list and of those who
 -- changed tier, wherever they rank. On the call list ("call"): 'slipping', Ideal on the previous date and lower now,
 -- or still Ideal with a falling score less than $near points above the Ideal cut-off; else 'newly rising' or
@@ -88,6 +89,7 @@ WITH customers AS (
         coalesce({previous_tier} <> tier, false) AS moved,
         row_number() OVER (ORDER BY list_position($tiers, tier), score DESC, customer_id) AS best
     FROM marts.customer_tiers
+    WHERE {segment} IS DISTINCT FROM 'prospect'
 ),
 ranked AS (
     SELECT
@@ -105,7 +107,7 @@ ORDER BY best
 
 -- name: held
 -- Per tier: the customers the hysteresis margin kept in it (the score alone would give another tier).
-SELECT tier, count(*) FROM marts.customer_tiers WHERE {tier_held} GROUP BY tier
+SELECT tier, count(*) FROM marts.customer_tiers WHERE {tier_held} AND {segment} IS DISTINCT FROM 'prospect' GROUP BY tier
 
 -- name: backtest_tiers
 -- The nightly backtest of the dashboard's date (scored a year before it with the policy in use), per tier: what each
@@ -129,3 +131,21 @@ SELECT
 FROM marts.quarterly_review
 WHERE quarter = (SELECT max(quarter) FROM marts.quarterly_review)
 ORDER BY list, revenue DESC, customer_id
+
+-- name: prospects
+-- Prospects per tier (their fit to the profile), with how many have an open opportunity.
+SELECT t.tier, count(*) AS prospects, count(p.customer_id) AS with_opportunity
+FROM marts.customer_tiers AS t
+LEFT JOIN marts.prospect_priorities AS p USING (customer_id)
+WHERE t.segment = 'prospect'
+GROUP BY t.tier
+
+-- name: prospect_priorities
+-- The first $max prospects to work (marts.prospect_priorities), with their name and owner.
+SELECT
+    p.priority, p.customer_id, t.customer_name, t.account_owner, p.tier, p.fit_score, p.days_to_close,
+    p.pipeline_amount, p.expected_margin
+FROM marts.prospect_priorities AS p
+JOIN marts.customer_tiers AS t USING (customer_id)
+ORDER BY p.priority
+LIMIT $max

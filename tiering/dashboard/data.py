@@ -19,7 +19,8 @@ MAX_LISTED_ROWS = 20_000
 # An Ideal customer whose score fell and is less than this many points above the Ideal cut-off is "slipping".
 SLIPPING_POINTS = 5.0
 # Columns of marts.customer_tiers the page reads when the marts carry them (null otherwise): history and movement.
-OPTIONAL_COLUMNS = ("previous_tier", "score_change", "changes", "tier_held", "newly_rising")
+OPTIONAL_COLUMNS = ("previous_tier", "score_change", "changes", "tier_held", "newly_rising", "segment")
+MAX_PRIORITIES = 25  # prospects listed by priority
 
 
 class CustomerRow(NamedTuple):
@@ -98,6 +99,33 @@ class ReviewRow(NamedTuple):
     tickets: int | None  # None: no ticket data
 
 
+class PriorityRow(NamedTuple):
+    """A prospect of marts.prospect_priorities, with its name and owner."""
+
+    priority: int
+    customer_id: str
+    customer_name: str | None
+    account_owner: str | None
+    tier: str
+    fit_score: float | None
+    days_to_close: int
+    pipeline_amount: float
+    expected_margin: float | None
+
+
+@dataclass(frozen=True)
+class Prospects:
+    """The prospects (no completed order yet): per tier of their fit, how many and how many with an open
+    opportunity; the first to work, by priority."""
+
+    tiers: dict[str, tuple[int, int]]  # tier -> (prospects, with an open opportunity), every tier
+    priorities: list[PriorityRow]
+
+    @property
+    def total(self) -> int:
+        return sum(n for n, _ in self.tiers.values())
+
+
 @dataclass(frozen=True)
 class QuarterlyReview:
     """The newest quarterly review: its quarter, coverage and both lists (tiering/review.py)."""
@@ -125,6 +153,7 @@ class DashboardData:
         YearBefore | None
     )  # None: no backtest (the orders do not go back a year before the as-of date)
     quarterly_review: QuarterlyReview | None = None  # None: no quarter reviewed yet
+    prospects: Prospects | None = None  # None: marts without prospects
 
     @property
     def history(self) -> bool:
@@ -150,19 +179,31 @@ def read_dashboard_data(con: duckdb.DuckDBPyConnection, as_of: date, policy: Pol
     moves = previous is not None and "marts.tier_movements" in tables
     return DashboardData(
         as_of=as_of,
-        tiers=_tiers_now(con, as_of),
+        tiers=_tiers_now(con, as_of, tier_columns),
         ideal_over_time=[
             (day, n) for day, tier, n in _fetch(con, "tiers_over_time", as_of=as_of) if tier == "Ideal"
         ],
         previous_date=previous,
         movements=[Movement(*row) for row in _fetch(con, "movements", as_of=as_of)] if moves else [],
-        distributions=_distributions(con, list(policy.traits)),
+        distributions=_distributions(con, list(policy.traits), tier_columns),
         customers=_customers(con, tier_columns, policy),
         held=dict(con.execute(render("dashboard:held", **_optional(tier_columns))).fetchall()),
         has_previous_tier="previous_tier" in tier_columns,
         year_before=_year_before(con, as_of, policy) if "marts.policy_backtest" in tables else None,
         quarterly_review=_quarterly_review(con) if "marts.quarterly_review" in tables else None,
+        prospects=read_prospects(con) if "marts.prospect_priorities" in tables else None,
     )
+
+
+def prospect_tiers(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, int]]:
+    """Per tier, best first: the prospects of marts.customer_tiers and how many have an open opportunity."""
+    found = {tier: (n, listed) for tier, n, listed in _fetch(con, "prospects")}
+    return {tier: found.get(tier, (0, 0)) for tier in TIERS}
+
+
+def read_prospects(con: duckdb.DuckDBPyConnection) -> Prospects:
+    rows = _fetch(con, "prospect_priorities", max=MAX_PRIORITIES)
+    return Prospects(prospect_tiers(con), [PriorityRow(*row) for row in rows])
 
 
 def _quarterly_review(con: duckdb.DuckDBPyConnection) -> QuarterlyReview | None:
@@ -196,17 +237,21 @@ def _previous_date(con: duckdb.DuckDBPyConnection, as_of: date) -> date | None:
     return _fetch(con, "previous_date", as_of=as_of)[0][0]
 
 
-def _tiers_now(con: duckdb.DuckDBPyConnection, as_of: date) -> dict[str, TierNow]:
-    found = {row[0]: TierNow(*row) for row in _fetch(con, "tiers_now", as_of=as_of)}
+def _tiers_now(con: duckdb.DuckDBPyConnection, as_of: date, tier_columns: set[str]) -> dict[str, TierNow]:
+    sql = render("dashboard:tiers_now", **_optional(tier_columns))
+    found = {row[0]: TierNow(*row) for row in con.execute(sql, {"as_of": as_of}).fetchall()}
     empty = {tier: TierNow(tier, 0, 0.0, None, None, None, 0.0, 0, None) for tier in TIERS}
     return {tier: found.get(tier, empty[tier]) for tier in TIERS}
 
 
-def _distributions(con: duckdb.DuckDBPyConnection, traits: list[str]) -> dict[str, dict[str, Distribution]]:
+def _distributions(
+    con: duckdb.DuckDBPyConnection, traits: list[str], tier_columns: set[str]
+) -> dict[str, dict[str, Distribution]]:
     sql = render(
         "dashboard:trait_distributions",
         traits=", ".join(traits),
         traits_as_double=", ".join(f"{t}::DOUBLE AS {t}" for t in traits),
+        **_optional(tier_columns),
     )
     out: dict[str, dict[str, Distribution]] = {trait: {} for trait in traits}
     for trait, tier, customers, percentiles in con.execute(sql).fetchall():

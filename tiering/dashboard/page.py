@@ -43,6 +43,7 @@ def render_page(data: DashboardData, policy: Policy) -> str:
             _movements(data, money),
             _year_before(data, money),
             _quarterly_review(data, money),
+            _prospects(data, policy, money),
             _economics(data),
             _traits(data, policy),
             _table(data),
@@ -498,6 +499,50 @@ def _review_table(rows: list[ReviewRow], money: charts.Format) -> str:
         + "</tr>"
     )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}{total}</tbody></table>"
+
+
+def _prospects(data: DashboardData, policy: Policy, money: charts.Format) -> str:
+    """The prospects apart from the customers: how many fit the profile (their tier), and whom to work first."""
+    prospects = data.prospects
+    if prospects is None or not prospects.total:
+        return ""
+    how = (
+        "Accounts without a completed order yet, tiered by their fit to the profile alone: every criterion met is "
+        "Ideal, some Acceptable, none Poor. Whom to work first: those with an open opportunity, how soon they buy "
+        "(the month of the nearest expected close), then how profitable, then how much. All of them: "
+        "bi.prospect_priorities."
+    )
+    cards = "".join(
+        f'<div class="tier-{tier.lower()}"><div class="name">{tier} fit · {escape(policy.action(tier))}</div>'
+        f'<div class="big">{count:,} <small>prospects</small></div>'
+        f"<div>{listed:,} with an open opportunity</div></div>"
+        for tier, (count, listed) in prospects.tiers.items()
+    )
+    head = (
+        "<th>#</th><th>Prospect</th><th>Owner</th><th>Tier</th><th>Fit</th><th>Closes in</th>"
+        "<th>Pipeline</th><th>Margin</th>"
+    )
+    rows = "".join(
+        f'<tr><td class="number">{row.priority:,}</td><td class="name">'
+        f"{escape(row.customer_name or row.customer_id)}<br><small>{escape(row.customer_id)}</small></td>"
+        f'<td class="owner">{escape(row.account_owner or "no owner").replace("@", "<wbr>@")}</td>'
+        f'<td><span class="badge tier-{row.tier.lower()}">{row.tier}</span></td>'
+        f'<td class="number">{row.fit_score:.0f}</td><td class="number">{_days(row.days_to_close)}</td>'
+        f'<td class="number">{money(row.pipeline_amount)}</td><td class="number">{_margin(row.expected_margin)}'
+        "</td></tr>"
+        for row in prospects.priorities
+    )
+    table = (
+        f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+        if rows
+        else '<div class="empty-note">No prospect has an open opportunity.</div>'
+    )
+    content = f'<div class="cards">{cards}</div><h3>Whom to work first</h3>{table}'
+    return _section(f"Prospects: {_count(prospects.total, 'account')} without an order yet", how, content)
+
+
+def _days(days: int) -> str:
+    return f"{_count(-days, 'day')} overdue" if days < 0 else _count(days, "day")
 
 
 def _margin(value: float | None) -> str:
