@@ -509,3 +509,22 @@ def test_one_owner_filters_the_call_list_the_movers_and_the_table(browser, histo
     [row] = _search(page, held)
     assert "kept Acceptable by the hysteresis margin" in row
     assert page.errors == [] and page.blocked == []
+
+
+def test_prospects_are_shown_apart_with_their_fit_tiers_and_whom_to_work_first(s_run, dashboard):
+    html = dashboard.read_text()
+    with duckdb.connect(str(s_run[0].bi_db), read_only=True) as con:
+        segments = dict(
+            con.execute("SELECT segment, count(*) FROM marts.customer_tiers GROUP BY 1").fetchall()
+        )
+        first = con.execute(
+            "SELECT customer_id FROM marts.prospect_priorities ORDER BY priority LIMIT 1"
+        ).fetchone()[0]
+        ideal = con.execute(
+            "SELECT count(*) FROM marts.customer_tiers WHERE segment = 'customer' AND tier = 'Ideal'"
+        ).fetchone()[0]
+    assert segments["prospect"] > 0
+    assert f"Prospects: {segments['prospect']:,} accounts without an order yet" in html
+    assert f"<small>{first}</small>" in html.split("Whom to work first")[1].split("</tr>")[1]
+    # the tier cards count customers, prospects apart
+    assert f'<div class="big">{ideal:,} <small>customers' in html
