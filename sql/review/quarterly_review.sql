@@ -6,7 +6,7 @@ INSERT INTO marts.quarterly_review BY NAME
 WITH steady AS (
     SELECT customer_id, min(tier) AS tier, count(*) AS days_scored, avg(score) AS mean_score
     FROM marts.tier_history
-    WHERE as_of_date BETWEEN $period_start AND $period_end
+    WHERE as_of_date BETWEEN $period_start AND $period_end AND segment IS DISTINCT FROM 'prospect'
     GROUP BY customer_id
     HAVING count(*) = $days_run AND min(tier) = max(tier) AND min(tier) IN ($ideal, $poor)
 ),
