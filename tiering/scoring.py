@@ -51,51 +51,40 @@ def _in_range(column: str, criterion: RangeCriterion) -> pl.Expr:
 
 def profile_items(policy: Policy) -> list[ScoredItem]:
     """Each profile criterion in the policy."""
-    items = []
-    profile = policy.profile
+    profile, items = policy.profile, []
     if profile.industry:
         industry = pl.col("industry").fill_null("unknown")
-        good = pl.lit("target industry (") + industry + ")"
-        bad = pl.lit("outside the target industries (") + industry + ")"
+        points = _in_list("industry", profile.industry)
         items.append(
-            ScoredItem(
-                "industry",
-                profile.industry.weight,
-                _in_list("industry", profile.industry),
-                good,
-                bad,
-                pl.lit("industry ") + industry,
-            )
+            _criterion("industry", profile.industry.weight, points, industry, "industry", "industries")
         )
     if profile.employees:
-        size = thousands(pl.col("employees").cast(pl.String))
-        good = pl.lit("target company size (") + size + " employees)"
-        bad = pl.lit("outside the target company size (") + size + " employees)"
+        size = thousands(pl.col("employees").cast(pl.String)) + " employees"
+        points = _in_range("employees", profile.employees)
         items.append(
-            ScoredItem(
-                "employees",
-                profile.employees.weight,
-                _in_range("employees", profile.employees),
-                good,
-                bad,
-                size + " employees",
-            )
+            _criterion("employees", profile.employees.weight, points, size, "company size", says_what=True)
         )
     if profile.region:
         region = pl.col("region").fill_null("unknown")
-        good = pl.lit("target region (") + region + ")"
-        bad = pl.lit("outside the target regions (") + region + ")"
-        items.append(
-            ScoredItem(
-                "region",
-                profile.region.weight,
-                _in_list("region", profile.region),
-                good,
-                bad,
-                pl.lit("region ") + region,
-            )
-        )
+        points = _in_list("region", profile.region)
+        items.append(_criterion("region", profile.region.weight, points, region, "region", "regions"))
     return items
+
+
+def _criterion(
+    name: str,
+    weight: float,
+    points: pl.Expr,
+    value: pl.Expr,
+    target: str,
+    targets: str | None = None,
+    says_what: bool = False,
+) -> ScoredItem:
+    """A profile criterion: '+ target industry (software)', '- outside the target industries (retail)'; its
+    value alone named as 'industry retail', unless it says what it is ('120 employees')."""
+    good = pl.lit(f"target {target} (") + value + ")"
+    bad = pl.lit(f"outside the target {targets or target} (") + value + ")"
+    return ScoredItem(name, weight, points, good, bad, value if says_what else pl.lit(f"{name} ") + value)
 
 
 def scored_items(policy: Policy) -> list[ScoredItem]:
