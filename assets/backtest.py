@@ -6,6 +6,7 @@ from datetime import timedelta
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from assets.checks import AFTER_MART_CHECKS
 from assets.metadata import table_metadata
 from assets.resources import TiersConfig, as_of_partitions, one_pass, run_dates
 from tiering.backtest.outcomes import (
@@ -24,9 +25,7 @@ BACKTEST_SPECS = [
         key=table.split("."),
         deps=[dg.AssetKey(name.split(".")) for name in READS if name != "forecast.fits"]
         + [dg.AssetKey(["forecast", "customer_value"])]  # whose step keeps the fits
-        # after the marts' blocking checks: no backtest of tiers that failed them, and on a distributed executor
-        # the checks' read-only worker never meets this step's writer on work.duckdb
-        + [dg.AssetKey(["marts", "customer_tiers"])],
+        + AFTER_MART_CHECKS,
         partitions_def=as_of_partitions,
         group_name="marts",
         kinds={"polars", "duckdb"},

@@ -7,6 +7,7 @@ from datetime import datetime
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from assets.checks import AFTER_MART_CHECKS
 from assets.metadata import table_metadata
 from assets.resources import as_of_partitions, one_pass, run_dates
 from tiering.review import NEEDS, TICKETS, coverage, nightly_quarters, write_review
@@ -17,7 +18,7 @@ REVIEW = "marts.quarterly_review"
 
 @dg.asset(
     key=REVIEW.split("."),
-    deps=[dg.AssetKey(name.split(".")) for name in (*NEEDS, TICKETS)],
+    deps=[dg.AssetKey(name.split(".")) for name in (*NEEDS, TICKETS)] + AFTER_MART_CHECKS,
     partitions_def=as_of_partitions,
     backfill_policy=one_pass,
     group_name="marts",

@@ -7,8 +7,11 @@ Stages (the names the benchmark reports):
 - shards:  forecast__customer_value.*,   the forecast, the traits and the scores, each planned (exports, the
            marts__customer_traits.*,     forecast fit), computed one step per shard and gathered
            scoring__customer_scores.*
-- marts:   mart_tables, policy_backtest  the marts, and the backtest of a year before
-- publish: bi__*, reports__*             the BI file, the Parquet exports and the dashboard
+- marts:   mart_tables, policy_backtest, the marts, the backtest of a year before, the quarterly review and
+           marts__quarterly_review,      the parent accounts
+           marts__account_tiers
+- publish: bi__*, reports__*,            the BI file, the Parquet and CRM exports, the dashboard and the alerts
+           marts__tier_alerts
 A step matching none of them is reported under `other`, so nothing is silently dropped.
 """
 
@@ -21,8 +24,8 @@ STAGE_PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("ingest", ("raw_feeds",)),
     ("staging", ("staging_tables",)),
     ("shards", ("forecast__customer_value*", "marts__customer_traits*", "scoring__customer_scores*")),
-    ("marts", ("mart_tables", "policy_backtest")),
-    ("publish", ("bi__*", "reports__*")),
+    ("marts", ("mart_tables", "policy_backtest", "marts__quarterly_review", "marts__account_tiers")),
+    ("publish", ("bi__*", "reports__*", "marts__tier_alerts")),
 )
 
 

@@ -133,7 +133,9 @@ def test_a_feed_over_the_rejection_limit_stops_the_run_and_the_rejections_comman
 
 def test_run_full_reload_sets_the_setting(monkeypatch):
     seen = []
-    monkeypatch.setattr(cli, "_run", lambda first, last, settings: seen.append(settings.full_reload) or 0)
+    monkeypatch.setattr(
+        cli, "_run", lambda first, last, settings, **_: seen.append(settings.full_reload) or 0
+    )
     assert cli.main(["run", "--as-of", "2026-06-30", "--full-reload"]) == 0
     assert cli.main(["run", "--as-of", "2026-06-30"]) == 0
     assert seen == [True, False]

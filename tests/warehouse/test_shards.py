@@ -42,9 +42,13 @@ def _tables(settings: Settings) -> dict[str, pl.DataFrame]:
     return out
 
 
+# empty in a test run: no alert destination, no quarter before the run's dates
+EMPTY_HERE = ("marts.tier_alerts", "marts.quarterly_review")
+
+
 def _assert_same_rows(expected: dict[str, pl.DataFrame], actual: dict[str, pl.DataFrame]) -> None:
     for table, frame in expected.items():
-        assert frame.height > 0, table
+        assert frame.height > 0 or table in EMPTY_HERE, table
         assert actual[table].equals(frame), f"{table} differs"
 
 
