@@ -4,6 +4,7 @@ snapshot rolled up over each account's members (tiering/accounts.py)."""
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from assets.checks import AFTER_MART_CHECKS
 from assets.metadata import table_metadata
 from assets.resources import TiersConfig, as_of_partitions, one_pass
 from tiering.accounts import TABLE, write_account_tiers
@@ -12,7 +13,11 @@ from tiering.policy import TIERS
 
 @dg.asset(
     key=TABLE.split("."),
-    deps=[dg.AssetKey(["marts", "customer_traits"]), dg.AssetKey(["staging", "customers"])],
+    deps=[
+        dg.AssetKey(["marts", "customer_traits"]),
+        dg.AssetKey(["staging", "customers"]),
+        *AFTER_MART_CHECKS,
+    ],
     partitions_def=as_of_partitions,
     backfill_policy=one_pass,
     group_name="marts",
