@@ -194,14 +194,19 @@ def compute_traits(landing: Path, as_of: date, base_currency: str) -> pd.DataFra
 
 
 def score(traits: pd.DataFrame, policy: dict) -> pd.DataFrame:
-    """Weighted mean of the points of the items a customer has a value for; tier by cut-offs and knock-outs."""
+    """Weighted mean of the points of the items a customer has a value for; tier by cut-offs and knock-outs. A
+    prospect (no completed order: no recency) has no score: its tier is its fit, the weighted share of the
+    profile criteria met (all Ideal, some Acceptable, none Poor)."""
     weighted = pd.Series(0.0, index=traits.index)
     weights = pd.Series(0.0, index=traits.index)
+    fit, fit_weights = pd.Series(0.0, index=traits.index), 0.0
 
-    def add(points: pd.Series, weight: float) -> None:
-        nonlocal weighted, weights
+    def add(points: pd.Series, weight: float, criterion: bool = False) -> None:
+        nonlocal weighted, weights, fit, fit_weights
         weighted = weighted + (points * weight).fillna(0.0)
         weights = weights + points.notna() * weight
+        if criterion:  # an unknown value is not met
+            fit, fit_weights = fit + points.fillna(0.0) * weight, fit_weights + weight
 
     for trait, rule in policy["traits"].items():
         points = ((traits[trait] - rule["poor"]) / (rule["ideal"] - rule["poor"])).clip(0, 1) * 100
@@ -211,7 +216,7 @@ def score(traits: pd.DataFrame, policy: dict) -> pd.DataFrame:
         if column in profile:
             wanted = [v.strip().lower() for v in profile[column]["in"]]
             value = traits[column].str.strip().str.lower()
-            add(value.isin(wanted).astype(float).where(value.notna()) * 100, profile[column]["weight"])
+            add(value.isin(wanted).astype(float).where(value.notna()) * 100, profile[column]["weight"], True)
     if "employees" in profile:
         rule, employees = profile["employees"], traits["employees"]
         ok = pd.Series(True, index=traits.index)
@@ -219,7 +224,7 @@ def score(traits: pd.DataFrame, policy: dict) -> pd.DataFrame:
             ok &= employees >= rule["min"]
         if rule.get("max") is not None:
             ok &= employees <= rule["max"]
-        add(ok.astype(float).where(employees.notna()) * 100, rule["weight"])
+        add(ok.astype(float).where(employees.notna()) * 100, rule["weight"], True)
 
     scores = (weighted / weights).where(weights > 0).round(1)
     cutoffs = policy.get("tiers") or {}
@@ -231,8 +236,11 @@ def score(traits: pd.DataFrame, policy: dict) -> pd.DataFrame:
         value = traits[rule["trait"]]
         hit = value > rule["above"] if rule.get("above") is not None else value < rule["below"]
         rank = np.where(hit.fillna(False), np.maximum(rank, ranks[rule["max_tier"]]), rank)
+    prospect = traits["recency_days"].isna()
+    fit = (fit / fit_weights).round(1) if fit_weights else pd.Series(np.nan, index=traits.index)
+    rank = np.where(prospect, np.where(fit >= 100, 0, np.where(fit > 0, 1, 2)), rank)
     result = traits.copy()
-    result["score"] = scores
+    result["score"] = scores.where(~prospect)
     result["tier"] = pd.Series(rank, index=traits.index).map({v: k for k, v in ranks.items()})
     return result
 

@@ -127,7 +127,12 @@ def scores_lineage(policy: Policy) -> Lineage:
     """scoring.customer_scores: the score from the traits and profile fields the policy scores, the tier and
     action also from its knock-out traits; a prospect's (no last order: recency_days) from its profile alone."""
     profile = [f"staging.customers.{field}" for field, rule in policy.profile if rule is not None]
-    scored = [*(f"marts.customer_traits.{trait}" for trait in policy.traits), *profile]
+    signal = _from("staging.signals", "signal signal_date value")  # a signal trait's, declared by the policy
+    traits = [
+        (*signal,) if trait in policy.signals else (f"marts.customer_traits.{trait}",)
+        for trait in policy.traits
+    ]
+    scored = [*(column for columns in traits for column in columns), *profile]
     segment = "marts.customer_traits.recency_days"
     capped = [*scored, *(f"marts.customer_traits.{k.trait}" for k in policy.knockouts), segment]
     return {
@@ -140,6 +145,6 @@ def scores_lineage(policy: Policy) -> Lineage:
         "reasons": tuple(dict.fromkeys(capped)),
         "knockouts": tuple(f"marts.customer_traits.{k.trait}" for k in policy.knockouts),
         "tier_held": tuple(dict.fromkeys((*capped, "marts.tier_history.tier"))),
-        "changes": tuple(scored),  # today's and the previous as-of date's
+        "changes": tuple(dict.fromkeys(scored)),  # today's and the previous as-of date's
         "newly_rising": ("marts.customer_traits.rising",),
     }
