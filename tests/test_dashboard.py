@@ -175,8 +175,10 @@ SELECT
     score - 1.5 AS score
 FROM ranked
 WHERE NOT (tier = 'Poor' AND lowest <= 15);
-INSERT INTO marts.tier_history
-SELECT customer_id, getvariable('as_of') - INTERVAL 1 DAY, score, tier, 'planted' FROM previous;
+INSERT INTO marts.tier_history BY NAME
+SELECT customer_id, getvariable('as_of') - INTERVAL 1 DAY AS as_of_date, score, tier, 'planted' AS action,
+    'customer' AS segment
+FROM previous;
 CREATE TABLE marts.tier_movements AS
 SELECT getvariable('as_of') AS as_of_date, p.tier AS from_tier, c.tier AS to_tier, count(*) AS customers,
     sum(c.revenue_12m) AS revenue_12m
@@ -343,7 +345,9 @@ def test_the_page_renders_offline_and_the_search_filters_the_table(
         customer_id, name, reasons = con.execute(
             "SELECT customer_id, customer_name, reasons FROM marts.customer_tiers ORDER BY customer_id LIMIT 1"
         ).fetchone()
-        poor = con.execute("SELECT count(*) FROM marts.customer_tiers WHERE tier = 'Poor'").fetchone()[0]
+        poor = con.execute(
+            "SELECT count(*) FROM marts.customer_tiers WHERE tier = 'Poor' AND segment = 'customer'"
+        ).fetchone()[0]
     [found] = _search(page, f"{name} {customer_id}")
     assert name in found and customer_id in found
     assert _search(page, "no customer is called this") == ["No customer matches the search."]
@@ -400,7 +404,8 @@ def test_every_customer_row_carries_owner_region_and_industry_for_the_filters(hi
     with _work_db(history) as con:
         marts = set(
             con.execute(
-                "SELECT customer_id, account_owner, region, industry FROM marts.customer_tiers"
+                "SELECT customer_id, account_owner, region, industry FROM marts.customer_tiers "
+                "WHERE segment = 'customer'"  # prospects have their own section
             ).fetchall()
         )
     assert {(r.customer_id, r.account_owner, r.region, r.industry) for r in data.customers} == marts
@@ -437,14 +442,14 @@ def test_the_page_stays_bounded_yet_holds_the_whole_call_list_and_the_movers(his
         best = [
             row[0]
             for row in con.execute(
-                "SELECT customer_id FROM marts.customer_tiers "
+                "SELECT customer_id FROM marts.customer_tiers WHERE segment = 'customer' "
                 "ORDER BY list_position(['Ideal', 'Acceptable', 'Poor'], tier), score DESC, customer_id LIMIT 100"
             ).fetchall()
         ]
         top_movers = {
             row[0]
             for row in con.execute(
-                "SELECT customer_id FROM marts.customer_tiers WHERE previous_tier <> tier "
+                "SELECT customer_id FROM marts.customer_tiers WHERE previous_tier <> tier AND segment = 'customer' "
                 "ORDER BY revenue_12m DESC, customer_id LIMIT 30"
             ).fetchall()
         }
@@ -453,7 +458,10 @@ def test_the_page_stays_bounded_yet_holds_the_whole_call_list_and_the_movers(his
     assert sum(bool(r.call) for r in data.customers) == 28  # the whole call list, wherever it ranks
     assert top_movers <= shown  # the 30 movers with the most revenue, wherever they rank
     assert len(data.customers) <= 100 + 30 + 30
-    assert "The table holds the best 100 of 2,000 customers" in render_page(data, load_policy(DEFAULT_POLICY))
+    customers = data.total_customers  # prospects apart
+    assert f"The table holds the best 100 of {customers:,} customers" in render_page(
+        data, load_policy(DEFAULT_POLICY)
+    )
 
 
 def _choose(page: Page, select: str, value: str) -> None:
@@ -525,6 +533,6 @@ def test_prospects_are_shown_apart_with_their_fit_tiers_and_whom_to_work_first(s
         ).fetchone()[0]
     assert segments["prospect"] > 0
     assert f"Prospects: {segments['prospect']:,} accounts without an order yet" in html
-    assert f"<small>{first}</small>" in html.split("Whom to work first")[1].split("</tr>")[1]
+    assert f"<small>{first}</small>" in html.split("<h3>Whom to work first</h3>")[1].split("</tr>")[1]
     # the tier cards count customers, prospects apart
     assert f'<div class="big">{ideal:,} <small>customers' in html

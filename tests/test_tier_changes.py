@@ -8,7 +8,9 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-COLUMNS = "customer_id, tier, previous_tier, tier_changed, score_change, changes, tier_held, newly_rising"
+COLUMNS = (
+    "customer_id, segment, tier, previous_tier, tier_changed, score_change, changes, tier_held, newly_rising"
+)
 
 
 def _tiers(settings) -> pl.DataFrame:
@@ -54,7 +56,14 @@ def test_changes_are_unknown_only_for_customers_new_since_the_previous_date(fort
     then, now = fortnight
     new = now.filter(~pl.col("customer_id").is_in(then["customer_id"].implode()))["customer_id"]
     assert now.filter(pl.col("changes").is_null())["customer_id"].to_list() == new.to_list()
-    assert now.filter(pl.col("previous_tier").is_null())["customer_id"].to_list() == new.to_list()
+    # no previous tier: new, a prospect (tiered by its fit), or a prospect then who has ordered since
+    prospects_then = then.filter(pl.col("segment") == "prospect")["customer_id"].implode()
+    unknown = pl.col("customer_id").is_in(new.implode()) | pl.col("customer_id").is_in(prospects_then)
+    fresh = now.filter(unknown | (pl.col("segment") == "prospect"))
+    assert (
+        now.filter(pl.col("previous_tier").is_null())["customer_id"].to_list()
+        == fresh["customer_id"].to_list()
+    )
     assert now["newly_rising"].null_count() == 0
 
 

@@ -140,7 +140,9 @@ def test_simulate_gives_the_run_s_tiers_with_its_own_policy_and_writes_nothing(w
     done = run_tiers(["simulate", "--policy", str(DEFAULT_POLICY), "--json"], env)
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
-    assert result["tiers"] == result["published_tiers"] and sum(result["tiers"].values()) == 2_000
+    with duckdb.connect(str(warehouse / "tiers.duckdb"), read_only=True) as con:
+        [(accounts,)] = con.execute("SELECT count(*) FROM marts.customer_tiers").fetchall()
+    assert result["tiers"] == result["published_tiers"] and sum(result["tiers"].values()) == accounts
     assert all(move["from"] == move["to"] for move in result["moves"])
     [in_use, same] = result["backtests"]
     assert (in_use["policy"], same["policy"]) == ("in use", "simulated")
