@@ -12,7 +12,7 @@ import duckdb
 import polars as pl
 
 from tiering.policy import Policy, SignalTrait
-from tiering.scoring import score_customers
+from tiering.scoring import SCORE_COLUMNS, score_customers
 from tiering.traits import CUSTOMER_TRAITS
 from tiering.traits.trait import Rollup
 from tiering.warehouse.sql import run_sql
@@ -85,13 +85,7 @@ def account_tiers(
             "account_owner",
             "as_of_date",
             "children",
-            "segment",
-            "score",
-            "fit_score",
-            "tier",
-            "action",
-            "reasons",
-            "knockouts",
+            *SCORE_COLUMNS,
             *(trait.name for trait in CUSTOMER_TRAITS),
             *policy.signals,
         )

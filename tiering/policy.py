@@ -17,30 +17,6 @@ TIERS = ("Ideal", "Acceptable", "Poor")  # best first: the one definition of the
 # its signals: section declares (their names checked: they become columns).
 SCORABLE_TRAITS = tuple(trait.name for trait in CUSTOMER_TRAITS if trait.words is not None)
 SIGNAL_AGGREGATES = ("latest", "sum", "mean", "count", "min", "max")
-# Columns of marts.customer_tiers beside the traits, which a signal trait may not be named (a test checks the list
-# against tiering/outputs.py).
-RESERVED_COLUMNS = (
-    "customer_id",
-    "customer_name",
-    "account_owner",
-    "as_of_date",
-    "segment",
-    "score",
-    "fit_score",
-    "tier",
-    "action",
-    "reasons",
-    "knockouts",
-    "previous_tier",
-    "tier_changed",
-    "score_change",
-    "changes",
-    "tier_held",
-    "newly_rising",
-    "industry",
-    "employees",
-    "region",
-)
 
 
 class PolicyError(ValueError):
@@ -196,7 +172,10 @@ class Policy(_Strict):
     def _known_traits(self) -> "Policy":
         """Every trait scored or knocked out on is built in or declared under signals:, which names no column
         of the tiers."""
-        taken = set(SCORABLE_TRAITS) | {trait.name for trait in CUSTOMER_TRAITS} | set(RESERVED_COLUMNS)
+        from tiering.outputs import OUTPUT_TABLES  # which imports this module
+
+        [tiers] = [table for table in OUTPUT_TABLES if table.name == "marts.customer_tiers"]
+        taken = set(tiers.columns)  # the traits and every other column
         problems = [
             f"signals.{name}: a column of the tiers already; choose another name"
             for name in self.signals

@@ -9,10 +9,10 @@ from tiering.reasons import describe, number, thousands
 
 TOP_REASONS = 3
 TOP_CHANGES = 3
-CUSTOMER, PROSPECT = (
-    "customer",
-    "prospect",
-)  # segments: a prospect has no completed order up to the as-of date
+# segments: a prospect has no completed order up to the as-of date
+CUSTOMER, PROSPECT = "customer", "prospect"
+# the columns a scoring gives a customer (or an account) beside its id: marts.customer_tiers and account_tiers
+SCORE_COLUMNS = ("segment", "score", "fit_score", "tier", "action", "reasons", "knockouts")
 MIN_CHANGE = 0.5  # score points: an item whose contribution moved less is no change worth naming
 _RANK = {tier: rank for rank, tier in enumerate(TIERS)}  # Ideal 0, Acceptable 1, Poor 2
 
@@ -223,13 +223,7 @@ def score_customers(
     )
     return _with_changes(scored, before, profiles, items).select(
         "customer_id",
-        "segment",
-        "score",
-        "fit_score",
-        "tier",
-        "action",
-        "reasons",
-        "knockouts",
+        *SCORE_COLUMNS,
         "tier_held",
         "changes",
         "newly_rising",
