@@ -61,7 +61,8 @@ def account_traits(
     rollups |= {name: SIGNAL_ROLLUPS[rule.aggregate] for name, rule in signals.items()}
     return (
         traits.join(members, on="customer_id")
-        .group_by("account_id")
+        .sort("account_id", "customer_id")  # sums in one order: the same to the last bit at any shard count
+        .group_by("account_id", maintain_order=True)
         .agg(
             pl.col("as_of_date").first(),
             (pl.len() - 1).cast(pl.Int64).alias("children"),

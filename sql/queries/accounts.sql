@@ -29,7 +29,7 @@ SELECT customer_id, account_id FROM account_members ORDER BY account_id, custome
 
 -- name: member_traits
 -- The members' traits in marts.customer_traits (the newest as-of date's).
-SELECT t.* FROM marts.customer_traits AS t SEMI JOIN account_members AS m USING (customer_id)
+SELECT t.* FROM marts.customer_traits AS t SEMI JOIN account_members AS m USING (customer_id) ORDER BY customer_id
 
 -- name: profiles
 -- The name, owner and firmographics of the customers that head an account.

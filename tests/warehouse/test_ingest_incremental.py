@@ -99,7 +99,7 @@ def test_a_file_changed_after_loading_is_read_again_and_the_newer_version_wins(c
             str(landing / "customers" / "a.csv"),
             ["name", "employees"],
             '{"customer_id":"C2","name":"Customer 2","industry":"software","employees":10,"region":"EU",'
-            '"account_owner":null,"signup_date":"2020-01-02"}',
+            '"account_owner":null,"signup_date":"2020-01-02","parent_id":null}',
             load.run_id,
         )
     ]

@@ -58,6 +58,8 @@ def test_the_required_feeds_and_columns_alone_load_and_stage(con, minimal):
         "payments": ("absent", 0, 0),
         "support_tickets": ("absent", 0, 0),
         "fx_rates": ("absent", 0, 0),
+        "opportunities": ("absent", 0, 0),
+        "signals": ("absent", 0, 0),
     }
     assert loads["orders"].absent_columns == ["status", "currency"]
     # missing status: completed; missing currency: NULL in raw, the base currency in staging
@@ -193,6 +195,8 @@ def test_cdnow_shaped_exports_load_whole(con, tmp_path):
         "payments": ("absent", 0, 0),
         "support_tickets": ("absent", 0, 0),
         "fx_rates": ("absent", 0, 0),
+        "opportunities": ("absent", 0, 0),
+        "signals": ("absent", 0, 0),
     }
     staged = _rows(
         con,

@@ -135,20 +135,24 @@ def test_without_a_persisted_connection_gx_gets_no_results_from_duckdb(gx, con, 
 def test_the_tiers_suite_blocks_wrong_tiers_actions_scores_and_customers(gx, con):
     con.execute(
         """CREATE TABLE marts.customer_tiers AS SELECT * FROM (VALUES
-            ('C1', DATE '2026-06-30', 80.0, 'Ideal', 'Proactive', 'fits'),
-            ('C1', DATE '2026-06-30', 120.0, 'Great', 'Reactive', 'fits'),
-            ('C7', DATE '2026-06-30', 30.0, 'Poor', 'Reactive', NULL)
-        ) AS v(customer_id, as_of_date, score, tier, action, reasons)"""
+            ('C1', DATE '2026-06-30', 'customer', 80.0, 90.0, 'Ideal', 'Proactive', 'fits'),
+            ('C1', DATE '2026-06-30', 'customer', 120.0, 90.0, 'Great', 'Reactive', 'fits'),
+            ('C7', DATE '2026-06-30', 'customer', 30.0, 40.0, 'Poor', 'Reactive', NULL),
+            ('C8', DATE '2026-06-30', 'customer', NULL, 40.0, 'Poor', 'No-fly zone', 'fits'),
+            ('C9', DATE '2026-06-30', 'prospect', NULL, 140.0, 'Poor', 'No-fly zone', 'fits')
+        ) AS v(customer_id, as_of_date, segment, score, fit_score, tier, action, reasons)"""
     )
     outcomes = gx.validate(con, "marts.customer_tiers", tiers_suite(AS_OF, ACTIONS))
     failed = {o.expectation.label: o.failing for o in outcomes if not o.success}
     assert failed == {
         "(customer_id) unique": 1,
         "every customer known on the as-of date has a row": 1,
-        "no row for an unknown customer": 1,
+        "no row for an unknown customer": 3,  # C7, C8, C9
         "tier in Ideal, Acceptable, Poor": 1,
         "tier and action pair as in the policy": 2,
         "score within 0-100": 1,
+        "score not null for a customer": 1,  # C8; C9 is a prospect, tiered by its fit alone
+        "fit_score within 0-100": 1,
         "reasons given": 1,
     }
     assert [o.expectation.blocking for o in outcomes if not o.success].count(False) == 1
@@ -157,8 +161,8 @@ def test_the_tiers_suite_blocks_wrong_tiers_actions_scores_and_customers(gx, con
 def test_an_empty_tiers_table_fails_as_every_known_customer_missing(gx, con):
     """Issue 15 (3): shard files not found once gave a table without rows, and the check passed it."""
     con.execute(
-        "CREATE TABLE marts.customer_tiers (customer_id VARCHAR, as_of_date DATE, score DOUBLE, tier VARCHAR, "
-        "action VARCHAR, reasons VARCHAR)"
+        "CREATE TABLE marts.customer_tiers (customer_id VARCHAR, as_of_date DATE, segment VARCHAR, score DOUBLE, "
+        "fit_score DOUBLE, tier VARCHAR, action VARCHAR, reasons VARCHAR)"
     )
     outcomes = _by_label(gx.validate(con, "marts.customer_tiers", tiers_suite(AS_OF, ACTIONS)))
     missing = outcomes["every customer known on the as-of date has a row"]
