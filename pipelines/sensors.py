@@ -4,6 +4,7 @@ own (tiering/cli.py) and tags its runs so that this sensor leaves them alone."""
 import dagster as dg
 
 from tiering.alerts.nightly import notify_failed_run
+from tiering.failures import innermost
 from tiering.settings import setting_value
 
 NOTIFIED_TAG = "tiers/failure_notice"  # a run whose launcher sends its own failure notice (`tiers run`)
@@ -24,7 +25,7 @@ def failed_run_alert(job) -> dg.SensorDefinition:
         if run.tags.get(NOTIFIED_TAG):
             return
         problems = [
-            f"{event.step_key}: {_innermost(event.event_specific_data.error)}"
+            f"{event.step_key}: {innermost(event.event_specific_data.error)}"
             for event in context.get_step_failure_events()
         ] or [context.failure_event.message or "see the Dagster UI"]
         as_of = run.tags.get("dagster/partition") or run.tags.get("dagster/asset_partition_range_end")
@@ -33,10 +34,3 @@ def failed_run_alert(job) -> dg.SensorDefinition:
             context.log.info(f"failure notice to {destination}: {status}")
 
     return failed_run_alert
-
-
-def _innermost(error) -> str:
-    """The user's exception, not Dagster's wrappers around it."""
-    while error is not None and error.cause is not None:
-        error = error.cause
-    return (error.message if error else "unknown error").strip()

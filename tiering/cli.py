@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from tiering.as_of import data_lag_warning, refusal, today_in
+from tiering.failures import innermost
 from tiering.settings import REPO_ROOT, Settings, SettingsError
 
 PUBLISHED_KEY = ("bi", "tiers_duckdb")  # the asset that swaps in the BI file and the exports
@@ -428,7 +429,7 @@ def _failures(result, run_hint: str | None = None) -> list[str]:
     if steps:
         return steps
     runs = [
-        f"the run: {_innermost(event.event_specific_data.error)}"
+        f"the run: {innermost(event.event_specific_data.error)}"
         for event in result.all_events
         if event.event_type == dg.DagsterEventType.RUN_FAILURE
         and getattr(event.event_specific_data, "error", None) is not None
@@ -456,14 +457,7 @@ def _step_failure(data) -> str:
     """A step's reason: the description of the `dg.Failure` it raised, else its innermost error."""
     if data.user_failure_data is not None and data.user_failure_data.description:
         return data.user_failure_data.description.strip()
-    return _innermost(data.error)
-
-
-def _innermost(error) -> str:
-    """The user's exception, not Dagster's wrappers around it."""
-    while error is not None and error.cause is not None:
-        error = error.cause
-    return (error.message if error else "unknown error").strip()
+    return innermost(data.error)
 
 
 # a feed that read nothing this run: its load status (quality.load_audit) and what it means
