@@ -1,7 +1,7 @@
 """Staging assets: raw feeds cleaned, converted to the base currency and shaped for the trait functions.
 
-One step builds them all (see tiering/warehouse/staging.py); a table whose inputs did not change since its last build is
-kept as it is, and its materialization says so.
+One step builds them all (see tiering/warehouse/staging.py): made anew on a first load, updated with what the night's
+new raw rows touch, or kept as it is when nothing new was loaded; its materialization says which.
 """
 
 import dagster as dg
@@ -64,5 +64,12 @@ def staging_tables(context: dg.AssetExecutionContext, tiers: TiersConfig, duckdb
             table = f"staging.{build.table}"
             yield dg.MaterializeResult(
                 asset_key=["staging", build.table],
-                metadata=table_metadata(con, table, rebuilt=build.rebuilt, base_currency=base),
+                metadata=table_metadata(
+                    con,
+                    table,
+                    build=build.build,
+                    rebuilt=build.rebuilt,
+                    rows_written=build.rows_written,
+                    base_currency=base,
+                ),
             )

@@ -60,4 +60,6 @@ CREATE TABLE IF NOT EXISTS quality.row_updates (
     previous_file VARCHAR NOT NULL,
     previous_record VARCHAR NOT NULL,  -- the replaced version, as JSON
     run_id VARCHAR NOT NULL
-)
+);
+-- Each feed load's number, written on the raw rows it adds (raw.<feed>._load_id): staging reads what is new by it.
+CREATE SEQUENCE IF NOT EXISTS quality.load_ids

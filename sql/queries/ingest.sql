@@ -14,6 +14,9 @@ WHERE schema_name = 'quality' AND table_name IN ('rejected_rows', 'load_audit', 
 -- name: drop_quality_table
 DROP TABLE quality.{table}
 
+-- name: next_load_id
+SELECT nextval('quality.load_ids')
+
 -- name: loaded_files
 SELECT file_name, sha256, loaded_at FROM quality.loaded_files WHERE feed = $feed
 
@@ -31,11 +34,14 @@ DELETE FROM quality.rejected_rows WHERE feed = $feed
 DELETE FROM quality.row_updates WHERE feed = $feed
 
 -- name: create_raw_table
--- The typed raw table of a feed, with each row's file and row number in it.
-CREATE TABLE IF NOT EXISTS raw.{feed} ({column_defs}, _source_file VARCHAR NOT NULL, _row_number BIGINT NOT NULL)
+-- The typed raw table of a feed, with each row's file, row number and load (quality.load_ids) in it.
+CREATE TABLE IF NOT EXISTS raw.{feed} (
+    {column_defs}, _source_file VARCHAR NOT NULL, _row_number BIGINT NOT NULL, _load_id BIGINT
+)
 
 -- name: add_raw_column
--- A column declared since the raw table was made: NULL in the rows loaded before (a full reload reads it).
+-- A column declared since the raw table was made (or _load_id): NULL in the rows loaded before (a full reload
+-- reads it).
 ALTER TABLE raw.{feed} ADD COLUMN IF NOT EXISTS {column} {sql_type}
 
 -- name: create_batch
@@ -219,8 +225,8 @@ WHERE {key_match}
 DELETE FROM ingest_rows AS r
 USING ingest_versions AS v
 WHERE NOT v._kept AND r._source_file = v._source_file AND r._row_number = v._row_number;
-INSERT INTO raw.{feed}
-SELECT {columns}, _source_file, _row_number FROM ingest_rows
+INSERT INTO raw.{feed} ({columns}, _source_file, _row_number, _load_id)
+SELECT {columns}, _source_file, _row_number, $load_id FROM ingest_rows
 
 -- name: drop_batch
 DROP TABLE IF EXISTS ingest_flags;

@@ -1,5 +1,7 @@
 -- Customers, in customer-bucket order (see tiering/warehouse/tables.py).
-CREATE OR REPLACE TABLE staging.customers AS
+-- Written by tiering/warehouse/staging.py: made anew from the raw tables, or, on a night with new rows, the
+-- rows of the keys they touch added, read from those keys' raw rows.
+{write} staging.customers {as_query}
 SELECT
     customer_id,
     trim(name) AS name,
@@ -10,5 +12,5 @@ SELECT
     signup_date,
     parent_id,
     customer_bucket(customer_id) AS customer_bucket
-FROM raw.customers
+FROM {customers}
 ORDER BY customer_bucket

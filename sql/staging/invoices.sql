@@ -1,7 +1,9 @@
 -- Invoices in the base currency, converted at the rate of their order's currency (base without an order, or for
 -- an order without a currency); in
 -- customer-bucket order (see tiering/warehouse/tables.py).
-CREATE OR REPLACE TABLE staging.invoices AS
+-- Written by tiering/warehouse/staging.py: made anew from the raw tables, or, on a night with new rows, the
+-- rows of the keys they touch added, read from those keys' raw rows.
+{write} staging.invoices {as_query}
 SELECT
     i.invoice_id,
     i.customer_id,
@@ -11,7 +13,7 @@ SELECT
     i.amount::DOUBLE * coalesce(o.rate_to_base, 1.0) AS amount,
     coalesce(o.rate_to_base, 1.0) AS rate_to_base,
     customer_bucket(i.customer_id) AS customer_bucket
-FROM raw.invoices AS i
+FROM {invoices} AS i
 LEFT JOIN (
     SELECT o.order_id, r.rate_to_base
     FROM raw.orders AS o

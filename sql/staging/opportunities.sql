@@ -1,5 +1,7 @@
 -- Sales opportunities, stage trimmed and lower-cased, in customer-bucket order (see tiering/warehouse/tables.py).
-CREATE OR REPLACE TABLE staging.opportunities AS
+-- Written by tiering/warehouse/staging.py: made anew from the raw tables, or, on a night with new rows, the
+-- rows of the keys they touch added, read from those keys' raw rows.
+{write} staging.opportunities {as_query}
 SELECT
     opportunity_id,
     customer_id,
@@ -10,5 +12,5 @@ SELECT
     lower(trim(stage)) AS stage,
     probability,
     customer_bucket(customer_id) AS customer_bucket
-FROM raw.opportunities
+FROM {opportunities}
 ORDER BY customer_bucket

@@ -2,7 +2,9 @@
 -- in customer-bucket order (see tiering/warehouse/tables.py). An order without a currency is in the base
 -- currency. An amount other than net (list, discount, cost, premium and service net) is known for an order only
 -- when every line of it has it (the flag for premium and service), else NULL; an order without lines has 0.
-CREATE OR REPLACE TABLE staging.orders AS
+-- Written by tiering/warehouse/staging.py: made anew from the raw tables, or, on a night with new rows, the
+-- rows of the keys they touch added, read from those keys' raw rows.
+{write} staging.orders {as_query}
 WITH lines AS (
     SELECT
         order_id,
@@ -15,7 +17,7 @@ WITH lines AS (
         CASE WHEN count(is_service) = count(*) THEN coalesce(sum(net_amount) FILTER (WHERE is_service), 0) END
             AS service_net_amount,
         count(*) AS line_count
-    FROM raw.order_lines
+    FROM {order_lines}
     GROUP BY order_id
 )
 SELECT
@@ -32,7 +34,7 @@ SELECT
     (CASE WHEN l.order_id IS NULL THEN 0 ELSE l.service_net_amount END)::DOUBLE * r.rate_to_base AS service_net_amount,
     coalesce(l.line_count, 0)::INTEGER AS line_count,
     customer_bucket(o.customer_id) AS customer_bucket
-FROM raw.orders AS o
+FROM {orders} AS o
 LEFT JOIN lines AS l USING (order_id)
 JOIN staging.fx_rates AS r ON r.currency = coalesce(o.currency, $base_currency)
 ORDER BY customer_bucket

@@ -1,5 +1,7 @@
 -- Support tickets, in customer-bucket order (see tiering/warehouse/tables.py).
-CREATE OR REPLACE TABLE staging.tickets AS
+-- Written by tiering/warehouse/staging.py: made anew from the raw tables, or, on a night with new rows, the
+-- rows of the keys they touch added, read from those keys' raw rows.
+{write} staging.tickets {as_query}
 SELECT
     ticket_id,
     customer_id,
@@ -9,5 +11,5 @@ SELECT
     lower(trim(category)) AS category,
     escalated,
     customer_bucket(customer_id) AS customer_bucket
-FROM raw.support_tickets
+FROM {support_tickets}
 ORDER BY customer_bucket

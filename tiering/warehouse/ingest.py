@@ -47,7 +47,7 @@ from tiering.warehouse.quality.files import (
     landing_format,
 )
 from tiering.warehouse.quality.row_checks import changed_columns, column_defs, record_fields, row_checks
-from tiering.warehouse.sql import bound, literal, render, run_sql, sql_text
+from tiering.warehouse.sql import bound, literal, render, run_each, run_sql, sql_text
 from tiering.warehouse.tables import transaction
 
 log = logging.getLogger(__name__)
@@ -89,6 +89,7 @@ class FeedLoad:
     rows_skipped: int = 0
     rows_rejected: int = 0
     rows_released: int = 0  # held as orphans by earlier runs, loaded now that their parent arrived (not read)
+    load_id: int | None = None  # written on the raw rows of this load (raw.<feed>._load_id)
     warnings: list[str] = field(default_factory=list)
     rejected_by_reason: dict[str, int] = field(default_factory=dict)
     message: str | None = None
@@ -213,6 +214,7 @@ def _load_once(
     try:
         with transaction(con):
             _prepare(con, feed, options.full_reload)
+            (result.load_id,) = con.execute(sql_text("ingest:next_load_id")).fetchone()
             _release_held(con, feed, result)
             loaded = {
                 path: (sha, at)
@@ -265,14 +267,8 @@ def _prepare(con: duckdb.DuckDBPyConnection, feed: Feed, full_reload: bool) -> N
             con.execute(sql_text(forget), {"feed": feed.name}).fetchall()
     for table_feed in (feed, *(FEEDS[p.feed] for p in feed.parents)):
         run_sql(con, "ingest:create_raw_table", feed=table_feed.name, column_defs=column_defs(table_feed))
-        for column in table_feed.columns:
-            run_sql(
-                con,
-                "ingest:add_raw_column",
-                feed=table_feed.name,
-                column=column.name,
-                sql_type=column.sql_type,
-            )
+        for column, sql_type in (*((c.name, c.sql_type) for c in table_feed.columns), ("_load_id", "BIGINT")):
+            run_sql(con, "ingest:add_raw_column", feed=table_feed.name, column=column, sql_type=sql_type)
 
 
 def _quality_tables(con: duckdb.DuckDBPyConnection) -> None:
@@ -420,9 +416,8 @@ def _write_raw(con: duckdb.DuckDBPyConnection, feed: Feed, result: FeedLoad, new
         "ingest:delete_replaced", feed=feed.name, key_columns=", ".join(feed.key), key_match=key_match
     )
     con.execute(sql).fetchall()
-    con.execute(
-        render("ingest:insert_loaded", feed=feed.name, columns=", ".join(feed.column_names))
-    ).fetchall()
+    sql = render("ingest:insert_loaded", feed=feed.name, columns=", ".join(feed.column_names))
+    con.execute(sql, {"load_id": result.load_id}).fetchall()
     (after,) = con.execute(render("ingest:raw_rows", feed=feed.name)).fetchone()
     if after - before != new_rows:
         raise IngestError(
@@ -586,20 +581,14 @@ def _read_landing(con: duckdb.DuckDBPyConnection, path: Path, source: str) -> No
             name for (name,) in con.execute(sql_text("ingest:parquet_columns"), {"path": source}).fetchall()
         }
         if "file_row_number" not in columns:
-            _run_reader(con, READERS[landing], params)
+            run_each(con, READERS[landing], params)
             return
-    _run_reader(con, "ingest:read_parquet_table" if landing == ".parquet" else READERS[landing], params)
+    run_each(con, "ingest:read_parquet_table" if landing == ".parquet" else READERS[landing], params)
     names = [name for (name,) in con.execute(sql_text("ingest:landing_text_columns")).fetchall()]
     hidden = next((name for name in names if name.lower() == "rowid"), None)  # hides DuckDB's rowid
     if hidden:
         run_sql(con, "ingest:rename_landing_column", column=f'"{hidden}"', new_name="_tiers_rowid")
     run_sql(con, "ingest:number_landing", rename=f' RENAME (_tiers_rowid AS "{hidden}")' if hidden else "")
-
-
-def _run_reader(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, str]) -> None:
-    """The statements of a reader's SQL, each binding the parameters it takes (the file's path, ...)."""
-    for statement in sql_text(name).split(";\n"):
-        con.execute(statement, bound(statement, params) or None)
 
 
 def _quarantine_duplicates_and_orphans(con: duckdb.DuckDBPyConnection, feed: Feed, result: FeedLoad) -> None:

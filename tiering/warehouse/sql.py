@@ -44,6 +44,13 @@ def run_sql(
     con.execute(text, bound(text, params or {}))
 
 
+def run_each(con: duckdb.DuckDBPyConnection, name: str, params: dict) -> None:
+    """Run the statements of the SQL of `name` one by one, each binding those of `params` it uses (DuckDB binds
+    parameters to the last statement of a text only)."""
+    for statement in sql_text(name).split(";\n"):
+        con.execute(statement, bound(statement, params) or None)
+
+
 def bound(text: str, params: dict) -> dict:
     """Those of `params` the SQL `text` uses ($name): DuckDB refuses values a statement does not take."""
     used = set(re.findall(r"\$(\w+)", text))

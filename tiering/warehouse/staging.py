@@ -1,29 +1,49 @@
 """The staging tables: raw feeds cleaned, converted to the base currency and shaped for the trait functions.
 
-Each is built by sql/staging/<name>.sql from every raw row. A table is rebuilt only when its inputs changed
-since its last build: a new or reloaded landing file, another base currency or another SQL text.
+Each is built by sql/staging/<name>.sql. The first build, or one after its SQL, the base currency, a rate or a
+feed's full reload changed, makes the table anew from every raw row, in customer-bucket order. Every other night
+updates it: the raw rows loaded since its last build (raw.<feed>._load_id) name the keys they touch (new or
+changed orders and the orders of new lines, the invoices of changed orders, the payments of those invoices...;
+staging:touched), whose rows are deleted and written again from the raw tables. So a night costs what its new
+rows touch, not the whole history. Rows added at the end of a table are out of bucket order; once they are more
+than RESORT_SHARE of it, the table is put in bucket order again.
 """
 
 import hashlib
 from dataclasses import dataclass
+from typing import Literal
 
 import duckdb
 
-from tiering.warehouse.sql import run_sql, sql_text
-from tiering.warehouse.tables import CUSTOMER_BUCKETS, bucket_macro
+from tiering.warehouse.sql import render, run_each, run_sql, sql_text
+from tiering.warehouse.tables import CUSTOMER_BUCKETS, bucket_macro, row_count, transaction
+
+RESORT_SHARE = 0.05
+
+
+@dataclass(frozen=True)
+class Staged:
+    """A staging table: its raw sources by placeholder in its SQL, and the key a night's update rewrites."""
+
+    name: str
+    sources: tuple[str, ...]  # raw tables, each read whole or restricted to the touched keys
+    key: tuple[str, ...] = ()  # the touched keys (staging:touched); none: always made anew
+
 
 # Built in this order: each after the tables it reads.
-STAGING_TABLES = (
-    "fx_rates",
-    "customers",
-    "orders",
-    "order_categories",
-    "invoices",
-    "payments",
-    "tickets",
-    "opportunities",
-    "signals",
+STAGED = (
+    Staged("fx_rates", ("fx_rates",)),
+    Staged("customers", ("customers",), ("customer_id",)),
+    Staged("orders", ("orders", "order_lines"), ("order_id",)),
+    Staged("order_categories", ("orders",), ("customer_id", "order_date")),
+    Staged("invoices", ("invoices",), ("invoice_id",)),
+    Staged("payments", ("payments",), ("payment_id",)),
+    Staged("tickets", ("support_tickets",), ("ticket_id",)),
+    Staged("opportunities", ("opportunities",), ("opportunity_id",)),
+    Staged("signals", ("signals",), ("customer_id",)),
 )
+STAGING_TABLES = tuple(table.name for table in STAGED)
+RAW_FEEDS = tuple(dict.fromkeys(source for table in STAGED for source in table.sources))
 
 
 class MissingRatesError(ValueError):
@@ -33,32 +53,76 @@ class MissingRatesError(ValueError):
 @dataclass(frozen=True)
 class StagingBuild:
     table: str
-    rebuilt: bool
+    build: Literal["made anew", "updated", "kept"]
+    rows_written: int  # by a night's update: the rows of the touched keys written again
+
+    @property
+    def rebuilt(self) -> bool:
+        return self.build == "made anew"
 
 
 def build_staging(
     con: duckdb.DuckDBPyConnection, base_currency: str, tables: tuple[str, ...] = STAGING_TABLES
 ) -> list[StagingBuild]:
-    """Build the staging tables among `tables` whose inputs changed, in STAGING_TABLES order."""
+    """Make anew or update the staging tables among `tables` whose inputs changed, in STAGING_TABLES order, in one
+    transaction."""
     run_sql(con, "staging:build_state")
     bucket_macro(con)
-    fingerprint = _fingerprint(base_currency, con.execute(sql_text("staging:manifest")).fetchall())
+    fingerprint, last_load = _raw_state(con, base_currency)
+    built = {t: con.execute(sql_text("staging:built"), {"table_name": t}).fetchone() for t in STAGING_TABLES}
+    anew = any(state is None or state[0] != fingerprint or state[1] is None for state in built.values())
+    since = None if anew else min(built[t][1] for t in tables)
     builds = []
-    for table in (t for t in STAGING_TABLES if t in tables):
-        built = con.execute(sql_text("staging:built_fingerprint"), {"table_name": table}).fetchone()
-        rebuilt = built is None or built[0] != fingerprint
-        if rebuilt:
-            _build(con, table, base_currency)
-            con.execute(sql_text("staging:record_build"), {"table_name": table, "fingerprint": fingerprint})
-        builds.append(StagingBuild(table, rebuilt))
+    with transaction(con):
+        if since is not None and since < last_load:
+            run_each(con, "staging:touched", {"since": since})
+        for table in (t for t in STAGED if t.name in tables):
+            build, rows, appended = "kept", 0, 0 if anew else built[table.name][2]
+            if anew:
+                build = "made anew"
+                _make_anew(con, table, base_currency)
+            elif table.key and built[table.name][1] < last_load and _touched(con, table):
+                build, rows = "updated", _update(con, table, base_currency)
+                appended += rows
+                if appended > RESORT_SHARE * row_count(con, f"staging.{table.name}"):
+                    run_sql(con, "staging:sort_table", table=table.name)
+                    appended = 0
+            params = {"fingerprint": fingerprint, "loaded_through": last_load, "rows_appended": appended}
+            con.execute(sql_text("staging:record_build"), {"table_name": table.name, **params})
+            builds.append(StagingBuild(table.name, build, rows))
     return builds
 
 
-def _build(con: duckdb.DuckDBPyConnection, table: str, base_currency: str) -> None:
-    """Build one table; an order without a currency is in the base currency."""
-    run_sql(con, f"staging/{table}", {"base_currency": base_currency})
-    if table != "fx_rates":
-        return
+def _make_anew(con: duckdb.DuckDBPyConnection, table: Staged, base_currency: str) -> None:
+    """The table made from every row of its raw sources; the rates are checked once made."""
+    sources = {source: f"raw.{source}" for source in table.sources}
+    params = {"base_currency": base_currency}
+    run_sql(con, f"staging/{table.name}", params, write="CREATE OR REPLACE TABLE", as_query="AS", **sources)
+    if table.name == "fx_rates":
+        _check_rates(con, base_currency)
+
+
+def _touched(con: duckdb.DuckDBPyConnection, table: Staged) -> int:
+    (keys,) = con.execute(render("staging:touched_rows", table=table.name)).fetchone()
+    return keys
+
+
+def _update(con: duckdb.DuckDBPyConnection, table: Staged, base_currency: str) -> int:
+    """Delete the table's rows of the touched keys and write them again from its raw sources; the rows written."""
+    key_match = " AND ".join(f"s.{k} = t.{k}" for k in table.key)
+    run_sql(con, "staging:delete_touched", table=table.name, key_match=key_match)
+    sources = {
+        source: render("staging:in_touched", raw=f"raw.{source}", table=table.name, key=", ".join(table.key))
+        for source in table.sources
+    }
+    before = row_count(con, f"staging.{table.name}")
+    params = {"base_currency": base_currency}
+    run_sql(con, f"staging/{table.name}", params, write="INSERT INTO", as_query="", **sources)
+    return row_count(con, f"staging.{table.name}") - before
+
+
+def _check_rates(con: duckdb.DuckDBPyConnection, base_currency: str) -> None:
+    """Refuse orders in a currency without a rate to the base currency."""
     missing = con.execute(sql_text("staging:missing_rates"), {"base_currency": base_currency}).fetchall()
     if missing:
         listed = ", ".join(f"{currency or '(empty)'} ({orders} orders)" for currency, orders in missing)
@@ -68,15 +132,19 @@ def _build(con: duckdb.DuckDBPyConnection, table: str, base_currency: str) -> No
         )
 
 
-def _fingerprint(base_currency: str, manifest: list[tuple]) -> str:
-    """What a staging build depends on: every staging SQL text (tables read each other), the base currency and
-    the loaded files."""
-    digest = hashlib.sha256(f"{base_currency.upper()} {CUSTOMER_BUCKETS}".encode())
+def _raw_state(con: duckdb.DuckDBPyConnection, base_currency: str) -> tuple[str, int]:
+    """What making a table anew depends on, as a fingerprint: every staging SQL text (tables read each other), the
+    base currency, the rates and each raw table's first load; and the newest load of the raw tables."""
+    first_loads = ", ".join(f"('{feed}', {render('staging:first_load', feed=feed)})" for feed in RAW_FEEDS)
+    last_loads = ", ".join(render("staging:last_load", feed=feed) for feed in RAW_FEEDS)
+    sql = render("staging:raw_state", first_loads=first_loads, last_loads=last_loads)
+    rates, first, last_load = con.execute(sql).fetchone()
+    digest = hashlib.sha256(f"{base_currency.upper()} {CUSTOMER_BUCKETS} {rates} {first}".encode())
     for name in (
         *(f"staging/{t}" for t in STAGING_TABLES),
         "staging:missing_rates",
+        "staging:touched",
         "tables:customer_bucket",
     ):
         digest.update(sql_text(name).encode())
-    digest.update(repr(manifest).encode())
-    return digest.hexdigest()
+    return digest.hexdigest(), last_load
