@@ -18,5 +18,6 @@ LEFT JOIN (
     SELECT o.order_id, r.rate_to_base
     FROM raw.orders AS o
     JOIN staging.fx_rates AS r ON r.currency = coalesce(o.currency, $base_currency)
+    WHERE r.rate_to_base <> 1.0  -- the others' invoices take 1.0 as they are: a smaller table to join
 ) AS o USING (order_id)
 ORDER BY customer_bucket
