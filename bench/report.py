@@ -23,7 +23,14 @@ LABELS = {
 MEASURES = tuple(LABELS)
 PIPELINE_MEASURES = ("first_load", "nightly", "new_day")
 FLOORS = ("scan_floor", "scan_limit")  # each the module bench.<name>
-RUN_NAMES = {"first_load": "first load", "nightly": "night, no new files", "new_day": "night, new day"}
+SHORT_NAMES = {
+    "first_load": "first load",
+    "nightly": "night, no new files",
+    "new_day": "night, new day",
+    "scan_floor": "scan floor",
+    "scan_limit": "scan limit",
+    "pandas": "pandas",
+}
 
 
 def _spread(entry: dict, digits: int = 1) -> str:
@@ -187,7 +194,7 @@ def _stage_table(sizes: dict) -> list[str]:
                 continue
             if "failed" in entry:
                 out.append(
-                    f"| {size} | {RUN_NAMES[measure]} | FAILED: {entry['failed']} |"
+                    f"| {size} | {SHORT_NAMES[measure]} | FAILED: {entry['failed']} |"
                     + " |" * (len(STAGES) + 1)
                 )
                 continue
@@ -196,7 +203,7 @@ def _stage_table(sizes: dict) -> list[str]:
             cells = [_spread(stages[s]["seconds"]) if s in stages else "-" for s in names]
             memory = [f"{stages[s]['peak_rss_mib']['median']:,.0f}" if s in stages else "" for s in names]
             overhead = _spread(entry["dagster_overhead_seconds"])
-            out.append(f"| {size} | {RUN_NAMES[measure]} | " + " | ".join(cells) + f" | {overhead} |")
+            out.append(f"| {size} | {SHORT_NAMES[measure]} | " + " | ".join(cells) + f" | {overhead} |")
             out.append("| | peak RSS MiB | " + " | ".join(memory) + " | |")
     return out
 
@@ -222,7 +229,7 @@ def _overhead_table(sizes: dict) -> list[str]:
             }
             total = statistics.median(r["dagster_overhead_seconds"] for r in runs)
             out.append(
-                f"| {size} | {RUN_NAMES[measure]} | {total:.1f} | {parts['process_start_to_first_event']:.1f} "
+                f"| {size} | {SHORT_NAMES[measure]} | {total:.1f} | {parts['process_start_to_first_event']:.1f} "
                 f"| {parts['between_steps']:.1f} | {parts['last_event_to_exit']:.1f} | {len(runs[-1]['steps'])} |"
             )
     return out
@@ -247,7 +254,7 @@ def _ratio_table(sizes: dict) -> list[str]:
             names = [*(f"{run}_over_{floor}" for floor in FLOORS), f"pandas_over_{run}"]
             wall = [_ratio(summary["ratios"].get(name)) for name in names]
             cpu = [_ratio(summary["cpu_ratios"].get(name)) for name in names]
-            out.append(f"| {size} | {RUN_NAMES[run]} | " + " | ".join(wall + cpu) + " |")
+            out.append(f"| {size} | {SHORT_NAMES[run]} | " + " | ".join(wall + cpu) + " |")
     return out
 
 
@@ -282,9 +289,7 @@ def _scaling_table(results: dict) -> list[str]:
         "",
         "**Scaling**: ratio of the median wall times between sizes.",
         "",
-        "| sizes | customers x | orders x | "
-        + " | ".join(f"{RUN_NAMES.get(m, m)} x" for m in MEASURES)
-        + " |",
+        "| sizes | customers x | orders x | " + " | ".join(f"{SHORT_NAMES[m]} x" for m in MEASURES) + " |",
         "|---|---:|---:|" + "---:|" * len(MEASURES),
     ]
     for step, entry in results["scaling"].items():
@@ -315,7 +320,7 @@ def _slowest_steps(sizes: dict) -> list[str]:
         f"**Slowest steps** at {done[-1]} (median seconds; peak RSS of the process during the step, MiB, last "
         "repeat):",
         "",
-        "| step | stage | " + " | ".join(f"{RUN_NAMES[m]} s | MiB" for m in runs) + " |",
+        "| step | stage | " + " | ".join(f"{SHORT_NAMES[m]} s | MiB" for m in runs) + " |",
         "|---|---|" + "---:|---:|" * len(runs),
     ]
     for key in slowest:
@@ -446,7 +451,7 @@ def evaluate_targets(results: dict) -> list[dict]:
     else:
         why = failed(extra_large, *PIPELINE_MEASURES)
         figures = "; ".join(
-            f"{RUN_NAMES[m]} {extra_large[m]['wall_seconds']['median']:,.0f} s, "
+            f"{SHORT_NAMES[m]} {extra_large[m]['wall_seconds']['median']:,.0f} s, "
             f"{extra_large[m]['peak_rss_mib']['max'] / GIB_MIB:.2f} GiB"
             for m in PIPELINE_MEASURES
             if "wall_seconds" in extra_large[m]

@@ -324,35 +324,15 @@ def one_repeat(size: str, repeat: int, data: dict, ctx: dict) -> dict:
 
     for floor in FLOORS:
         print(f"[bench] {size} #{repeat + 1}: {report.LABELS[floor]} (as of {day}) ...", flush=True)
-        command = [
-            sys.executable,
-            "-m",
-            f"bench.{floor}",
-            "--landing",
-            str(landing),
-            "--as-of",
-            day.isoformat(),
-        ]
-        command += [
-            "--window-start",
-            ctx["window_start"](day).isoformat(),
-            "--base-currency",
-            ctx["base_currency"],
-        ]
+        command = [sys.executable, "-m", f"bench.{floor}", "--landing", str(landing), "--as-of", str(day)]
+        command += ["--window-start", str(ctx["window_start"](day)), "--base-currency", ctx["base_currency"]]
         measured = run_measured(command, base_env(), REPO, ctx["timeout"], folder / f"{floor}.log", limit)
         result[floor] = failure(measured, limit) or summary_of(measured) | _last_json(measured.stdout_tail)
 
     print(f"[bench] {size} #{repeat + 1}: pandas (as of {ctx['as_of']}) ...", flush=True)
     pandas_tiers = folder / "pandas_tiers.parquet"
     command = [sys.executable, "-m", "bench.pandas_baseline", "--landing", str(landing)]
-    command += [
-        "--as-of",
-        ctx["as_of"].isoformat(),
-        "--policy",
-        str(ctx["policy"]),
-        "--out",
-        str(pandas_tiers),
-    ]
+    command += ["--as-of", str(ctx["as_of"]), "--policy", str(ctx["policy"]), "--out", str(pandas_tiers)]
     measured = run_measured(command, base_env(), REPO, ctx["timeout"], folder / "pandas.log", limit)
     result["pandas"] = failure(measured, limit) or summary_of(measured) | _last_json(measured.stdout_tail)
 
