@@ -90,6 +90,9 @@ def write_new_day(landing: Path, updates: int = 0) -> dict:
         sql = QUERIES[feed]
         con.execute(sql, {name: value for name, value in params.items() if f"${name}" in sql})
         out = landing / feed / f"{feed}_{day:%Y%m%d}.parquet"
+        out.unlink(
+            missing_ok=True
+        )  # a new file: never written through a hard link into another folder's file
         con.execute(f"COPY new_{feed} TO '{out}' (FORMAT parquet)")
         new, updated = con.execute(
             f"SELECT count(*) FILTER (WHERE {KEYS[feed]} LIKE '%' || $suffix), "

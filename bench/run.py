@@ -2,13 +2,18 @@
 
     python -m bench.run --sizes S,M [--repeats 3] [--out bench/results/<stamp>.json]
 
-For each size: the demo data is generated once (Parquet, cached under --data-dir), then each repeat runs, side by
-side and in this order:
+For each size: the demo data is generated once (Parquet, cached under --data-dir), then each repeat makes its own
+landing folder of hard links to those files and runs, side by side and in this order:
 1. first load: the nightly job as a user runs it (`tiers run --as-of D`, here `python -m tiering.cli run` so that
-   it is this checkout's code) in a fresh warehouse;
+   it is this checkout's code) in a fresh warehouse, D being the data's last day;
 2. nightly: the same command again on the same warehouse, with no new landing file (the night after);
-3. scan limit: one DuckDB query reading every input column the traits use once (bench/scan_limit.py);
-4. pandas: the same traits and tiers in plain pandas (bench/pandas_baseline.py), checked against the tiers.
+3. new day: one day of new exports written into the repeat's landing folder (bench/new_day.py: the last day's rows
+   with new ids, dated a day later), then `tiers run --as-of D+1` on the same warehouse: a real night;
+4. scan floor and scan limit, as of D+1 on the same files: one DuckDB query reading every input column the traits
+   use once, aggregated per key with no join (bench/scan_floor.py), and per customer with joins
+   (bench/scan_limit.py);
+5. pandas: the same traits and tiers in plain pandas (bench/pandas_baseline.py) as of D, checked against the tiers
+   of step 2.
 Each is its own process, measured for wall time and peak memory of its whole process tree; the pipeline runs
 also give per-stage times from their Dagster step events. See docs/benchmarks.md.
 """
@@ -21,6 +26,7 @@ import platform
 import shutil
 import statistics
 import sys
+import time
 from datetime import UTC, date, datetime
 from importlib import metadata
 from pathlib import Path
@@ -29,14 +35,15 @@ import psutil
 
 from bench import dagster_events, report
 from bench.measure import MIB, Measured, run_measured
+from bench.new_day import write_new_day
+from bench.report import FLOORS, MEASURES, PIPELINE_MEASURES
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DATA_DIR = REPO / "bench" / ".data"
 DEFAULT_AS_OF = date(2026, 6, 30)
 SEED = 42
 SIZE_ORDER = ("S", "M", "L", "XL")
-MEASURES = ("first_load", "nightly", "scan_limit", "pandas")
-PIPELINE_MEASURES = ("first_load", "nightly")
+NEW_DAY_UPDATES = 0  # the issue's night: the last day's rows again with new ids, no order of the past updated
 TRAIT_TOLERANCE = 1e-6  # relative, for the trait-by-trait comparison with pandas
 
 
@@ -89,6 +96,35 @@ def ensure_data(size: str, data_dir: Path, as_of: date, env: dict[str, str], tim
     }
     marker.write_text(json.dumps(facts, indent=2))
     return facts | {"landing": str(landing), "cached": False}
+
+
+def link_landing(cached: Path, landing: Path) -> None:
+    """A landing folder of hard links to every file of the cached one (no copy; the ingest refuses symbolic links
+    that point outside a feed's folder), to which the new day's files are added without touching the cache."""
+    for path in sorted(cached.rglob("*")):
+        target = landing / path.relative_to(cached)
+        if path.is_dir():
+            target.mkdir(parents=True, exist_ok=True)
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(path, target)
+        except OSError as exc:
+            raise BenchError(
+                f"cannot hard-link {path} into {landing} ({exc.strerror}): the work folder must be on the file "
+                "system of the data folder (--work-dir, --data-dir)"
+            ) from None
+
+
+def add_new_day(landing: Path, settle_seconds: float) -> dict:
+    """Write one day of new exports into `landing` (bench/new_day.py), then wait until they are older than the
+    ingest's settle window, as exports that landed before the night are; the day, its rows and seconds."""
+    started = time.perf_counter()
+    written = write_new_day(landing, NEW_DAY_UPDATES)
+    seconds = time.perf_counter() - started
+    newest = max(path.stat().st_mtime for path in landing.rglob("*.parquet"))
+    time.sleep(max(0.0, newest + settle_seconds - time.time()))
+    return written | {"updates": NEW_DAY_UPDATES, "write_seconds": round(seconds, 3)}
 
 
 def warm_file_cache(landing: Path) -> None:
@@ -263,37 +299,40 @@ def compare_tiers(pipeline: Path, pandas: Path, traits: list[str]) -> dict:
 
 
 def one_repeat(size: str, repeat: int, data: dict, ctx: dict) -> dict:
-    landing = Path(data["landing"])
     folder = ctx["work"] / size / f"repeat-{repeat}"
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
-    warehouse = folder / "warehouse"
+    landing, warehouse = folder / "landing", folder / "warehouse"
+    link_landing(Path(data["landing"]), landing)
     env = pipeline_env(landing, warehouse, ctx["dagster_home"], ctx["policy"])
-    as_of, limit = ctx["as_of"], ctx["memory_limit"]
+    day, limit = ctx["as_of"], ctx["memory_limit"]
     result: dict = {"repeat": repeat}
 
     for measure in PIPELINE_MEASURES:
-        label = "first load" if measure == "first_load" else "nightly run after the first load"
-        print(f"[bench] {size} #{repeat + 1}: {label} ...", flush=True)
-        if measure == "nightly" and "failed" in result["first_load"]:
+        if measure == "new_day":
+            result["new_day_exports"] = add_new_day(landing, ctx["settle_seconds"])
+            day = date.fromisoformat(result["new_day_exports"]["day"])
+        print(f"[bench] {size} #{repeat + 1}: {report.LABELS[measure]} (as of {day}) ...", flush=True)
+        if measure != "first_load" and "failed" in result["first_load"]:
             result[measure] = {"failed": "not run: the first load failed"}
             continue
-        result[measure] = measure_pipeline(env, as_of, folder / f"{measure}.log", ctx)
+        result[measure] = measure_pipeline(env, day, folder / f"{measure}.log", ctx)
         if "failed" not in result[measure]:
             result[measure]["load_audit"] = load_audit(warehouse)
-            export_pipeline_tiers(warehouse, folder / f"pipeline_{measure}.parquet")
+            if measure != "new_day":
+                export_pipeline_tiers(warehouse, folder / f"pipeline_{measure}.parquet")
 
-    print(f"[bench] {size} #{repeat + 1}: scan limit ...", flush=True)
-    command = [sys.executable, "-m", "bench.scan_limit", "--landing", str(landing)]
-    command += ["--as-of", as_of.isoformat(), "--window-start", ctx["window_start"].isoformat()]
-    command += ["--base-currency", ctx["base_currency"]]
-    measured = run_measured(command, base_env(), REPO, ctx["timeout"], folder / "scan_limit.log", limit)
-    result["scan_limit"] = failure(measured, limit) or summary_of(measured) | _last_json(measured.stdout_tail)
+    for floor in FLOORS:
+        print(f"[bench] {size} #{repeat + 1}: {report.LABELS[floor]} (as of {day}) ...", flush=True)
+        command = [sys.executable, "-m", f"bench.{floor}", "--landing", str(landing), "--as-of", str(day)]
+        command += ["--window-start", str(ctx["window_start"](day)), "--base-currency", ctx["base_currency"]]
+        measured = run_measured(command, base_env(), REPO, ctx["timeout"], folder / f"{floor}.log", limit)
+        result[floor] = failure(measured, limit) or summary_of(measured) | _last_json(measured.stdout_tail)
 
-    print(f"[bench] {size} #{repeat + 1}: pandas ...", flush=True)
+    print(f"[bench] {size} #{repeat + 1}: pandas (as of {ctx['as_of']}) ...", flush=True)
     pandas_tiers = folder / "pandas_tiers.parquet"
     command = [sys.executable, "-m", "bench.pandas_baseline", "--landing", str(landing)]
-    command += ["--as-of", as_of.isoformat(), "--policy", str(ctx["policy"]), "--out", str(pandas_tiers)]
+    command += ["--as-of", str(ctx["as_of"]), "--policy", str(ctx["policy"]), "--out", str(pandas_tiers)]
     measured = run_measured(command, base_env(), REPO, ctx["timeout"], folder / "pandas.log", limit)
     result["pandas"] = failure(measured, limit) or summary_of(measured) | _last_json(measured.stdout_tail)
 
@@ -305,6 +344,7 @@ def one_repeat(size: str, repeat: int, data: dict, ctx: dict) -> dict:
         result["nightly_equals_first_load"] = same["agreement_share"] == 1.0 and not same["traits_differing"]
     if not ctx["keep"]:
         shutil.rmtree(warehouse, ignore_errors=True)
+        shutil.rmtree(landing, ignore_errors=True)
     return result
 
 
@@ -353,7 +393,11 @@ def checkout() -> dict:
     """The commit the checkout is on (read from .git without running git); the tree may hold local changes."""
     git = REPO / ".git"
     try:
+        if git.is_file():  # a worktree's: it names the worktree's folder, whose commondir holds the refs
+            git = Path(git.read_text().removeprefix("gitdir:").strip())
         head = (git / "HEAD").read_text().strip()
+        if (git / "commondir").exists():
+            git = (git / (git / "commondir").read_text().strip()).resolve()
         if head.startswith("ref: "):
             ref = head[5:]
             ref_file = git / ref
@@ -401,7 +445,7 @@ def summarise(runs: list[dict]) -> dict:
             entry["steps"] = {key: spread(values) for key, values in steps.items()}
         if failures:
             entry["failures"], entry["failed_reasons"] = len(failures), failures
-        if measure == "scan_limit":
+        if measure in FLOORS:
             entry["query_seconds"] = spread([r["query_seconds"] for r in rows])
         summary[measure] = entry
 
@@ -413,12 +457,8 @@ def summarise(runs: list[dict]) -> dict:
         medians = summary[over][key]["median"] / max(summary[under][key]["median"], 1e-9)
         return {"of_medians": medians, "min": min(per_repeat), "max": max(per_repeat)}
 
-    pairs = {
-        "first_load_over_scan_limit": ("first_load", "scan_limit"),
-        "nightly_over_scan_limit": ("nightly", "scan_limit"),
-        "pandas_over_first_load": ("pandas", "first_load"),
-        "pandas_over_nightly": ("pandas", "nightly"),
-    }
+    pairs = {f"{run}_over_{floor}": (run, floor) for run in PIPELINE_MEASURES for floor in FLOORS}
+    pairs |= {f"pandas_over_{run}": ("pandas", run) for run in PIPELINE_MEASURES}
     summary["ratios"] = {name: ratio(*pair) for name, pair in pairs.items()}
     summary["cpu_ratios"] = {name: ratio(*pair, key="cpu_seconds") for name, pair in pairs.items()}
     compared = [r for r in runs if "agreement" in r]
@@ -520,7 +560,7 @@ def main(argv: list[str] | None = None) -> int:
     ctx = _context(args, work)
 
     results: dict = {
-        "schema": 1,
+        "schema": 2,
         "command": " ".join(["python -m bench.run", *(argv if argv is not None else sys.argv[1:])]),
         "started": started.isoformat(timespec="seconds"),
         "machine": machine_info(),
@@ -567,6 +607,7 @@ def _context(args: argparse.Namespace, work: Path) -> dict:
     import yaml
 
     from bench import scan_limit
+    from tiering.settings import setting_value
     from tiering.traits import TRAIT_COLUMNS
     from tiering.traits.common import window_start
     from tiering.traits.orders import RECENT_HALF_DAYS
@@ -582,7 +623,8 @@ def _context(args: argparse.Namespace, work: Path) -> dict:
         "policy": args.policy.resolve(),
         "base_currency": policy.get("base_currency", "USD"),
         "as_of": args.as_of,
-        "window_start": window_start(args.as_of),
+        "window_start": window_start,
+        "settle_seconds": setting_value("file_settle_seconds", base_env()),
         "timeout": args.timeout,
         "memory_limit": int(args.memory_limit_gib * 1024**3),
         "keep": args.keep,

@@ -1,7 +1,8 @@
 """The scan limit: one DuckDB query that reads every input column the traits use once and aggregates per customer.
 
-It is the cost no implementation of the traits can beat on this machine: the landing Parquet files are read once
-(every row of them), lines are joined to their orders and invoices to their orders and payments, and everything
+It is the cost no implementation of the traits that computes them in one pass can beat on this machine (the
+simpler floor of bench/scan_floor.py, per key and without joins, is below it): the landing Parquet files are read
+once (every row of them), lines are joined to their orders and invoices to their orders and payments, and everything
 is grouped by customer, with the as-of date and window filters applied. It does not type-check or quarantine
 rows, settle invoices payment by payment, count the category universe, score, rank reasons or write anything
 durable, so it is a lower bound, not an implementation.
@@ -11,12 +12,13 @@ durable, so it is a lower bound, not an implementation.
 The harness passes the window's first day (tiering.traits.common.window_start) so that this process imports
 nothing but DuckDB, like the bare query it stands for.
 
-prints one JSON line: customers aggregated, query seconds and the columns read.
+prints one JSON line: the customers aggregated, the query's seconds and DuckDB's threads.
 """
 
 import argparse
 import json
 import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -107,10 +109,12 @@ WHERE c.signup_date <= $as_of OR c.signup_date IS NULL
 """
 
 
-def scan(landing: Path, as_of: date, window_start: date, base_currency: str = "USD") -> dict:
-    """Run the scan-limit query on the Parquet files under `landing`; return what it did and how long it took.
+def run_query(query: str, landing: Path, as_of: date, window_start: date, base_currency: str = "USD"):
+    """Run a scan query on the Parquet files under `landing`: the open connection, the rows it returned, and
+    what every scan reports (its seconds and DuckDB's threads).
 
-    The window is [window_start, as_of]; growth compares the last RECENT_HALF_DAYS days with the rest of it.
+    The query names the parameters it uses: each feed of COLUMNS_READ (its files), $as_of, $start (the window's
+    first day), $recent (as_of less RECENT_HALF_DAYS: the window's recent half is after it) and $base (currency).
     """
     import duckdb
 
@@ -119,23 +123,38 @@ def scan(landing: Path, as_of: date, window_start: date, base_currency: str = "U
     params |= {"as_of": as_of, "start": window_start, "recent": recent, "base": base_currency}
     con = duckdb.connect()
     started = time.perf_counter()
-    con.execute(QUERY, params)
+    rows = con.execute(
+        query, {name: value for name, value in params.items() if f"${name}" in query}
+    ).fetchall()
     seconds = time.perf_counter() - started
-    customers = con.execute("SELECT count(*) FROM scan_limit").fetchone()[0]
     threads = con.execute("SELECT current_setting('threads')").fetchone()[0]
+    return con, rows, {"query_seconds": round(seconds, 3), "duckdb_threads": threads}
+
+
+def scan(landing: Path, as_of: date, window_start: date, base_currency: str = "USD") -> dict:
+    """Run the scan-limit query; the customers it aggregated, its seconds and DuckDB's threads."""
+    con, _, facts = run_query(QUERY, landing, as_of, window_start, base_currency)
+    customers = con.execute("SELECT count(*) FROM scan_limit").fetchone()[0]
     con.close()
-    return {"customers": customers, "query_seconds": round(seconds, 3), "duckdb_threads": threads}
+    return {"customers": customers} | facts
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def command_line(
+    doc: str, scan_landing: Callable[[Path, date, date, str], dict], argv: list[str] | None
+) -> int:
+    """The command line of a scan module: its arguments, then `scan_landing`'s result as one JSON line."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--landing", type=Path, required=True)
     parser.add_argument("--as-of", type=date.fromisoformat, required=True)
     parser.add_argument("--window-start", type=date.fromisoformat, required=True)
     parser.add_argument("--base-currency", default="USD")
     args = parser.parse_args(argv)
-    print(json.dumps(scan(args.landing, args.as_of, args.window_start, args.base_currency)))
+    print(json.dumps(scan_landing(args.landing, args.as_of, args.window_start, args.base_currency)))
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return command_line(__doc__, scan, argv)
 
 
 if __name__ == "__main__":
