@@ -24,8 +24,9 @@ class ScoredItem(NamedTuple):
     name: str
     weight: float
     points: pl.Expr  # 0-100, null without a value
-    good: pl.Expr  # words for a customer it lifts
-    bad: pl.Expr  # words for a customer it pulls down
+    good: str  # words for a customer it lifts, before `said`
+    bad: str  # words for a customer it pulls down, before `said`
+    said: pl.Expr  # the value after the good or bad words
     value: pl.Expr  # the value alone, in words
 
 
@@ -83,9 +84,9 @@ def _criterion(
 ) -> ScoredItem:
     """A profile criterion: '+ target industry (software)', '- outside the target industries (retail)'; its
     value alone named as 'industry retail', unless it says what it is ('120 employees')."""
-    good = pl.lit(f"target {target} (") + value + ")"
-    bad = pl.lit(f"outside the target {targets or target} (") + value + ")"
-    return ScoredItem(name, weight, points, good, bad, value if says_what else pl.lit(f"{name} ") + value)
+    good, bad = f"target {target} (", f"outside the target {targets or target} ("
+    alone = value if says_what else pl.lit(f"{name} ") + value
+    return ScoredItem(name, weight, points, good, bad, value + ")", alone)
 
 
 def scored_items(policy: Policy) -> list[ScoredItem]:
@@ -93,9 +94,8 @@ def scored_items(policy: Policy) -> list[ScoredItem]:
     items = []
     for trait, rule in policy.traits.items():
         words = describe(trait, pl.col(trait), policy)
-        good = pl.lit(f"{rule.good}: ") + words
-        bad = pl.lit(f"{rule.bad}: ") + words
-        items.append(ScoredItem(trait, rule.weight, trait_points(pl.col(trait), rule), good, bad, words))
+        points = trait_points(pl.col(trait), rule)
+        items.append(ScoredItem(trait, rule.weight, points, f"{rule.good}: ", f"{rule.bad}: ", words, words))
     return items + profile_items(policy)
 
 
@@ -110,8 +110,10 @@ def weighted_score(items: list[ScoredItem]) -> pl.Expr:
 
 
 def reason(item: ScoredItem) -> pl.Expr:
-    """'+ ' and the good words when the item lifts the score (50 points or more), else '- ' and the bad words."""
-    return pl.when(item.points >= 50.0).then(pl.lit("+ ") + item.good).otherwise(pl.lit("- ") + item.bad)
+    """'+ ' and the good words when the item lifts the score (50 points or more), else '- ' and the bad words;
+    then what it says of the value (made once)."""
+    sign = pl.when(item.points >= 50.0).then(pl.lit(f"+ {item.good}")).otherwise(pl.lit(f"- {item.bad}"))
+    return sign + item.said
 
 
 def knockout_hit(rule: Knockout) -> pl.Expr:
