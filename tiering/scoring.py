@@ -26,7 +26,7 @@ class ScoredItem(NamedTuple):
     points: pl.Expr  # 0-100, null without a value
     good: str  # words for a customer it lifts, before `said`
     bad: str  # words for a customer it pulls down, before `said`
-    said: pl.Expr  # the value after the good or bad words
+    said: pl.Expr  # the words after the good or bad ones: the value
     value: pl.Expr  # the value alone, in words
 
 
@@ -211,7 +211,7 @@ def score_customers(
 
     knockouts = [_where(frame, knockout_hit(k), _knockout_text(k, policy)) for k in policy.knockouts]
     rising = [] if policy.rising is None else [_where(frame, pl.col("rising"), _rising_reason(policy))]
-    strengths = [  # how far each item moved a customer's score from the neutral 50
+    strengths = [  # how far each item moved a customer's score from the neutral 50 (a prospect's: its fit's)
         pl.when(~prospect).then(((item.points - 50.0).abs() * item.weight / pl.col("_weight")).round(6))
         for item in computed
     ]
@@ -333,16 +333,17 @@ def _top_words(
     _ranked), null past the row's items with a strength. words(n, rows): item n's words on the rows of frame
     where the boolean `rows` holds, made there only."""
     places = _ranked(frame, strengths, top)
-    place = pl.coalesce(pl.when(pl.col(c) == pl.col("_item")).then(p) for p, c in enumerate(places.columns))
-    named = []
+    named = []  # each named item's row, place and words
     for n in range(len(strengths)):
-        rows = places.select(pl.any_horizontal(pl.all() == n).fill_null(False)).to_series()
-        picked = places.with_row_index("_row").filter(rows).with_columns(_item=n)
-        named.append(picked.select("_row", place.alias("_place"), _words=words(n, rows)))
+        at = (pl.when(pl.col(column) == n).then(p) for p, column in enumerate(places.columns))
+        place = places.select(pl.coalesce(at)).to_series()
+        rows = place.is_not_null()
+        named.append(
+            pl.DataFrame({"row": rows.arg_true(), "place": place.filter(rows), "words": words(n, rows)})
+        )
     named = pl.concat(named)
     return [
-        _spread(frame.height, *named.filter(pl.col("_place") == p).select("_row", "_words"))
-        for p in range(top)
+        _spread(frame.height, at["row"], at["words"]) for at in (named.filter(place=p) for p in range(top))
     ]
 
 
