@@ -174,7 +174,8 @@ def score_customers(
     traits: customer_id and the trait columns; customers: customer_id, industry, employees, region;
     previous: customer_id, previous_tier (last published tier, for hysteresis), or None; before: the traits on
     the previous as-of date (with `rising`, as traits has it), or None when they are not known: then `changes`
-    and `newly_rising` are null.
+    and `newly_rising` are null. Computed here (the frame of the result is collected): the words of the reasons
+    and changes are made only for the items they name.
     """
     items = scored_items(policy)
     profile_columns = [item.name for item in profile_items(policy)]
