@@ -141,6 +141,25 @@ def test_reasons_name_the_strongest_items_first_in_words():
     )
 
 
+def test_reasons_of_equal_strength_keep_the_policy_order_and_stop_at_three():
+    names = ("gross_margin", "on_time_rate", "premium_share", "service_share")
+    rule = {"direction": "higher_is_better", "poor": 0, "ideal": 1, "weight": 1}
+    policy = _policy(traits={n: rule | {"good": f"good {n}", "bad": f"bad {n}"} for n in names}, knockouts=[])
+    traits = pl.DataFrame(
+        {"customer_id": ["tied", "last strongest"]}
+        | {n: [1.0, 0.0 if n == names[-1] else 0.9] for n in names}
+    )
+    people = pl.DataFrame({"customer_id": ["tied", "last strongest"]})
+    out = score_customers(_bought(traits), people.lazy(), policy).collect()
+    named = {
+        c: [r.split(":")[0] for r in reasons.split("; ")]
+        for c, reasons in out.select("customer_id", "reasons").rows()
+    }
+    # every item 100 points: equal strengths, named in the policy's order; service_share 0 points: the strongest
+    assert named["tied"] == ["+ good gross_margin", "+ good on_time_rate", "+ good premium_share"]
+    assert named["last strongest"] == ["- bad service_share", "+ good gross_margin", "+ good on_time_rate"]
+
+
 def test_profile_criteria_are_scored_items():
     policy = _policy(
         profile={

@@ -1,5 +1,6 @@
 """Score customers against the policy, assign tier and action, and say why."""
 
+from collections.abc import Callable
 from typing import NamedTuple
 
 import polars as pl
@@ -23,8 +24,9 @@ class ScoredItem(NamedTuple):
     name: str
     weight: float
     points: pl.Expr  # 0-100, null without a value
-    good: pl.Expr  # words for a customer it lifts
-    bad: pl.Expr  # words for a customer it pulls down
+    good: str  # words for a customer it lifts, before `said`
+    bad: str  # words for a customer it pulls down, before `said`
+    said: pl.Expr  # the words after the good or bad ones: the value
     value: pl.Expr  # the value alone, in words
 
 
@@ -82,9 +84,9 @@ def _criterion(
 ) -> ScoredItem:
     """A profile criterion: '+ target industry (software)', '- outside the target industries (retail)'; its
     value alone named as 'industry retail', unless it says what it is ('120 employees')."""
-    good = pl.lit(f"target {target} (") + value + ")"
-    bad = pl.lit(f"outside the target {targets or target} (") + value + ")"
-    return ScoredItem(name, weight, points, good, bad, value if says_what else pl.lit(f"{name} ") + value)
+    good, bad = f"target {target} (", f"outside the target {targets or target} ("
+    alone = value if says_what else pl.lit(f"{name} ") + value
+    return ScoredItem(name, weight, points, good, bad, value + ")", alone)
 
 
 def scored_items(policy: Policy) -> list[ScoredItem]:
@@ -92,9 +94,8 @@ def scored_items(policy: Policy) -> list[ScoredItem]:
     items = []
     for trait, rule in policy.traits.items():
         words = describe(trait, pl.col(trait), policy)
-        good = pl.lit(f"{rule.good}: ") + words
-        bad = pl.lit(f"{rule.bad}: ") + words
-        items.append(ScoredItem(trait, rule.weight, trait_points(pl.col(trait), rule), good, bad, words))
+        points = trait_points(pl.col(trait), rule)
+        items.append(ScoredItem(trait, rule.weight, points, f"{rule.good}: ", f"{rule.bad}: ", words, words))
     return items + profile_items(policy)
 
 
@@ -109,8 +110,10 @@ def weighted_score(items: list[ScoredItem]) -> pl.Expr:
 
 
 def reason(item: ScoredItem) -> pl.Expr:
-    """'+ ' and the good words when the item lifts the score (50 points or more), else '- ' and the bad words."""
-    return pl.when(item.points >= 50.0).then(pl.lit("+ ") + item.good).otherwise(pl.lit("- ") + item.bad)
+    """'+ ' and the good words when the item lifts the score (50 points or more), else '- ' and the bad words;
+    then what it says of the value (made once)."""
+    sign = pl.when(item.points >= 50.0).then(pl.lit(f"+ {item.good}")).otherwise(pl.lit(f"- {item.bad}"))
+    return sign + item.said
 
 
 def knockout_hit(rule: Knockout) -> pl.Expr:
@@ -171,7 +174,8 @@ def score_customers(
     traits: customer_id and the trait columns; customers: customer_id, industry, employees, region;
     previous: customer_id, previous_tier (last published tier, for hysteresis), or None; before: the traits on
     the previous as-of date (with `rising`, as traits has it), or None when they are not known: then `changes`
-    and `newly_rising` are null.
+    and `newly_rising` are null. Computed here (the frame of the result is collected): the words of the reasons
+    and changes are made only for the items they name.
     """
     items = scored_items(policy)
     profile_columns = [item.name for item in profile_items(policy)]
@@ -203,30 +207,29 @@ def score_customers(
     for name in TIERS:
         tier = pl.when(pl.col("_rank") == _RANK[name]).then(pl.lit(name)).otherwise(tier)
         action = pl.when(pl.col("_rank") == _RANK[name]).then(pl.lit(policy.action(name))).otherwise(action)
-    knockout_texts = [pl.when(knockout_hit(k)).then(_knockout_text(k, policy)) for k in policy.knockouts]
-    frame = frame.with_columns(
-        tier=tier,
-        action=action,
-        knockouts=pl.concat_list(knockout_texts).list.drop_nulls()
-        if knockout_texts
-        else pl.lit([], pl.List(pl.String)),
-    )
+    # collected once: the words below are made only on the rows that name them (costly string operations)
+    frame = frame.with_columns(tier=tier, action=action).collect()
 
-    reasons = _ranked_texts(
-        [_reason_part(frame, item, n) for n, item in enumerate(computed)], TOP_REASONS, "reasons"
+    knockouts = [_where(frame, knockout_hit(k), _knockout_text(k, policy)) for k in policy.knockouts]
+    rising = [] if policy.rising is None else [_where(frame, pl.col("rising"), _rising_reason(policy))]
+    strengths = [  # how far each item moved a customer's score from the neutral 50 (a prospect's: its fit's)
+        pl.when(~prospect).then(((item.points - 50.0).abs() * item.weight / pl.col("_weight")).round(6))
+        for item in computed
+    ]
+    reasons = _top_words(
+        frame, strengths, TOP_REASONS, lambda n, rows: _words(frame, rows, reason(computed[n]))
     )
-    customer_reasons = pl.concat_list("knockouts", _rising_reason(policy), pl.col("reasons").fill_null([]))
-    scored = frame.join(reasons, on="customer_id", how="left").with_columns(
+    customer_reasons = pl.concat_str(*knockouts, *rising, *reasons, separator="; ", ignore_nulls=True)
+    prospect_reasons = _where(frame, prospect, fit_reasons(profile).list.join("; "))
+    scored = frame.with_columns(
         score=pl.when(~prospect).then(pl.col("score")),  # a prospect has no traits to score: its fit_score
-        reasons=pl.when(prospect).then(fit_reasons(profile)).otherwise(customer_reasons).list.join("; "),
-        knockouts=pl.col("knockouts").list.join("; "),
+        reasons=pl.when(prospect).then(prospect_reasons).otherwise(customer_reasons),
+        knockouts=pl.concat_str(*knockouts, separator="; ", ignore_nulls=True) if knockouts else pl.lit(""),
     )
-    return _with_changes(scored, before, profiles, items).select(
-        "customer_id",
-        *SCORE_COLUMNS,
-        "tier_held",
-        "changes",
-        "newly_rising",
+    return (
+        _with_changes(scored, before, profiles, items)
+        .select("customer_id", *SCORE_COLUMNS, "tier_held", "changes", "newly_rising")
+        .lazy()
     )
 
 
@@ -262,66 +265,106 @@ def fit_reasons(profile: list[ScoredItem]) -> pl.Expr:
 
 
 def _with_changes(
-    frame: pl.LazyFrame, before: pl.LazyFrame | None, profiles: pl.LazyFrame, items: list[ScoredItem]
-) -> pl.LazyFrame:
+    frame: pl.DataFrame, before: pl.LazyFrame | None, profiles: pl.LazyFrame, items: list[ScoredItem]
+) -> pl.DataFrame:
     """`changes`: the items whose contribution to the score moved most since `before` (at least MIN_CHANGE
     points), strongest first, '+' (lifted) or '-' with the value now and then ('' when none moved; null for a
     customer not in `before`); `newly_rising`: rising now and not then (a customer new since then: rising)."""
     if before is None:
         return frame.with_columns(changes=pl.lit(None, pl.String), newly_rising=pl.lit(None, pl.Boolean))
-    then = before.join(profiles, on="customer_id", how="left").select(
+    then = before.join(profiles, on="customer_id", how="left").collect()
+    was = then.select(
         "customer_id",
+        pl.int_range(pl.len(), dtype=pl.UInt32).alias("_was_row"),
         pl.col("rising").alias("_was_rising"),
         *(item.points.alias(f"_was_pts_{item.name}") for item in items),
-        *(item.value.alias(f"_was_{item.name}") for item in items),
     )
-    frame = frame.join(then, on="customer_id", how="left")
-    parts = []
-    for order, item in enumerate(items):
-        moved = (
-            (pl.col(f"_pts_{item.name}") - pl.col(f"_was_pts_{item.name}")) * item.weight / pl.col("_weight")
-        )
-        sign = pl.when(moved > 0).then(pl.lit("+ ")).otherwise(pl.lit("- "))
-        text = (sign + item.value + pl.lit(" (was ") + pl.col(f"_was_{item.name}") + pl.lit(")")).alias(
-            "text"
-        )
-        parts.append(
-            frame.select(
-                "customer_id", moved.abs().round(6).alias("strength"), pl.lit(order).alias("order"), text
-            ).filter(pl.col("strength") >= MIN_CHANGE)
-        )
-    changes = _ranked_texts(parts, TOP_CHANGES, "changes")
+    frame = frame.join(was, on="customer_id", how="left")
+    moved = [
+        (pl.col(f"_pts_{item.name}") - pl.col(f"_was_pts_{item.name}")) * item.weight / pl.col("_weight")
+        for item in items
+    ]
+    strengths = [pl.when(m.abs().round(6) >= MIN_CHANGE).then(m.abs().round(6)) for m in moved]
+
+    def words(n: int, rows: pl.Series) -> pl.Series:
+        sign = pl.when(moved[n] > 0).then(pl.lit("+ ")).otherwise(pl.lit("- "))
+        was_rows = frame.select(pl.col("_was_row").filter(rows)).to_series()
+        was = then[was_rows].select(items[n].value).to_series()
+        return _words(frame, rows, sign + items[n].value) + " (was " + was + ")"
+
+    changes = _top_words(frame, strengths, TOP_CHANGES, words)
     known = pl.col("_was_rising").is_not_null()  # in `before`: `rising` is never null there
-    return frame.join(changes, on="customer_id", how="left").with_columns(
-        changes=pl.when(known).then(pl.col("changes").fill_null([]).list.join("; ")),
+    return frame.with_columns(
+        changes=pl.when(known).then(pl.concat_str(*changes, separator="; ", ignore_nulls=True)),
         newly_rising=pl.col("rising") & ~pl.col("_was_rising").fill_null(False),
     )
 
 
 def _rising_reason(policy: Policy) -> pl.Expr:
-    """['+ rising: 52,000 USD expected in the next 12 months vs 9,000 USD in the last 12 months'] for a rising
-    customer (the `rising` trait), else an empty list."""
-    if policy.rising is None:
-        return pl.lit([], pl.List(pl.String))
+    """'+ rising: 52,000 USD expected in the next 12 months vs 9,000 USD in the last 12 months' (the policy has
+    a rising rule)."""
 
     def money(column: str) -> pl.Expr:
         return describe(column, pl.col(column), policy)
 
-    text = pl.lit(f"+ {policy.rising.reason}: ") + money("expected_value_12m") + " vs " + money("revenue_12m")
-    return pl.concat_list(pl.when(pl.col("rising")).then(text)).list.drop_nulls()
+    return pl.lit(f"+ {policy.rising.reason}: ") + money("expected_value_12m") + " vs " + money("revenue_12m")
 
 
-def _reason_part(frame: pl.LazyFrame, item: ScoredItem, order: int) -> pl.LazyFrame:
-    """How far the item moved the score from the neutral 50, with + or - and its words."""
-    strength = ((item.points - 50.0).abs() * item.weight / pl.col("_weight")).round(6)
-    return frame.select(
-        "customer_id", strength.alias("strength"), pl.lit(order).alias("order"), reason(item).alias("text")
-    )
+def _where(frame: pl.DataFrame, rows: pl.Expr, words: pl.Expr) -> pl.Series:
+    """`pl.when(rows).then(words)` over frame, with the words made on those rows only."""
+    index = frame.select(rows.fill_null(False).arg_true()).to_series()
+    return _spread(frame.height, index, _words(frame, rows, words))
 
 
-def _ranked_texts(parts: list[pl.LazyFrame], top: int, name: str) -> pl.LazyFrame:
-    """customer_id and `name`: the list of the `top` texts of the parts (customer_id, strength, order, text) of the
-    greatest strength, strongest first; ties keep the policy's order, so a re-run gives the same text."""
-    ranked = pl.col("text").sort_by("strength", "order", descending=[True, False])
-    rows = pl.concat([part.filter(pl.col("strength").is_not_null()) for part in parts])
-    return rows.group_by("customer_id").agg(ranked.head(top).alias(name))
+def _words(frame: pl.DataFrame, rows: pl.Expr | pl.Series, words: pl.Expr) -> pl.Series:
+    """The words on the rows of frame where `rows` holds, in order: made there only (costly string operations,
+    which a `pl.when(rows).then(words)` would make on every row)."""
+    return frame.lazy().filter(rows).select(words).collect().to_series()
+
+
+def _spread(height: int, index: pl.Series, values: pl.Series) -> pl.Series:
+    """A column of `height` rows holding values at the rows of index, null elsewhere."""
+    return pl.repeat(None, height, dtype=pl.String, eager=True).scatter(index, values)
+
+
+def _top_words(
+    frame: pl.DataFrame, strengths: list[pl.Expr], top: int, words: Callable[[int, pl.Series], pl.Series]
+) -> list[pl.Series]:
+    """The words of the `top` items of greatest strength on each row of frame, one column per place (see
+    _ranked), null past the row's items with a strength. words(n, rows): item n's words on the rows of frame
+    where the boolean `rows` holds, made there only."""
+    places = _ranked(frame, strengths, top)
+    named = []  # each named item's row, place and words
+    for n in range(len(strengths)):
+        at = (pl.when(pl.col(column) == n).then(p) for p, column in enumerate(places.columns))
+        place = places.select(pl.coalesce(at)).to_series()
+        rows = place.is_not_null()
+        named.append(
+            pl.DataFrame({"row": rows.arg_true(), "place": place.filter(rows), "words": words(n, rows)})
+        )
+    named = pl.concat(named)
+    return [
+        _spread(frame.height, at["row"], at["words"]) for at in (named.filter(place=p) for p in range(top))
+    ]
+
+
+def _ranked(frame: pl.DataFrame, strengths: list[pl.Expr], top: int) -> pl.DataFrame:
+    """Per row of frame, the item (index into strengths) of each of the `top` places by strength: greatest
+    first, ties in the items' order, NaN first as in a sort; null past the items with a strength."""
+    values = frame.select(s.alias(str(n)) for n, s in enumerate(strengths))
+    places = []
+    for p in range(top):
+        values = values.with_columns(_best=pl.lit(None, pl.Float64), _item=pl.lit(None, pl.UInt32))
+        for n in range(len(strengths)):
+            value = pl.col(str(n))
+            wins = value.is_not_null() & (pl.col("_best").is_null() | (value > pl.col("_best")))
+            values = values.with_columns(
+                _best=pl.when(wins).then(value).otherwise("_best"),
+                _item=pl.when(wins).then(pl.lit(n, pl.UInt32)).otherwise("_item"),
+            )
+        places.append(values["_item"].alias(f"place{p}"))
+        values = values.with_columns(  # placed: out of the next places
+            pl.when(pl.col("_item") == n).then(None).otherwise(pl.col(str(n))).alias(str(n))
+            for n in range(len(strengths))
+        )
+    return pl.DataFrame(places)
