@@ -9,6 +9,7 @@ from datetime import date
 
 import duckdb
 import pytest
+import sqlalchemy as sa
 
 from tiering.feeds import FEEDS
 from tiering.settings import REPO_ROOT
@@ -130,6 +131,25 @@ def test_without_a_persisted_connection_gx_gets_no_results_from_duckdb(gx, con, 
     monkeypatch.setattr(gx, "_persisted_connection", connection_per_query)
     outcomes = gx.validate(con, "raw.orders", raw_suite(FEEDS["orders"], AS_OF))
     assert any(o.error for o in outcomes)
+
+
+def test_each_query_runs_once_for_its_count_and_once_for_its_rows(gx, con):
+    """GX reads a query's columns on a connection of its own: were the persisted connection's transaction still
+    open, DuckDB would refuse that connection's, and GX would compute every metric of the round again."""
+    con.execute("DELETE FROM raw.orders WHERE order_id <> 'O1' OR order_date <> DATE '2026-01-05'")
+    statements = []
+
+    def record(connection, cursor, statement, *_):
+        statements.append(statement)
+
+    sa.event.listen(sa.engine.Engine, "before_cursor_execute", record)
+    try:
+        for _ in range(8):  # GX computes a round's metrics in an order of its own, each validation another
+            outcomes = gx.validate(con, "raw.orders", raw_suite(FEEDS["orders"], AS_OF))
+            assert all(o.success for o in outcomes)
+    finally:
+        sa.event.remove(sa.engine.Engine, "before_cursor_execute", record)
+    assert len([s for s in statements if "ANTI JOIN raw.customers" in s]) == 2 * 8
 
 
 def test_the_tiers_suite_blocks_wrong_tiers_actions_scores_and_customers(gx, con):
