@@ -107,6 +107,32 @@ def test_raw_checks_validate_the_rows_of_their_run_against_the_whole_table(gx, c
     assert outcomes["status in completed, cancelled, returned"].success
 
 
+def test_payments_above_their_invoice_are_found_in_a_whole_table_and_among_the_rows_of_a_run(gx, con):
+    """A run's payments are summed with those of earlier runs: I2's second payment, loaded by run 2, takes it over."""
+    con.execute(
+        """CREATE TABLE raw.invoices AS SELECT * FROM (VALUES
+            ('I1', 'C1', DATE '2026-01-05', 10.00), ('I2', 'C1', DATE '2026-01-05', 10.00)
+        ) AS v(invoice_id, customer_id, issued_date, amount)"""
+    )
+    con.execute(
+        """CREATE TABLE raw.payments AS SELECT * FROM (VALUES
+            ('P1', 'I1', DATE '2026-02-01', 12.00, 'a.csv'), ('P2', 'I2', DATE '2026-02-01', 6.00, 'a.csv'),
+            ('P3', 'I2', DATE '2026-03-01', 6.00, 'b.csv')
+        ) AS v(payment_id, invoice_id, paid_date, amount, _source_file)"""
+    )
+    con.execute(
+        "INSERT INTO quality.loaded_files VALUES ('payments', 'a.csv', 'run 1', TIMESTAMP '2026-06-01'), "
+        "('payments', 'b.csv', 'run 2', TIMESTAMP '2026-06-02')"
+    )
+    label = "sum of amount per invoice_id not above invoices.amount"
+    found = {}
+    for rows in (None, raw_rows(con, FEEDS["payments"], "run 2")):
+        suite = raw_suite(FEEDS["payments"], AS_OF, whole_table=rows is None)
+        above = _by_label(gx.validate(con, "raw.payments", suite, rows))[label]
+        found[rows is None] = (above.failing, sorted(e["invoice_id"] for e in above.examples))
+    assert found == {True: (2, ["I1", "I2"]), False: (1, ["I2"])}
+
+
 def test_the_worker_validates_a_file_in_a_process_of_its_own_and_releases_it(gx, con, tmp_path):
     from tiering.warehouse.quality import worker
 
