@@ -44,12 +44,17 @@ SELECT * FROM raw.{feed}
 WHERE _source_file IN (SELECT source_file FROM quality.loaded_files WHERE feed = $feed AND run_id = $run_id)
 
 -- name: duplicate_keys
--- Keys held by more than one row, narrowed first by a hash of the key (one pass over 64-bit integers); a key
--- with a null is left to the not-null expectations.
+-- Keys held by more than one row, narrowed first by a hash of the key: the hashes that repeat are equal
+-- neighbours once sorted (cheaper than grouping every key); a key with a null is left to the not-null expectations.
 SELECT * FROM (
     SELECT {key_columns}, count(*) AS rows
     FROM {batch}
-    WHERE hash({key_columns}) IN (SELECT hash({key_columns}) FROM {batch} GROUP BY ALL HAVING count(*) > 1)
+    WHERE hash({key_columns}) IN (
+        SELECT _hash FROM (
+            SELECT _hash, lead(_hash) OVER (ORDER BY _hash) AS _next FROM (SELECT hash({key_columns}) AS _hash FROM {batch})
+        )
+        WHERE _hash = _next
+    )
     GROUP BY ALL
     HAVING count(*) > 1
 )
@@ -85,8 +90,16 @@ FROM {batch} AS c JOIN raw.{parent} AS p ON p.{parent_key} = c.{via}
 WHERE c.{column} < p.{parent_column}
 
 -- name: above_parent_total
--- Parents of the rows under validation whose rows, over all of raw.{feed}, add up to more than the parent's own
--- amount (the payments of an invoice above its amount).
+-- Parents whose rows in a whole table add up to more than the parent's own amount (the payments of an invoice
+-- above its amount).
+SELECT c.{via}, p.{parent_column}, sum(c.{column}) AS total
+FROM {batch} AS c JOIN raw.{parent} AS p ON p.{parent_key} = c.{via}
+GROUP BY ALL
+HAVING sum(c.{column}) > p.{parent_column}
+
+-- name: above_parent_total_of_rows
+-- above_parent_total for some rows of raw.{feed}: their parents whose rows, over all of raw.{feed}, add up to more
+-- than the parent's own amount.
 SELECT c.{via}, p.{parent_column}, sum(c.{column}) AS total
 FROM raw.{feed} AS c JOIN raw.{parent} AS p ON p.{parent_key} = c.{via}
 WHERE c.{via} IN (SELECT {via} FROM {batch})

@@ -9,6 +9,7 @@ from datetime import date
 
 import duckdb
 import pytest
+import sqlalchemy as sa
 
 from tiering.feeds import FEEDS
 from tiering.settings import REPO_ROOT
@@ -106,6 +107,32 @@ def test_raw_checks_validate_the_rows_of_their_run_against_the_whole_table(gx, c
     assert outcomes["status in completed, cancelled, returned"].success
 
 
+def test_payments_above_their_invoice_are_found_in_a_whole_table_and_among_the_rows_of_a_run(gx, con):
+    """A run's payments are summed with those of earlier runs: I2's second payment, loaded by run 2, takes it over."""
+    con.execute(
+        """CREATE TABLE raw.invoices AS SELECT * FROM (VALUES
+            ('I1', 'C1', DATE '2026-01-05', 10.00), ('I2', 'C1', DATE '2026-01-05', 10.00)
+        ) AS v(invoice_id, customer_id, issued_date, amount)"""
+    )
+    con.execute(
+        """CREATE TABLE raw.payments AS SELECT * FROM (VALUES
+            ('P1', 'I1', DATE '2026-02-01', 12.00, 'a.csv'), ('P2', 'I2', DATE '2026-02-01', 6.00, 'a.csv'),
+            ('P3', 'I2', DATE '2026-03-01', 6.00, 'b.csv')
+        ) AS v(payment_id, invoice_id, paid_date, amount, _source_file)"""
+    )
+    con.execute(
+        "INSERT INTO quality.loaded_files VALUES ('payments', 'a.csv', 'run 1', TIMESTAMP '2026-06-01'), "
+        "('payments', 'b.csv', 'run 2', TIMESTAMP '2026-06-02')"
+    )
+    label = "sum of amount per invoice_id not above invoices.amount"
+    found = {}
+    for rows in (None, raw_rows(con, FEEDS["payments"], "run 2")):
+        suite = raw_suite(FEEDS["payments"], AS_OF, whole_table=rows is None)
+        above = _by_label(gx.validate(con, "raw.payments", suite, rows))[label]
+        found[rows is None] = (above.failing, sorted(e["invoice_id"] for e in above.examples))
+    assert found == {True: (2, ["I1", "I2"]), False: (1, ["I2"])}
+
+
 def test_the_worker_validates_a_file_in_a_process_of_its_own_and_releases_it(gx, con, tmp_path):
     from tiering.warehouse.quality import worker
 
@@ -130,6 +157,25 @@ def test_without_a_persisted_connection_gx_gets_no_results_from_duckdb(gx, con, 
     monkeypatch.setattr(gx, "_persisted_connection", connection_per_query)
     outcomes = gx.validate(con, "raw.orders", raw_suite(FEEDS["orders"], AS_OF))
     assert any(o.error for o in outcomes)
+
+
+def test_each_query_runs_once_for_its_count_and_once_for_its_rows(gx, con):
+    """GX reads a query's columns on a connection of its own: were the persisted connection's transaction still
+    open, DuckDB would refuse that connection's, and GX would compute every metric of the round again."""
+    con.execute("DELETE FROM raw.orders WHERE order_id <> 'O1' OR order_date <> DATE '2026-01-05'")
+    statements = []
+
+    def record(connection, cursor, statement, *_):
+        statements.append(statement)
+
+    sa.event.listen(sa.engine.Engine, "before_cursor_execute", record)
+    try:
+        for _ in range(8):  # GX computes a round's metrics in an order of its own, each validation another
+            outcomes = gx.validate(con, "raw.orders", raw_suite(FEEDS["orders"], AS_OF))
+            assert all(o.success for o in outcomes)
+    finally:
+        sa.event.remove(sa.engine.Engine, "before_cursor_execute", record)
+    assert len([s for s in statements if "ANTI JOIN raw.customers" in s]) == 2 * 8
 
 
 def test_the_tiers_suite_blocks_wrong_tiers_actions_scores_and_customers(gx, con):

@@ -3,8 +3,9 @@
 Import this module only inside a check: `import great_expectations` takes seconds. GX runs on a cursor of the
 check's own DuckDB connection (a second connection to the file from this process would need the same
 configuration). The one adaptation GX needs on DuckDB: it must keep one persisted connection, as it does for
-SQLite; with a connection per query, DuckDB's results come back empty. tests/warehouse/test_quality_gx.py pins that, so
-an upgrade that breaks it fails a test.
+SQLite (with a connection per query, DuckDB's results come back empty), whose transaction ends when GX begins one
+on another connection (else GX computes its metrics twice). tests/warehouse/test_quality_gx.py pins both, so an
+upgrade that breaks them fails a test.
 """
 
 import itertools
@@ -15,6 +16,7 @@ from functools import cache
 import duckdb
 import great_expectations as gx
 import great_expectations.expectations as gxe
+import sqlalchemy as sa
 from duckdb_engine import ConnectionWrapper
 from great_expectations.data_context.types.base import ProgressBarsConfig
 
@@ -74,7 +76,10 @@ def _batch(con: duckdb.DuckDBPyConnection, table: str, rows: tuple[str, dict] | 
 
 @contextmanager
 def _persisted_connection(engine) -> Iterator[None]:
-    """Make every query of the execution engine use one connection, closed at the end."""
+    """Make every query of the execution engine use one connection, closed at the end. GX reads a query's
+    columns on a connection of its own, over the same DuckDB connection, which holds one transaction at a time:
+    that connection's transaction first ends the persisted one's (a read, its results already fetched), else
+    DuckDB refuses it and GX computes every metric of the round again."""
     connection = engine.engine.connect()
 
     @contextmanager
@@ -85,7 +90,12 @@ def _persisted_connection(engine) -> Iterator[None]:
             connection.rollback()  # a failed query aborts the transaction that the next query would run in
             raise
 
+    def end_read(other) -> None:  # a transaction begins on another connection
+        if other is not connection and connection.in_transaction():
+            connection.rollback()
+
     engine.get_connection = get_connection
+    sa.event.listen(engine.engine, "begin", end_read)
     try:
         yield
     finally:

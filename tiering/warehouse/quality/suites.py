@@ -71,11 +71,15 @@ def raw_suite(feed: Feed, as_of: date, whole_table: bool = True) -> list[Expecta
         *_key_expectations(feed.key, raw_feed=None if whole_table else feed.name),
         *(_not_null(c.name) for c in feed.columns if c.required and c.name not in feed.key),
         *(_orphans(p.column, p.feed, p.feed_column) for p in feed.parents),
-        *(_rule_expectation(feed, rule, as_of) for kind in RULE_ORDER for rule in feed.rules_of(kind)),
+        *(
+            _rule_expectation(feed, rule, as_of, whole_table)
+            for kind in RULE_ORDER
+            for rule in feed.rules_of(kind)
+        ),
     ]
 
 
-def _rule_expectation(feed: Feed, rule: RowRule, as_of: date) -> Expectation:
+def _rule_expectation(feed: Feed, rule: RowRule, as_of: date, whole_table: bool) -> Expectation:
     """A row rule as an expectation of the check its declaration names (gx_blocking or gx_warn)."""
     match rule:
         case NonNegative(column=column):
@@ -95,7 +99,7 @@ def _rule_expectation(feed: Feed, rule: RowRule, as_of: date) -> Expectation:
         case KnownIn(column=column, feed=parent, feed_column=parent_column):
             expectation = _orphans(column, parent, parent_column)
         case NotBeforeParent() | TotalNotAboveParent():
-            expectation = _against_parent(feed, rule)
+            expectation = _against_parent(feed, rule, whole_table)
         case _:
             raise ValueError(f"{rule} has no expectation")
     return replace(expectation, blocking=rule.check == "gx_blocking")
@@ -215,8 +219,11 @@ def _difference(feed: Feed, rule: Difference) -> Expectation:
     return Expectation(label, "UnexpectedRowsExpectation", {"unexpected_rows_query": query})
 
 
-def _against_parent(feed: Feed, rule: NotBeforeParent | TotalNotAboveParent) -> Expectation:
-    """A row, or the total of a parent's rows, compared with the parent's row in raw.<parent>."""
+def _against_parent(
+    feed: Feed, rule: NotBeforeParent | TotalNotAboveParent, whole_table: bool
+) -> Expectation:
+    """A row, or the total of a parent's rows (in the whole table, also when some of its rows are validated),
+    compared with the parent's row in raw.<parent>."""
     parent = feed.parent(rule.via)
     identifiers = {
         "feed": feed.name,
@@ -231,7 +238,7 @@ def _against_parent(feed: Feed, rule: NotBeforeParent | TotalNotAboveParent) -> 
         query = _query("before_parent", **identifiers)
         label = f"{rule.column} not before {parent.feed}.{rule.parent_column}"
     else:
-        query = _query("above_parent_total", **identifiers)
+        query = _query("above_parent_total" if whole_table else "above_parent_total_of_rows", **identifiers)
         label = f"sum of {rule.column} per {rule.via} not above {parent.feed}.{rule.parent_column}"
     return Expectation(label, "UnexpectedRowsExpectation", {"unexpected_rows_query": query})
 
