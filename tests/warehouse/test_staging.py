@@ -8,7 +8,7 @@ import pytest
 
 from tiering.feeds import FEEDS
 from tiering.warehouse.ingest import feed_files, load_feed
-from tiering.warehouse.staging import STAGING_TABLES, build_staging
+from tiering.warehouse.staging import STAGING_TABLES, MissingRatesError, build_staging
 
 
 @pytest.fixture
@@ -91,3 +91,12 @@ def test_a_rate_whose_currency_collides_once_trimmed_and_upper_cased_is_quaranti
     assert con.execute(rejected, {"run": load.run_id}).fetchall() == [
         (3, "duplicate key: repeated in this file, written differently (keys are trimmed, codes upper-cased)")
     ]
+
+
+def test_a_night_with_an_order_in_a_currency_without_a_rate_is_refused_as_a_first_load_is(con):
+    con.execute(
+        "INSERT INTO raw.orders SELECT * REPLACE ('new' AS order_id, 'CHF' AS currency, "
+        "nextval('quality.load_ids') AS _load_id) FROM raw.orders LIMIT 1"
+    )
+    with pytest.raises(MissingRatesError, match=r"without a rate to USD: CHF \(1 orders\)"):
+        build_staging(con, "USD")

@@ -81,6 +81,8 @@ def build_staging(
             if anew:
                 build = "made anew"
                 _make_anew(con, table, base_currency)
+            if table.name == "fx_rates":  # every night: new orders may be in a currency without a rate
+                _check_rates(con, base_currency)
             elif table.key and built[table.name][1] < last_load and _touched(con, table):
                 build, rows = "updated", _update(con, table, base_currency)
                 appended += rows
@@ -94,12 +96,10 @@ def build_staging(
 
 
 def _make_anew(con: duckdb.DuckDBPyConnection, table: Staged, base_currency: str) -> None:
-    """The table made from every row of its raw sources; the rates are checked once made."""
+    """The table made from every row of its raw sources."""
     sources = {source: f"raw.{source}" for source in table.sources}
     params = {"base_currency": base_currency}
     run_sql(con, f"staging/{table.name}", params, write="CREATE OR REPLACE TABLE", as_query="AS", **sources)
-    if table.name == "fx_rates":
-        _check_rates(con, base_currency)
 
 
 def _touched(con: duckdb.DuckDBPyConnection, table: Staged) -> int:
