@@ -12,7 +12,7 @@ repeated_hashes AS (
     SELECT _hash FROM (SELECT _hash, lead(_hash) OVER (ORDER BY _hash) AS _next FROM key_hashes) WHERE _hash = _next
 )
 SELECT
-    _source_file,
+    _file_seq,
     _row_number,
     1 AS _order,
     CASE

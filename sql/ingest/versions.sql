@@ -19,8 +19,9 @@ chain AS (
     SELECT {key_columns}, struct_pack({record}) AS _record, _source_file, NULL::BIGINT AS _row_number, -1 AS _file_seq
     FROM raw.{feed} SEMI JOIN candidates USING ({key_columns})
     UNION ALL
-    SELECT {key_columns}, struct_pack({record}), _source_file, _row_number, _file_seq
-    FROM ingest_rows SEMI JOIN candidates USING ({key_columns})
+    SELECT {key_columns}, struct_pack({record}), f.source_file, r._row_number, r._file_seq
+    FROM (SELECT * FROM ingest_rows SEMI JOIN candidates USING ({key_columns})) AS r
+    JOIN ingest_files AS f USING (_file_seq)
 ),
 classified AS (
     SELECT
