@@ -230,6 +230,7 @@ INSERT INTO raw.{feed}
 SELECT {columns}, $source_files[_file_seq + 1], _row_number FROM ingest_rows
 
 -- name: drop_batch
+DROP TABLE IF EXISTS ingest_repeated_hashes;
 DROP TABLE IF EXISTS ingest_flags;
 DROP TABLE IF EXISTS ingest_flag_rows;
 DROP TABLE IF EXISTS ingest_files;
