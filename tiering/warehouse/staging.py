@@ -81,14 +81,14 @@ def build_staging(
             if anew:
                 build = "made anew"
                 _make_anew(con, table, base_currency)
-            if table.name == "fx_rates":  # every night: new orders may be in a currency without a rate
-                _check_rates(con, base_currency)
             elif table.key and built[table.name][1] < last_load and _touched(con, table):
                 build, rows = "updated", _update(con, table, base_currency)
                 appended += rows
                 if appended > RESORT_SHARE * row_count(con, f"staging.{table.name}"):
                     run_sql(con, "staging:sort_table", table=table.name)
                     appended = 0
+            if table.name == "fx_rates":  # every night: new orders may be in a currency without a rate
+                _check_rates(con, base_currency)
             params = {"fingerprint": fingerprint, "loaded_through": last_load, "rows_appended": appended}
             con.execute(sql_text("staging:record_build"), {"table_name": table.name, **params})
             builds.append(StagingBuild(table.name, build, rows))
