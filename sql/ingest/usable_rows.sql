@@ -4,7 +4,7 @@
 -- values, each a term that is NULL when the row passes it; see tiering/warehouse/quality/row_checks.py). The
 -- reasons of the type checks are only built for the rows that cannot be used (rejected_rows.sql).
 INSERT INTO ingest_rows
-SELECT {columns}, $source_file, _row_number, $seq, _key_as_read
+SELECT {columns}, _row_number, $seq, _key_as_read
 FROM (
     SELECT
         {typed_columns}, _tiers_row_number AS _row_number, {type_failed} AS _type_failed,

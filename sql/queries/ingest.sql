@@ -45,12 +45,12 @@ CREATE TABLE IF NOT EXISTS raw.{feed} (
 ALTER TABLE raw.{feed} ADD COLUMN IF NOT EXISTS {column} {sql_type}
 
 -- name: create_batch
--- The new and changed files of this load, in load order, and their usable rows (_key_as_read: the key as read
--- when reading changed it, see row_checks._key_as_read).
+-- The new and changed files of this load, in load order, and their usable rows, each known by its file's place in
+-- the load and its row number (the file's path is not repeated in every row: it is taken from ingest_files when
+-- needed; _key_as_read: the key as read when reading changed it, see row_checks._key_as_read).
 CREATE OR REPLACE TEMP TABLE ingest_files (_file_seq INTEGER, source_file VARCHAR);
 CREATE OR REPLACE TEMP TABLE ingest_rows (
-    {column_defs}, _source_file VARCHAR NOT NULL, _row_number BIGINT NOT NULL, _file_seq INTEGER NOT NULL,
-    _key_as_read VARCHAR
+    {column_defs}, _row_number BIGINT NOT NULL, _file_seq INTEGER NOT NULL, _key_as_read VARCHAR
 )
 
 -- name: add_batch_file
@@ -95,7 +95,7 @@ SELECT count(*) FROM landing_file
 -- name: flag_orphans
 -- Rows of this load that refer to a parent row that does not exist (an orphan).
 INSERT INTO ingest_flag_rows
-SELECT u._source_file, u._row_number, $order, $reason
+SELECT u._file_seq, u._row_number, $order, $reason
 FROM ingest_rows AS u
 ANTI JOIN raw.{parent} AS p ON p.{parent_column} = u.{column}
 WHERE u.{column} IS NOT NULL
@@ -103,20 +103,21 @@ WHERE u.{column} IS NOT NULL
 -- name: collect_flags
 -- Every flagged row of this load once, with its reasons in order.
 CREATE OR REPLACE TEMP TABLE ingest_flags AS
-SELECT _source_file, _row_number, string_agg(_reason, '; ' ORDER BY _order) AS _reason
+SELECT _file_seq, _row_number, string_agg(_reason, '; ' ORDER BY _order) AS _reason
 FROM ingest_flag_rows
 GROUP BY ALL
 
 -- name: quarantine_flagged
 INSERT INTO quality.rejected_rows
-SELECT $feed, r._source_file, r._row_number, to_json(struct_pack({record})), g._reason, current_timestamp, $run_id
+SELECT $feed, f.source_file, r._row_number, to_json(struct_pack({record})), g._reason, current_timestamp, $run_id
 FROM ingest_rows AS r
-JOIN ingest_flags AS g USING (_source_file, _row_number)
+JOIN ingest_flags AS g USING (_file_seq, _row_number)
+JOIN ingest_files AS f USING (_file_seq)
 
 -- name: delete_flagged
 DELETE FROM ingest_rows AS r
 USING ingest_flags AS g
-WHERE r._source_file = g._source_file AND r._row_number = g._row_number
+WHERE r._file_seq = g._file_seq AND r._row_number = g._row_number
 
 -- name: held_rows
 -- The feed's rows held in quarantine only as orphans (every reason one of $orphan_reasons), once each (a file read
@@ -149,33 +150,33 @@ CREATE OR REPLACE TEMP VIEW landing_read AS SELECT * FROM landing_text
 -- another parent): they stay in quarantine, never loaded over the newer version.
 DELETE FROM ingest_rows AS u
 USING (
-    SELECT r._source_file, r._row_number
+    SELECT r._file_seq, r._row_number
     FROM ingest_rows AS r
-    JOIN ingest_held AS h ON h.source_file = r._source_file AND h.row_number = r._row_number
+    JOIN ingest_held AS h ON h._file_seq = r._file_seq AND h.row_number = r._row_number
     JOIN raw.{feed} AS w ON {key_match}
     JOIN quality.loaded_files AS f ON f.feed = $feed AND f.source_file = w._source_file
     WHERE f.loaded_at > h.loaded_at
 ) AS s
-WHERE u._source_file = s._source_file AND u._row_number = s._row_number
+WHERE u._file_seq = s._file_seq AND u._row_number = s._row_number
 
 -- name: release_held
 -- The held rows about to be loaded leave quarantine (every hold of the same file row).
 DELETE FROM quality.rejected_rows AS h
-USING ingest_rows AS r
-WHERE h.feed = $feed AND h.source_file = r._source_file AND h.row_number = r._row_number
+USING (SELECT f.source_file, r._row_number FROM ingest_rows AS r JOIN ingest_files AS f USING (_file_seq)) AS r
+WHERE h.feed = $feed AND h.source_file = r.source_file AND h.row_number = r._row_number
   AND list_has_all($orphan_reasons, string_split(h.reason, '; '))
 
 -- name: file_counts
 -- Per file of this load: its rows new, updated and skipped (see sql/ingest/versions.sql) and quarantined by this
 -- run.
 WITH classes AS (
-    SELECT r._source_file AS source_file, coalesce(v._class, 'new') AS class
+    SELECT r._file_seq, coalesce(v._class, 'new') AS class
     FROM ingest_rows AS r
-    LEFT JOIN ingest_versions AS v USING (_source_file, _row_number)
+    LEFT JOIN ingest_versions AS v USING (_file_seq, _row_number)
 ),
 counted AS (
     SELECT
-        source_file,
+        _file_seq,
         count(*) FILTER (WHERE class = 'new') AS new,
         count(*) FILTER (WHERE class = 'updated') AS updated,
         count(*) FILTER (WHERE class = 'skipped') AS skipped
@@ -190,7 +191,7 @@ rejected AS (
 )
 SELECT f.source_file, coalesce(c.new, 0), coalesce(c.updated, 0), coalesce(c.skipped, 0), coalesce(r.rows, 0)
 FROM ingest_files AS f
-LEFT JOIN counted AS c USING (source_file)
+LEFT JOIN counted AS c USING (_file_seq)
 LEFT JOIN rejected AS r USING (source_file)
 ORDER BY f._file_seq
 
@@ -219,16 +220,23 @@ DELETE FROM raw.{feed} AS r
 USING (SELECT {key_columns} FROM ingest_versions WHERE _kept AND _class = 'updated') AS v
 WHERE {key_match}
 
--- name: insert_loaded
--- This load's rows into raw.{feed}, except those skipped or replaced by a newer version in the load (the few rows
--- of ingest_versions that are not kept, deleted first: cheaper than an anti join of every row).
+-- name: delete_not_kept
+-- The load's rows skipped or replaced by a newer version in the load (the few rows of ingest_versions that are not
+-- kept), deleted before ingest:insert_loaded: cheaper than an anti join of every row.
 DELETE FROM ingest_rows AS r
 USING ingest_versions AS v
-WHERE NOT v._kept AND r._source_file = v._source_file AND r._row_number = v._row_number;
+WHERE NOT v._kept AND r._file_seq = v._file_seq AND r._row_number = v._row_number
+
+-- name: batch_files
+SELECT source_file FROM ingest_files ORDER BY _file_seq
+
+-- name: insert_loaded
+-- This load's rows into raw.{feed}, each with its file's path ($source_files: ingest:batch_files) and the load.
 INSERT INTO raw.{feed} ({columns}, _source_file, _row_number, _load_id)
-SELECT {columns}, _source_file, _row_number, $load_id FROM ingest_rows
+SELECT {columns}, $source_files[_file_seq + 1], _row_number, $load_id FROM ingest_rows
 
 -- name: drop_batch
+DROP TABLE IF EXISTS ingest_repeated_hashes;
 DROP TABLE IF EXISTS ingest_flags;
 DROP TABLE IF EXISTS ingest_flag_rows;
 DROP TABLE IF EXISTS ingest_files;

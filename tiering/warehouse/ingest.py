@@ -416,8 +416,10 @@ def _write_raw(con: duckdb.DuckDBPyConnection, feed: Feed, result: FeedLoad, new
         "ingest:delete_replaced", feed=feed.name, key_columns=", ".join(feed.key), key_match=key_match
     )
     con.execute(sql).fetchall()
+    run_sql(con, "ingest:delete_not_kept")
+    source_files = [path for (path,) in con.execute(sql_text("ingest:batch_files")).fetchall()]
     sql = render("ingest:insert_loaded", feed=feed.name, columns=", ".join(feed.column_names))
-    con.execute(sql, {"load_id": result.load_id}).fetchall()
+    con.execute(sql, {"source_files": source_files, "load_id": result.load_id}).fetchall()
     (after,) = con.execute(render("ingest:raw_rows", feed=feed.name)).fetchone()
     if after - before != new_rows:
         raise IngestError(
