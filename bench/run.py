@@ -11,7 +11,8 @@ landing folder of hard links to those files and runs, side by side and in this o
    with new ids, dated a day later), then `tiers run --as-of D+1` on the same warehouse: a real night;
 4. scan floor and scan limit, as of D+1 on the same files: one DuckDB query reading every input column the traits
    use once, aggregated per key with no join (bench/scan_floor.py), and per customer with joins
-   (bench/scan_limit.py);
+   (bench/scan_limit.py); then the copy floor: every feed of the same files copied as is into a new DuckDB
+   file with the pipeline's memory limit (bench/copy_floor.py), what a first load writes;
 5. pandas: the same traits and tiers in plain pandas (bench/pandas_baseline.py) as of D, checked against the tiers
    of step 2.
 Each is its own process, measured for wall time and peak memory of its whole process tree; the pipeline runs
@@ -298,6 +299,17 @@ def compare_tiers(pipeline: Path, pandas: Path, traits: list[str]) -> dict:
     }
 
 
+def floor_command(floor: str, landing: Path, day: date, folder: Path, ctx: dict) -> list[str]:
+    """The command of a floor on `landing`: the scans as of `day`, the copy into a new file of the repeat's
+    folder with the pipeline's DuckDB memory limit."""
+    command = [sys.executable, "-m", f"bench.{floor}", "--landing", str(landing)]
+    if floor == "copy_floor":
+        command += ["--database", str(folder / "copy_floor.duckdb")]
+        return [*command, "--memory-limit", ctx["duckdb_memory_limit"]]
+    command += ["--as-of", str(day), "--window-start", str(ctx["window_start"](day))]
+    return [*command, "--base-currency", ctx["base_currency"]]
+
+
 def one_repeat(size: str, repeat: int, data: dict, ctx: dict) -> dict:
     folder = ctx["work"] / size / f"repeat-{repeat}"
     shutil.rmtree(folder, ignore_errors=True)
@@ -324,8 +336,7 @@ def one_repeat(size: str, repeat: int, data: dict, ctx: dict) -> dict:
 
     for floor in FLOORS:
         print(f"[bench] {size} #{repeat + 1}: {report.LABELS[floor]} (as of {day}) ...", flush=True)
-        command = [sys.executable, "-m", f"bench.{floor}", "--landing", str(landing), "--as-of", str(day)]
-        command += ["--window-start", str(ctx["window_start"](day)), "--base-currency", ctx["base_currency"]]
+        command = floor_command(floor, landing, day, folder, ctx)
         measured = run_measured(command, base_env(), REPO, ctx["timeout"], folder / f"{floor}.log", limit)
         result[floor] = failure(measured, limit) or summary_of(measured) | _last_json(measured.stdout_tail)
 
@@ -625,6 +636,7 @@ def _context(args: argparse.Namespace, work: Path) -> dict:
         "as_of": args.as_of,
         "window_start": window_start,
         "settle_seconds": setting_value("file_settle_seconds", base_env()),
+        "duckdb_memory_limit": setting_value("duckdb_memory_limit", base_env()),
         "timeout": args.timeout,
         "memory_limit": int(args.memory_limit_gib * 1024**3),
         "keep": args.keep,

@@ -17,9 +17,9 @@ threads.
 from datetime import date
 from pathlib import Path
 
-from bench.scan_limit import command_line, run_query
+from bench.scan_limit import TICKETS_PER_CUSTOMER, command_line, run_query
 
-QUERY = """
+QUERY = f"""
 WITH customers_per_customer AS (
     SELECT customer_id, max(industry) AS industry, max(employees) AS employees, max(region) AS region,
         max(signup_date) AS signup_date
@@ -76,16 +76,7 @@ payments_per_invoice AS (
     WHERE paid_date <= $as_of
     GROUP BY invoice_id
 ),
-tickets_per_customer AS (
-    SELECT
-        customer_id,
-        count(*) AS tickets,
-        count(*) FILTER (WHERE lower(trim(category)) = 'complaint') AS complaints,
-        count(*) FILTER (WHERE escalated) AS escalated
-    FROM read_parquet($support_tickets)
-    WHERE opened_at::DATE BETWEEN $start AND $as_of
-    GROUP BY customer_id
-)
+{TICKETS_PER_CUSTOMER}
 SELECT 'customers per customer' AS grouping, count(*) AS keys, sum(hash(g)) AS digest FROM customers_per_customer AS g
 UNION ALL SELECT 'rates per currency', count(*), sum(hash(g)) FROM rates_per_currency AS g
 UNION ALL SELECT 'orders per customer', count(*), sum(hash(g)) FROM orders_per_customer AS g

@@ -27,7 +27,19 @@ from bench.columns import COLUMNS_READ
 RECENT_HALF_DAYS = 182  # as tiering.traits.orders.RECENT_HALF_DAYS (the harness checks they agree)
 
 
-QUERY = """
+# Tickets per customer in the window: aggregated alike by both floors (bench/scan_floor.py).
+TICKETS_PER_CUSTOMER = """tickets_per_customer AS (
+    SELECT
+        customer_id,
+        count(*) AS tickets,
+        count(*) FILTER (WHERE lower(trim(category)) = 'complaint') AS complaints,
+        count(*) FILTER (WHERE escalated) AS escalated
+    FROM read_parquet($support_tickets)
+    WHERE opened_at::DATE BETWEEN $start AND $as_of
+    GROUP BY customer_id
+)"""
+
+QUERY = f"""
 CREATE TEMP TABLE scan_limit AS
 WITH fx AS (
     SELECT upper(trim(currency)) AS currency, rate_to_base FROM read_parquet($fx_rates)
@@ -88,23 +100,14 @@ payment_side AS (
     WHERE i.issued_date <= $as_of AND i.due_date <= $as_of
     GROUP BY i.customer_id
 ),
-ticket_side AS (
-    SELECT
-        customer_id,
-        count(*) AS tickets,
-        count(*) FILTER (WHERE lower(trim(category)) = 'complaint') AS complaints,
-        count(*) FILTER (WHERE escalated) AS escalated
-    FROM read_parquet($support_tickets)
-    WHERE opened_at::DATE BETWEEN $start AND $as_of
-    GROUP BY customer_id
-)
+{TICKETS_PER_CUSTOMER}
 SELECT c.customer_id, c.industry, c.employees, c.region, datediff('day', c.signup_date, $as_of) AS tenure_days,
     o.* EXCLUDE (customer_id), l.* EXCLUDE (customer_id), p.* EXCLUDE (customer_id), t.* EXCLUDE (customer_id)
 FROM read_parquet($customers) AS c
 LEFT JOIN order_side AS o USING (customer_id)
 LEFT JOIN line_side AS l USING (customer_id)
 LEFT JOIN payment_side AS p USING (customer_id)
-LEFT JOIN ticket_side AS t USING (customer_id)
+LEFT JOIN tickets_per_customer AS t USING (customer_id)
 WHERE c.signup_date <= $as_of OR c.signup_date IS NULL
 """
 

@@ -2,8 +2,9 @@
 
 No timing is asserted: the figures depend on the machine and its load. What must hold is that the harness runs
 the real nightly job three times (a first load, a night without new files, a night with one day of new exports
-that loads only the new files), both floors and the pandas alternative, maps every Dagster step to a stage,
-reports the ratios, and that the pandas tiers equal the pipeline's.
+that loads only the new files), the three floors and the pandas alternative, maps every Dagster step to a
+stage, reports the ratios, that the copy floor copies every landing row, and that the pandas tiers equal the
+pipeline's.
 """
 
 import json
@@ -15,7 +16,7 @@ REPO = Path(__file__).resolve().parents[1]
 # The names the issue binds: bench/ is run as a module from the checkout, not imported here (it is no package).
 STAGES = ("ingest", "checks", "staging", "shards", "marts", "publish")
 PIPELINE_RUNS = ("first_load", "nightly", "new_day")
-FLOORS = ("scan_floor", "scan_limit")
+FLOORS = ("scan_floor", "scan_limit", "copy_floor")
 MEASURES = (*PIPELINE_RUNS, *FLOORS, "pandas")
 NEW_DAY_FEEDS = {"orders", "order_lines", "invoices", "payments", "support_tickets"}
 
@@ -59,6 +60,11 @@ def test_benchmark_harness_on_s_data(tmp_path):
     for name in names + [f"pandas_over_{run}" for run in PIPELINE_RUNS]:
         assert ratios[name]["of_medians"] > 0, name
     assert size["runs"][0]["scan_floor"]["customers"] == size["runs"][0]["scan_limit"]["customers"]
+    copied = size["runs"][0]["copy_floor"]
+    assert copied["rows"].keys() == new_day_audit.keys(), "every feed is copied"
+    for feed, rows in copied["rows"].items():
+        assert rows == size["data"]["rows"][feed] + exports["rows"].get(feed, 0), feed
+    assert copied["file_mib"] > 0
 
     agreement = summary["agreement"]
     assert agreement["agreement_share"] == 1.0, agreement["last"]
@@ -67,5 +73,10 @@ def test_benchmark_harness_on_s_data(tmp_path):
 
     assert {t["target"] for t in result["targets"]}, "targets are evaluated"
     text = out.with_suffix(".md").read_text()
-    assert "scan floor" in text and "scan limit" in text and "night with one day of new exports" in text
+    assert (
+        "scan floor" in text
+        and "scan limit" in text
+        and "copy floor" in text
+        and "night with one day of new exports" in text
+    )
     assert not list((tmp_path / "data" / "runs").iterdir()), "the work folder (with its landing) is removed"

@@ -388,3 +388,37 @@ def test_tier_held_says_when_the_hysteresis_margin_kept_the_previous_tier(score,
         _bought(traits), pl.DataFrame({"customer_id": ["a"]}).lazy(), _with_hysteresis(3), prev.lazy()
     )
     assert out.collect()["tier_held"].item() is held
+
+
+def test_without_words_the_scores_and_tiers_are_the_same_and_no_words_are_made():
+    traits = pl.DataFrame(
+        {
+            "customer_id": ["a", "b", "c", "d"],
+            "payment_delay_days": [0.0, 15.0, 60.0, None],
+            "gross_margin": [0.5, 0.3, None, None],
+            "overdue_amount": [0.0, 5000.0, 0.0, None],
+            "recency_days": [10.0, 10.0, 10.0, None],  # d: a prospect
+            "rising": [False, True, False, False],
+            "expected_value_12m": [0.0, 9000.0, 0.0, None],
+            "revenue_12m": [5000.0, 3000.0, 0.0, 0.0],
+        }
+    )
+    people = pl.DataFrame(
+        {"customer_id": ["a", "b", "c", "d"], "industry": ["software", None, "retail", None]}
+    )
+    policy = _policy(
+        profile={"industry": {"weight": 1, "in": ["software"]}},
+        rising={"expected_value_ratio": 2.0, "min_expected_value": 1000, "reason": "rising"},
+    )
+    previous = pl.DataFrame({"customer_id": ["a", "b"], "previous_tier": ["Ideal", "Poor"]}).lazy()
+    said = score_customers(traits.lazy(), people.lazy(), policy, previous, traits.lazy()).collect()
+    unsaid = score_customers(
+        traits.lazy(), people.lazy(), policy, previous, traits.lazy(), words=False
+    ).collect()
+
+    assert unsaid.columns == said.columns
+    kept = ["customer_id", "segment", "score", "fit_score", "tier", "action", "tier_held"]
+    assert unsaid.select(kept).sort("customer_id").equals(said.select(kept).sort("customer_id"))
+    assert said["reasons"].null_count() == 0
+    for column in ("reasons", "knockouts", "changes", "newly_rising"):
+        assert unsaid[column].null_count() == unsaid.height

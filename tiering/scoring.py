@@ -15,6 +15,8 @@ CUSTOMER, PROSPECT = "customer", "prospect"
 # the columns a scoring gives a customer (or an account) beside its id: marts.customer_tiers and account_tiers
 SCORE_COLUMNS = ("segment", "score", "fit_score", "tier", "action", "reasons", "knockouts")
 MIN_CHANGE = 0.5  # score points: an item whose contribution moved less is no change worth naming
+# the columns of score_customers' result
+_SCORED = ("customer_id", *SCORE_COLUMNS, "tier_held", "changes", "newly_rising")
 _RANK = {tier: rank for rank, tier in enumerate(TIERS)}  # Ideal 0, Acceptable 1, Poor 2
 
 
@@ -167,6 +169,7 @@ def score_customers(
     policy: Policy,
     previous: pl.LazyFrame | None = None,
     before: pl.LazyFrame | None = None,
+    words: bool = True,
 ) -> pl.LazyFrame:
     """One row per customer in traits: score (0-100), tier, action, knockouts, reasons, whether the hysteresis
     margin held the tier, and what changed since the previous as-of date.
@@ -175,7 +178,8 @@ def score_customers(
     previous: customer_id, previous_tier (last published tier, for hysteresis), or None; before: the traits on
     the previous as-of date (with `rising`, as traits has it), or None when they are not known: then `changes`
     and `newly_rising` are null. Computed here (the frame of the result is collected): the words of the reasons
-    and changes are made only for the items they name.
+    and changes are made only for the items they name. Without `words` (the scores and tiers alone: a backtest),
+    reasons, knockouts, changes and newly_rising are null.
     """
     items = scored_items(policy)
     profile_columns = [item.name for item in profile_items(policy)]
@@ -208,7 +212,17 @@ def score_customers(
         tier = pl.when(pl.col("_rank") == _RANK[name]).then(pl.lit(name)).otherwise(tier)
         action = pl.when(pl.col("_rank") == _RANK[name]).then(pl.lit(policy.action(name))).otherwise(action)
     # collected once: the words below are made only on the rows that name them (costly string operations)
-    frame = frame.with_columns(tier=tier, action=action).collect()
+    frame = frame.with_columns(
+        tier=tier,
+        action=action,
+        score=pl.when(~prospect).then(pl.col("score")),  # a prospect has no traits to score: its fit_score
+    ).collect()
+    if not words:
+        text = pl.lit(None, pl.String)
+        unsaid = frame.with_columns(
+            reasons=text, knockouts=text, changes=text, newly_rising=pl.lit(None, pl.Boolean)
+        )
+        return unsaid.select(_SCORED).lazy()
 
     knockouts = [_where(frame, knockout_hit(k), _knockout_text(k, policy)) for k in policy.knockouts]
     rising = [] if policy.rising is None else [_where(frame, pl.col("rising"), _rising_reason(policy))]
@@ -222,15 +236,10 @@ def score_customers(
     customer_reasons = pl.concat_str(*knockouts, *rising, *reasons, separator="; ", ignore_nulls=True)
     prospect_reasons = _where(frame, prospect, fit_reasons(profile).list.join("; "))
     scored = frame.with_columns(
-        score=pl.when(~prospect).then(pl.col("score")),  # a prospect has no traits to score: its fit_score
         reasons=pl.when(prospect).then(prospect_reasons).otherwise(customer_reasons),
         knockouts=pl.concat_str(*knockouts, separator="; ", ignore_nulls=True) if knockouts else pl.lit(""),
     )
-    return (
-        _with_changes(scored, before, profiles, items)
-        .select("customer_id", *SCORE_COLUMNS, "tier_held", "changes", "newly_rising")
-        .lazy()
-    )
+    return _with_changes(scored, before, profiles, items).select(_SCORED).lazy()
 
 
 def fit_score(profile: list[ScoredItem]) -> pl.Expr:

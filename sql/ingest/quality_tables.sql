@@ -29,11 +29,15 @@ CREATE TABLE IF NOT EXISTS quality.load_audit (
     rows_updated BIGINT NOT NULL DEFAULT 0,  -- of rows_loaded: rows that replaced a loaded version of their key
     rows_skipped BIGINT NOT NULL DEFAULT 0,  -- identical to the version of their key already loaded
     -- not in rows_read: rows held in quarantine as orphans by an earlier run, loaded once their parent arrived
-    rows_released BIGINT NOT NULL DEFAULT 0
+    rows_released BIGINT NOT NULL DEFAULT 0,
+    -- the load's number, on the raw rows it wrote (raw.<feed>._load_id): the rows a run's checks validate; NULL in
+    -- audit rows written before the column existed
+    load_id BIGINT
 );
 ALTER TABLE quality.load_audit ADD COLUMN IF NOT EXISTS rows_updated BIGINT DEFAULT 0;
 ALTER TABLE quality.load_audit ADD COLUMN IF NOT EXISTS rows_skipped BIGINT DEFAULT 0;
 ALTER TABLE quality.load_audit ADD COLUMN IF NOT EXISTS rows_released BIGINT DEFAULT 0;
+ALTER TABLE quality.load_audit ADD COLUMN IF NOT EXISTS load_id BIGINT;
 CREATE TABLE IF NOT EXISTS quality.loaded_files (
     feed VARCHAR NOT NULL,
     file_name VARCHAR NOT NULL,  -- a file is known by its name in the feed's folder, wherever that folder is

@@ -93,12 +93,18 @@ CREATE OR REPLACE TEMP VIEW landing_file AS SELECT *{absent_columns} FROM landin
 SELECT count(*) FROM landing_file
 
 -- name: flag_orphans
--- Rows of this load that refer to a parent row that does not exist (an orphan).
+-- Rows of this load that refer to a parent row that does not exist (an orphan). The references the parent lacks
+-- are found among the load's distinct references first: an anti join of the load's rows themselves to the parent
+-- ran out of memory at 219M orders under the 1 GB limit (and at L's 22M under 100 MB).
 INSERT INTO ingest_flag_rows
+WITH missing AS (
+    SELECT r.reference
+    FROM (SELECT DISTINCT {column} AS reference FROM ingest_rows WHERE {column} IS NOT NULL) AS r
+    ANTI JOIN raw.{parent} AS p ON p.{parent_column} = r.reference
+)
 SELECT u._file_seq, u._row_number, $order, $reason
 FROM ingest_rows AS u
-ANTI JOIN raw.{parent} AS p ON p.{parent_column} = u.{column}
-WHERE u.{column} IS NOT NULL
+SEMI JOIN missing AS m ON m.reference = u.{column}
 
 -- name: collect_flags
 -- Every flagged row of this load once, with its reasons in order.
@@ -168,19 +174,17 @@ WHERE h.feed = $feed AND h.source_file = r.source_file AND h.row_number = r._row
 
 -- name: file_counts
 -- Per file of this load: its rows new, updated and skipped (see sql/ingest/versions.sql) and quarantined by this
--- run.
-WITH classes AS (
-    SELECT r._file_seq, coalesce(v._class, 'new') AS class
-    FROM ingest_rows AS r
-    LEFT JOIN ingest_versions AS v USING (_file_seq, _row_number)
+-- run. Every row of ingest_versions is a row of ingest_rows: a file's new rows are its rows less its updated and
+-- skipped ones (no join of the load's rows).
+WITH loaded AS (
+    SELECT _file_seq, count(*) AS rows FROM ingest_rows GROUP BY ALL
 ),
-counted AS (
+versions AS (
     SELECT
         _file_seq,
-        count(*) FILTER (WHERE class = 'new') AS new,
-        count(*) FILTER (WHERE class = 'updated') AS updated,
-        count(*) FILTER (WHERE class = 'skipped') AS skipped
-    FROM classes
+        count(*) FILTER (WHERE _class = 'updated') AS updated,
+        count(*) FILTER (WHERE _class = 'skipped') AS skipped
+    FROM ingest_versions
     GROUP BY ALL
 ),
 rejected AS (
@@ -189,9 +193,15 @@ rejected AS (
     WHERE feed = $feed AND run_id = $run_id
     GROUP BY ALL
 )
-SELECT f.source_file, coalesce(c.new, 0), coalesce(c.updated, 0), coalesce(c.skipped, 0), coalesce(r.rows, 0)
+SELECT
+    f.source_file,
+    coalesce(l.rows, 0) - coalesce(v.updated, 0) - coalesce(v.skipped, 0),
+    coalesce(v.updated, 0),
+    coalesce(v.skipped, 0),
+    coalesce(r.rows, 0)
 FROM ingest_files AS f
-LEFT JOIN counted AS c USING (_file_seq)
+LEFT JOIN loaded AS l USING (_file_seq)
+LEFT JOIN versions AS v USING (_file_seq)
 LEFT JOIN rejected AS r USING (source_file)
 ORDER BY f._file_seq
 
@@ -257,7 +267,7 @@ INSERT OR REPLACE INTO quality.loaded_files VALUES (
 -- name: record_audit
 INSERT INTO quality.load_audit VALUES (
     $feed, $files, $rows_read, $rows_loaded, $rows_rejected, current_timestamp, $run_id, $status, $rows_held_back,
-    $files_unchanged, $files_changed, $message, $rows_updated, $rows_skipped, $rows_released
+    $files_unchanged, $files_changed, $message, $rows_updated, $rows_skipped, $rows_released, $load_id
 )
 
 -- name: rejections_by_reason

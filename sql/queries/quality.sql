@@ -38,10 +38,11 @@ ORDER BY feed, rows DESC, reason
 SELECT count(*) FILTER (WHERE run_id = $run_id), count(*) FROM quality.loaded_files WHERE feed = $feed
 
 -- name: raw_batch
--- The rows a raw check validates: those its run loaded (earlier loads were validated by their own runs; keys
--- and references are still checked against the whole table).
+-- The rows a raw check validates: those its run loaded, by their load (raw.{feed}._load_id, which grows with the
+-- table's storage order: only the new row groups are read); earlier loads were validated by their own runs; keys
+-- and references are still checked against the whole table.
 SELECT * FROM raw.{feed}
-WHERE _source_file IN (SELECT source_file FROM quality.loaded_files WHERE feed = $feed AND run_id = $run_id)
+WHERE _load_id IN (SELECT load_id FROM quality.load_audit WHERE feed = $feed AND run_id = $run_id)
 
 -- name: duplicate_keys
 -- Keys held by more than one row, narrowed first by a hash of the key: the hashes that repeat are equal
@@ -61,12 +62,12 @@ SELECT * FROM (
 WHERE COLUMNS(*) IS NOT NULL
 
 -- name: earlier_load_keys
--- Keys of the rows of a raw feed under validation already held by a row of an earlier load of raw.{feed}:
--- added to duplicate_keys for a raw feed's checks.
+-- Keys of the rows of a raw feed under validation already held by a row of another load of raw.{feed} (or of
+-- none: a row written before loads were numbered): added to duplicate_keys for a raw feed's checks.
 SELECT {key_columns}, 2 AS rows
 FROM {batch} AS b
 SEMI JOIN (
-    SELECT {key_columns} FROM raw.{feed} WHERE _source_file NOT IN (SELECT DISTINCT _source_file FROM {batch})
+    SELECT {key_columns} FROM raw.{feed} ANTI JOIN (SELECT DISTINCT _load_id FROM {batch}) USING (_load_id)
 ) AS e USING ({key_columns})
 
 -- name: orphans

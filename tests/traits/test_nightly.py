@@ -94,3 +94,32 @@ def test_a_failed_part_leaves_the_previous_traits(world, monkeypatch) -> None:
     with pytest.raises(RuntimeError, match="part failed"):
         _write(con, [DAY_BEFORE, D], orders_per_part=20)
     assert _traits(con, "traits.daily_traits").equals(before)
+
+
+def test_history_before_the_window_reads_as_every_row(world) -> None:
+    """Before the windows of a run's dates a part reads only each customer's first and last completed orders
+    and the invoices not settled by the first date: the traits of every date equal compute_traits over every row."""
+    world.every_input()
+    for i in range(12):
+        c = f"h{i}"
+        world.customer(c, signup=-900).category(c, -400 + i, "a").category(c, -3, "b").ticket(c, -5)
+        world.order(c, -800 - i, 50.0).order(c, -700, 9.0).order(c, -500, 20.0, "returned")
+        world.order(c, -400 + i, 30.0, cost=5.0).order(c, -366 - i % 3, 11.0)
+        if i % 2:
+            world.order(c, -10, 70.0, discount=7.0)
+        world.invoice(f"{c}-paid", c, -600, 100.1).payment(f"{c}-paid", -610, 50.05).payment(
+            f"{c}-paid", -590, 50.05
+        )
+        world.invoice(f"{c}-open", c, -500, 80.0).payment(f"{c}-open", -490, 30.0)
+        world.invoice(f"{c}-none", c, -700, 10.0 + i)
+        world.invoice(f"{c}-late", c, -450, 60.0).payment(f"{c}-late", -1 if i % 3 == 0 else -300, 60.0)
+        world.invoice(f"{c}-edge", c, -365 - i % 2, 25.0).payment(f"{c}-edge", -2, 25.0)
+        world.invoice(f"{c}-win", c, -20, 40.0).payment(f"{c}-win", -15 - i, 40.0)
+    dates = [D - timedelta(days=2), DAY_BEFORE, D]
+    con = _staged(world)
+    _write(con, dates, orders_per_part=30)
+    staged = _traits(con, "traits.daily_traits")
+    assert world.left_out() == {}
+    for as_of in dates:
+        expected = world.traits(as_of)
+        assert staged.filter(pl.col("as_of_date") == as_of).select(expected.columns).equals(expected), as_of

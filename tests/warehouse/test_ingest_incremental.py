@@ -175,3 +175,18 @@ def test_a_column_declared_after_the_raw_table_was_made_is_added_to_it(con, land
     assert _load(con, landing).status == "unchanged"
     rows = con.execute("SELECT customer_id, account_owner FROM raw.customers ORDER BY customer_id").fetchall()
     assert rows == [("C1", None), ("C2", None)]  # unknown for the rows loaded before: a full reload reads it
+
+
+def test_the_audit_records_each_load_and_an_audit_made_before_loads_were_numbered_gets_the_column(
+    con, landing
+):
+    first = _load(con, landing)
+    con.execute("ALTER TABLE quality.load_audit DROP COLUMN load_id")  # a warehouse of an older version
+    (landing / "customers" / "b.csv").write_text(CUSTOMERS + _customers(3))
+    second = _load(con, landing)
+    audit = con.execute("SELECT load_id FROM quality.load_audit ORDER BY loaded_at").fetchall()
+    assert audit == [(None,), (second.load_id,)] and first.load_id != second.load_id
+    raw = (
+        "SELECT customer_id FROM raw.customers WHERE _load_id = (SELECT max(load_id) FROM quality.load_audit)"
+    )
+    assert con.execute(raw).fetchall() == [("C3",)]

@@ -37,6 +37,9 @@ def con():
             "'run 1' AS run_id, TIMESTAMP '2026-06-01' AS loaded_at"
         )
         connection.execute(
+            "CREATE TABLE quality.load_audit AS SELECT 'orders' AS feed, 'run 1' AS run_id, 1 AS load_id"
+        )
+        connection.execute(
             "CREATE TABLE raw.customers AS SELECT * FROM (VALUES ('C1'), ('C2')) AS v(customer_id)"
         )
         connection.execute(
@@ -45,11 +48,11 @@ def con():
         )
         connection.execute(
             """CREATE TABLE raw.orders AS SELECT * FROM (VALUES
-                ('O1', 'C1', DATE '2026-01-05', 'completed', 'USD', 'a.csv'),
-                ('O1', 'C1', DATE '2026-01-06', 'completed', 'USD', 'a.csv'),
-                ('O2', 'C9', DATE '2026-01-07', 'pending', 'USD', 'a.csv'),
-                ('O3', 'C2', DATE '2026-08-01', 'returned', 'USD', 'a.csv')
-            ) AS v(order_id, customer_id, order_date, status, currency, _source_file)"""
+                ('O1', 'C1', DATE '2026-01-05', 'completed', 'USD', 'a.csv', 1),
+                ('O1', 'C1', DATE '2026-01-06', 'completed', 'USD', 'a.csv', 1),
+                ('O2', 'C9', DATE '2026-01-07', 'pending', 'USD', 'a.csv', 1),
+                ('O3', 'C2', DATE '2026-08-01', 'returned', 'USD', 'a.csv', NULL)
+            ) AS v(order_id, customer_id, order_date, status, currency, _source_file, _load_id)"""
         )
         yield connection
 
@@ -94,15 +97,18 @@ def test_raw_checks_validate_the_rows_of_their_run_against_the_whole_table(gx, c
     con.execute(
         "INSERT INTO quality.loaded_files VALUES ('orders', 'b.csv', 'run 2', TIMESTAMP '2026-06-02')"
     )
-    con.execute("INSERT INTO raw.orders VALUES ('O3', 'C1', DATE '2026-06-01', 'completed', 'USD', 'b.csv')")
-    con.execute("INSERT INTO raw.orders VALUES ('O4', 'C2', DATE '2026-06-01', 'completed', 'USD', 'b.csv')")
+    con.execute("INSERT INTO quality.load_audit VALUES ('orders', 'run 2', 2)")
+    con.execute(
+        "INSERT INTO raw.orders VALUES ('O3', 'C1', DATE '2026-06-01', 'completed', 'USD', 'b.csv', 2), "
+        "('O4', 'C2', DATE '2026-06-01', 'completed', 'USD', 'b.csv', 2)"
+    )
     suite = raw_suite(FEEDS["orders"], AS_OF, whole_table=False)
     outcomes = _by_label(gx.validate(con, "raw.orders", suite, raw_rows(con, FEEDS["orders"], "run 2")))
     unique = outcomes["(order_id) unique"]
     assert (unique.failing, unique.examples) == (
         1,
         [{"order_id": "O3", "rows": 2}],
-    )  # O1 was checked by run 1
+    )  # O1 was checked by run 1; O3 of a row written before loads were numbered is still found
     assert outcomes["customer_id found in raw.customers"].success  # C9 came with run 1
     assert outcomes["status in completed, cancelled, returned"].success
 
@@ -116,14 +122,15 @@ def test_payments_above_their_invoice_are_found_in_a_whole_table_and_among_the_r
     )
     con.execute(
         """CREATE TABLE raw.payments AS SELECT * FROM (VALUES
-            ('P1', 'I1', DATE '2026-02-01', 12.00, 'a.csv'), ('P2', 'I2', DATE '2026-02-01', 6.00, 'a.csv'),
-            ('P3', 'I2', DATE '2026-03-01', 6.00, 'b.csv')
-        ) AS v(payment_id, invoice_id, paid_date, amount, _source_file)"""
+            ('P1', 'I1', DATE '2026-02-01', 12.00, 'a.csv', 1), ('P2', 'I2', DATE '2026-02-01', 6.00, 'a.csv', 1),
+            ('P3', 'I2', DATE '2026-03-01', 6.00, 'b.csv', 2)
+        ) AS v(payment_id, invoice_id, paid_date, amount, _source_file, _load_id)"""
     )
     con.execute(
         "INSERT INTO quality.loaded_files VALUES ('payments', 'a.csv', 'run 1', TIMESTAMP '2026-06-01'), "
         "('payments', 'b.csv', 'run 2', TIMESTAMP '2026-06-02')"
     )
+    con.execute("INSERT INTO quality.load_audit VALUES ('payments', 'run 1', 1), ('payments', 'run 2', 2)")
     label = "sum of amount per invoice_id not above invoices.amount"
     found = {}
     for rows in (None, raw_rows(con, FEEDS["payments"], "run 2")):

@@ -58,9 +58,9 @@ def score_as_of(
 ) -> None:
     """In the scratch database: forecast.customer_value, traits.daily_traits and scoring.customer_scores as of
     `day`, as a nightly run of that date with `policy` makes them (near a cut-off, the tier of the day before
-    in the tier history is kept, as the run keeps it); see traits_as_of."""
+    in the tier history is kept, as the run keeps it; the scores without their words); see traits_as_of."""
     traits_as_of(con, work, day, policy, sample_size, orders_per_part)
-    write_scores(con, [day], policy, orders_per_part)
+    write_scores(con, [day], policy, orders_per_part, words=False)
 
 
 def traits_as_of(

@@ -99,7 +99,7 @@ def _tiers_with(
     kept at the previous date's tier), with its revenue_12m."""
     params = {"first_date": as_of, "last_date": as_of}
     tiers = pl.concat(
-        part_scores(con, [as_of], policy, params | part).select("customer_id", to_tier="tier")
+        part_scores(con, [as_of], policy, params | part, words=False).select("customer_id", to_tier="tier")
         for part in customer_parts(con, "staging.orders", orders_per_part)
     )
     return tiers.join(read_sql(con, "backtest:revenue_12m", {"as_of": as_of}), on="customer_id", how="left")

@@ -282,7 +282,8 @@ def _policy(as_of: date, in_use: Policy, rules: dict[str, TraitRule], scores: np
 
 def _gini(frame: pl.DataFrame, policy: Policy, profiles: pl.DataFrame) -> float | None:
     """The normalized Gini of the policy's scores of the customers of `frame` against their outcome revenue."""
-    scores = score_customers(frame.lazy(), profiles.lazy(), policy).select("customer_id", "score").collect()
+    scored = score_customers(frame.lazy(), profiles.lazy(), policy, words=False)
+    scores = scored.select("customer_id", "score").collect()
     joined = frame.select("customer_id", "outcome_revenue").join(scores, on="customer_id")
     return normalized_gini(joined["score"].fill_null(UNSCORED), joined["outcome_revenue"])
 

@@ -14,24 +14,28 @@ PAID_TOLERANCE = 0.005
 
 
 def invoice_status(invoices: pl.LazyFrame, payments: pl.LazyFrame, as_of: date) -> pl.LazyFrame:
-    """One row per invoice issued and due by D: customer, due date, amount, paid total and paid date."""
-    paid = (
-        payments.filter(pl.col("paid_date") <= as_of)
-        .select("invoice_id", "paid_date", paid_amount=pl.col("amount"))
-        .sort("invoice_id", "paid_date")  # each invoice's payments as one run, in date order
-        .with_columns(paid_to_date=running_sum(pl.col("paid_amount"), pl.col("invoice_id")))
+    """One row per invoice issued and due by D: customer, due date, amount, paid total and paid date.
+
+    Each invoice (invoice_id is the feed's key) is numbered before its payments are joined: sorting and
+    grouping on that number is much cheaper than on the invoice_id text."""
+    paid = payments.filter(pl.col("paid_date") <= as_of).select(
+        "invoice_id", "paid_date", paid_amount=pl.col("amount")
     )
     settled = pl.col("paid_to_date") >= pl.col("amount") - PAID_TOLERANCE
     return (
         invoices.filter((pl.col("issued_date") <= as_of) & (pl.col("due_date") <= as_of))
         .select("invoice_id", "customer_id", "due_date", "amount")
+        .with_row_index("_invoice")
         .join(paid, on="invoice_id", how="left")
-        .group_by("invoice_id")
+        .sort("_invoice", "paid_date")  # each invoice's payments as one run, in date order
+        .with_columns(paid_to_date=running_sum(pl.col("paid_amount"), pl.col("_invoice")))
+        .group_by("_invoice")
         .agg(
-            pl.col("customer_id", "due_date", "amount").first(),
+            pl.col("invoice_id", "customer_id", "due_date", "amount").first(),
             paid=exact_sum(pl.col("paid_amount")),
             paid_date=pl.when(settled).then(pl.col("paid_date")).min(),
         )
+        .drop("_invoice")
     )
 
 

@@ -682,5 +682,6 @@ def _audit(con: duckdb.DuckDBPyConnection, feed: Feed, result: FeedLoad) -> None
             "rows_updated": result.rows_updated,
             "rows_skipped": result.rows_skipped,
             "rows_released": result.rows_released,
+            "load_id": result.load_id,
         },
     ).fetchall()

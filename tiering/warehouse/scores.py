@@ -31,17 +31,22 @@ SCORES = ShardedTable(
 
 
 def write_scores(
-    con: duckdb.DuckDBPyConnection, dates: list[date], policy: Policy, orders_per_part: int
+    con: duckdb.DuckDBPyConnection,
+    dates: list[date],
+    policy: Policy,
+    orders_per_part: int,
+    words: bool = True,
 ) -> None:
-    """Replace scoring.customer_scores with every date's scores."""
+    """Replace scoring.customer_scores with every date's scores (without `words`, no reasons, knockouts or
+    changes: see score_customers)."""
     params = {"first_date": dates[0], "last_date": dates[-1]}
     parts = customer_parts(con, "staging.orders", orders_per_part)
-    scores = (part_scores(con, dates, policy, params | part) for part in parts)
+    scores = (part_scores(con, dates, policy, params | part, words) for part in parts)
     replace_in_parts(con, "scoring.customer_scores", scores)
 
 
 def part_scores(
-    con: duckdb.DuckDBPyConnection, dates: list[date], policy: Policy, params: dict
+    con: duckdb.DuckDBPyConnection, dates: list[date], policy: Policy, params: dict, words: bool = True
 ) -> pl.DataFrame:
     """One customer part's scores for every date, in date order: each date's tiers and traits are the next
     date's previous ones (the first date's from the history and the kept snapshot of traits, if that is of the
@@ -57,7 +62,7 @@ def part_scores(
     scored = []
     for day in dates:
         traits = daily.filter(pl.col("as_of_date") == day).lazy()
-        scores = score_customers(traits, customers, policy, previous, before).collect()
+        scores = score_customers(traits, customers, policy, previous, before, words).collect()
         scored.append(scores.with_columns(as_of_date=pl.lit(day)))
         previous = scores.select("customer_id", previous_tier="tier").lazy()
         before = traits

@@ -34,7 +34,8 @@ def validate(
     rows: tuple[str, dict] | None = None,
 ) -> list[Outcome]:
     """Validate schema.table, or the rows the query `rows` selects from it, against the expectations, in order.
-    Queries of unexpected rows are counted first; only those that fail run again to fetch a few rows."""
+    GX runs each query of unexpected rows twice, for its count and for up to 200 of its rows, which the summary
+    drops; only those that fail run again (twice) to give a few rows."""
     with _batch(con, table, rows) as batch:
         outcomes = [_outcome(e, r) for e, r in zip(suite, _run(batch, suite, examples=False), strict=True)]
         failed = [o for o in outcomes if o.expectation.kind == ROWS_QUERY and not o.success and not o.error]

@@ -155,8 +155,8 @@ def files_loaded_by_run(con: duckdb.DuckDBPyConnection, feed: Feed, run_id: str)
 
 
 def raw_rows(con: duckdb.DuckDBPyConnection, feed: Feed, run_id: str) -> tuple[str, dict] | None:
-    """The query (and its parameters) of the rows of raw.<feed> its checks validate: those the run loaded
-    (none when it loaded no file); None when the run loaded the whole table, which is then read as it is."""
+    """The query (and its parameters) of the rows of raw.<feed> its checks validate: those the run's load wrote
+    (by their load id, quality.load_audit); None when the run loaded the whole table, which is then read as it is."""
     params = {"feed": feed.name, "run_id": run_id}
     this_run, all_runs = con.execute(sql_text("quality:run_loads"), params).fetchone()
     if this_run and this_run == all_runs:
