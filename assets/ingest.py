@@ -57,6 +57,7 @@ def raw_feeds(
         max_rejected_rows=ingest.max_rejected_rows,
         full_reload=ingest.full_reload,
         settle_seconds=ingest.file_settle_seconds,
+        batch_bytes=ingest.ingest_batch_mb << 20,
     )
     failed: dict[str, str] = {}
     for feed in _load_order():

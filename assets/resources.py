@@ -57,13 +57,14 @@ class TiersConfig(dg.ConfigurableResource):
 
 
 class IngestConfig(dg.ConfigurableResource):
-    """How the raw feeds are loaded: the rejection limits per feed and run, whether to reload everything, and how
-    long a landing file must have stopped changing."""
+    """How the raw feeds are loaded: the rejection limits per feed and run, whether to reload everything, how
+    long a landing file must have stopped changing and how much of a feed is read at a time."""
 
     max_rejected_share: float
     max_rejected_rows: int
     full_reload: bool
     file_settle_seconds: float
+    ingest_batch_mb: int
 
 
 class ExpectationsWorker(dg.ConfigurableResource):

@@ -201,6 +201,13 @@ class Settings:
         "one still changing, or changed while it was read, is left for the next run (with a warning)",
         _seconds,
     )
+    ingest_batch_mb: int = _setting(
+        "TIERS_INGEST_BATCH_MB",
+        1024,
+        "a feed's new landing files are read in batches of about this many megabytes, each written to its raw "
+        "table before the next is read: lower bounds the disk and memory of a large first load more",
+        _whole("megabytes"),
+    )
     chunk_orders: int = _setting(
         "TIERS_CHUNK_ORDERS",
         1_000_000,

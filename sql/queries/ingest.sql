@@ -275,19 +275,18 @@ SELECT reason, count(*) AS rows FROM quality.rejected_rows WHERE feed = $feed AN
 GROUP BY reason ORDER BY rows DESC, reason
 
 -- name: case_collisions
--- Keys of raw.{feed} that differ from another key only in case, one of them loaded by this load (from one of its
--- files): they stay distinct keys, as the source wrote them; the run warns. Of two such keys one has a lower-case
+-- Keys of raw.{feed} that differ from another key only in case, one of them loaded by this load ($load_id): they
+-- stay distinct keys, as the source wrote them; the run warns. Of two such keys one has a lower-case
 -- letter ({has_lower}), which few keys have: those are matched to the others ({same_folded}: the text columns
 -- equal in lower case, the others equal; {different}: a text column differs). How many pairs, and a few as JSON.
 WITH lower_keys AS (
-    SELECT {key_columns}, _source_file FROM raw.{feed} WHERE {has_lower}
+    SELECT {key_columns}, _load_id FROM raw.{feed} WHERE {has_lower}
 ),
 matches AS (
     SELECT to_json(struct_pack({l_record})) AS l_key, to_json(struct_pack({r_record})) AS r_key
     FROM lower_keys AS l
     JOIN raw.{feed} AS r ON {same_folded} AND ({different})
-    WHERE l._source_file IN (SELECT source_file FROM ingest_files)
-       OR r._source_file IN (SELECT source_file FROM ingest_files)
+    WHERE l._load_id = $load_id OR r._load_id = $load_id
 ),
 pairs AS (  -- each pair once, also when both keys have a lower-case letter
     SELECT DISTINCT least(l_key, r_key) AS first_key, greatest(l_key, r_key) AS second_key FROM matches

@@ -5,8 +5,11 @@ usable rows go to the load's rows and the others (wrong type, missing required v
 quality.rejected_rows; then the rows whose key repeats within their file, or whose parent row does not exist (an
 orphan), move to quarantine. A row whose key was loaded before, or comes again in a later file of the load, is
 a version of it (sql/ingest/versions.sql): identical to the version before it, it is skipped; different, it is an
-update, the newer file wins and quality.row_updates records it. The load is refused (nothing written to raw)
-when more than the allowed share and more than the allowed count of its rows are rejected. It commits, with the
+update, the newer file wins and quality.row_updates records it. The files are read in batches of about
+TIERS_INGEST_BATCH_MB, each written to raw.<feed> before the next is read, which then meets it as it meets an
+earlier run's rows (so a first load of hundreds of millions of rows never holds them all at once). The load is
+refused (nothing written to raw) when more than the allowed share and more than the allowed count of its rows are
+rejected; a refused load of several batches is rolled back and read again for its rejections alone. It commits, with the
 manifest (quality.loaded_files) and the audit (quality.load_audit), only if each file's rows read = new + updated
 + skipped + rejected, each file's rows read by DuckDB are the rows counted apart from it (a CSV file's records by a
 scan of its bytes, a Parquet file's from its footer) and raw.<feed> grew by the new rows.
@@ -56,6 +59,7 @@ READERS = {".csv": "ingest/read_csv", ".csv.gz": "ingest/read_csv", ".parquet": 
 CHUNK_BYTES = 1 << 20
 DEFAULT_MAX_REJECTED_SHARE = 0.05
 DEFAULT_MAX_REJECTED_ROWS = 100
+DEFAULT_BATCH_MB = 1024
 
 __all__ = ["FeedLoad", "IngestError", "LoadOptions", "feed_files", "load_feed"]
 
@@ -69,6 +73,8 @@ class LoadOptions:
     # a file changed less than this many seconds ago is looked at again after that long; the run's own value is
     # TIERS_FILE_SETTLE_SECONDS, a caller that writes its files before loading them needs no wait
     settle_seconds: float = 0.0
+    # the files read before their rows are written to raw (at least one): TIERS_INGEST_BATCH_MB
+    batch_bytes: int = DEFAULT_BATCH_MB << 20
 
 
 @dataclass
@@ -115,6 +121,10 @@ class _NewFile:
 
 
 Stamp = tuple[int, int]  # a file's size and modification time (ns): it changed when they did
+
+
+class _Refused(Exception):
+    """A load of several batches found above the rejection limits once the earlier batches were in raw."""
 
 
 class _ChangedWhileRead(Exception):
@@ -189,15 +199,19 @@ def load_feed(
     not_read = {path: _not_read(path) for path in files}
     skipped = [message for message in not_read.values() if message]
     stamps, busy = _settled([p for p, why in not_read.items() if why is None], options.settle_seconds)
+    write = True
     while True:
         result = FeedLoad(feed.name, options.run_id)
         result.warnings += skipped + [_being_written(path) for path in busy]
         try:
-            _load_once(con, feed, stamps, result, options)
+            _load_once(con, feed, stamps, result, options, write)
             break
         except _ChangedWhileRead as exc:  # rolled back: loaded again without them
+            write = True
             busy += exc.paths
             stamps = {path: stamp for path, stamp in stamps.items() if path not in exc.paths}
+        except _Refused:  # rolled back: read again for the rejections, writing nothing to raw
+            write = False
     if result.rows_rejected:
         rejected = con.execute(sql_text("ingest:rejections_by_reason"), _ids(result)).fetchall()
         result.rejected_by_reason = dict(rejected)
@@ -210,6 +224,7 @@ def _load_once(
     stamps: dict[Path, Stamp],
     result: FeedLoad,
     options: LoadOptions,
+    write: bool,
 ) -> None:
     try:
         with transaction(con):
@@ -225,7 +240,7 @@ def _load_once(
             with _digests_in_background(list(stamps), set(loaded)) as digests:
                 new_files = _new_files(loaded, digests, stamps, result)
                 if new_files:
-                    _load_new_files(con, feed, new_files, stamps, result, options)
+                    _load_new_files(con, feed, new_files, stamps, result, options, write)
                 else:
                     result.status = "unchanged" if stamps else "absent"
             _audit(con, feed, result)
@@ -375,24 +390,46 @@ def _load_new_files(
     stamps: dict[Path, Stamp],
     result: FeedLoad,
     options: LoadOptions,
+    write: bool,
 ) -> None:
-    """Inside the caller's transaction: each file's usable rows into the load's rows and the others into
-    quarantine, then duplicates within a file and orphans moved to quarantine, and the versions sorted out;
-    unless refused, the new rows and updates written to raw.<feed>."""
-    run_sql(con, "ingest:create_batch", column_defs=column_defs(feed))
-    rows_read = {str(f.path): _load_file(con, feed, seq, f, result) for seq, f in enumerate(new_files)}
-    _check_read(feed, new_files, stamps, rows_read)
-    result.files = list(rows_read)
-    _quarantine_duplicates_and_orphans(con, feed, result)
-    _sort_versions(con, feed)
-    counts = _reconcile(con, feed, rows_read, result)
+    """Inside the caller's transaction, batch after batch: each file's usable rows into the batch's rows and the
+    others into quarantine, then duplicates within a file and orphans moved to quarantine, and the versions sorted
+    out against raw.<feed>; each batch but the last written to raw.<feed> (when `write`) before the next is read,
+    the last unless the load is refused (_Refused when earlier batches are in raw)."""
+    batches = list(_batches(new_files, options.batch_bytes))
+    counts: dict[str, tuple[int, int, int, int]] = {}
+    for number, batch in enumerate(batches, start=1):
+        run_sql(con, "ingest:create_batch", column_defs=column_defs(feed))
+        rows_read = {str(f.path): _load_file(con, feed, seq, f, result) for seq, f in enumerate(batch)}
+        _check_read(feed, batch, stamps, rows_read)
+        _quarantine_duplicates_and_orphans(con, feed, result)
+        _sort_versions(con, feed)
+        batch_counts = _reconcile(con, feed, rows_read, result)
+        counts |= batch_counts
+        if number < len(batches) and write:
+            _write_raw(con, feed, result, batch_counts)
+    _count(result, counts)
     _decide(result, options)
     if result.status == "refused":
+        if write and len(batches) > 1:
+            raise _Refused
         result.rows_loaded = result.rows_updated = result.rows_skipped = 0
         return
-    _write_raw(con, feed, result, result.rows_loaded - result.rows_updated)
-    result.warnings += _case_collisions(con, feed)
+    _write_raw(con, feed, result, batch_counts)
+    result.warnings += _case_collisions(con, feed, result.load_id)
     _record_files(con, feed, new_files, counts, result.run_id)
+
+
+def _batches(files: list[_NewFile], most_bytes: int) -> Iterator[list[_NewFile]]:
+    """The files in load order, in runs of at most `most_bytes` (a larger file on its own)."""
+    batch: list[_NewFile] = []
+    for new_file in files:
+        if batch and sum(f.size_bytes for f in batch) + new_file.size_bytes > most_bytes:
+            yield batch
+            batch = []
+        batch.append(new_file)
+    if batch:
+        yield batch
 
 
 def _sort_versions(con: duckdb.DuckDBPyConnection, feed: Feed) -> None:
@@ -401,9 +438,12 @@ def _sort_versions(con: duckdb.DuckDBPyConnection, feed: Feed) -> None:
     run_sql(con, "ingest/versions", **identifiers)
 
 
-def _write_raw(con: duckdb.DuckDBPyConnection, feed: Feed, result: FeedLoad, new_rows: int) -> None:
-    """The updates recorded, the rows they replace deleted and the load's rows written to raw.<feed>, which
-    must grow by exactly the `new_rows`."""
+def _write_raw(
+    con: duckdb.DuckDBPyConnection, feed: Feed, result: FeedLoad, counts: dict[str, tuple[int, int, int, int]]
+) -> None:
+    """The updates recorded, the rows they replace deleted and the batch's rows written to raw.<feed>, which
+    must grow by exactly the batch's new rows (`counts`: new, updated, skipped and rejected per file)."""
+    new_rows = sum(new for new, *_ in counts.values())
     (before,) = con.execute(render("ingest:raw_rows", feed=feed.name)).fetchone()
     sql = render(
         "ingest:record_updates",
@@ -450,7 +490,7 @@ def _check_read(
             )
 
 
-def _case_collisions(con: duckdb.DuckDBPyConnection, feed: Feed) -> list[str]:
+def _case_collisions(con: duckdb.DuckDBPyConnection, feed: Feed, load_id: int) -> list[str]:
     """A warning when keys of this load differ from other keys of the feed only in case: they are kept apart, as
     the source wrote them (the key rule, Feed.text_of)."""
     text = [k for k in feed.key if feed.column(k).sql_type == "VARCHAR"]
@@ -468,7 +508,7 @@ def _case_collisions(con: duckdb.DuckDBPyConnection, feed: Feed) -> list[str]:
         l_record=", ".join(f"{k} := l.{k}" for k in feed.key),
         r_record=", ".join(f"{k} := r.{k}" for k in feed.key),
     )
-    pairs, examples = con.execute(sql).fetchone()
+    pairs, examples = con.execute(sql, {"load_id": load_id}).fetchone()
     if not pairs:
         return []
     return [
@@ -505,16 +545,18 @@ def _release_held(con: duckdb.DuckDBPyConnection, feed: Feed, result: FeedLoad) 
     con.execute(sql, {"feed": feed.name}).fetchall()
     con.execute(sql_text("ingest:release_held"), orphan_reasons).fetchall()
     _sort_versions(con, feed)
-    counts = con.execute(sql_text("ingest:file_counts"), _ids(result)).fetchall()
-    result.rows_released = sum(new + updated + skipped for _, new, updated, skipped, _ in counts)
-    _write_raw(con, feed, result, sum(new for _, new, *_ in counts))
+    counts = {
+        path: tuple(n) for path, *n in con.execute(sql_text("ingest:file_counts"), _ids(result)).fetchall()
+    }
+    result.rows_released = sum(new + updated + skipped for new, updated, skipped, _ in counts.values())
+    _write_raw(con, feed, result, counts)
     run_sql(con, "ingest:drop_batch")
 
 
 def _reconcile(
     con: duckdb.DuckDBPyConnection, feed: Feed, rows_read: dict[str, int], result: FeedLoad
 ) -> dict[str, tuple[int, int, int, int]]:
-    """Rows new, updated, skipped and rejected per file; each file's sum must be its rows read."""
+    """Rows new, updated, skipped and rejected per file of the batch; each file's sum must be its rows read."""
     counts = {
         path: tuple(n) for path, *n in con.execute(sql_text("ingest:file_counts"), _ids(result)).fetchall()
     }
@@ -525,12 +567,17 @@ def _reconcile(
                 f"feed '{feed.name}': {path}: read {read} rows but found {new} new, {updated} updated, "
                 f"{skipped} skipped and {rejected} rejected: nothing of the feed was loaded"
             )
-    result.rows_read = sum(rows_read.values())
+    return counts
+
+
+def _count(result: FeedLoad, counts: dict[str, tuple[int, int, int, int]]) -> None:
+    """The load's rows read, loaded, updated, skipped and rejected: the sums of its files' `counts`."""
+    result.files = list(counts)
+    result.rows_read = sum(sum(c) for c in counts.values())
     result.rows_loaded = sum(new + updated for new, updated, _, _ in counts.values())
     result.rows_updated = sum(c[1] for c in counts.values())
     result.rows_skipped = sum(c[2] for c in counts.values())
     result.rows_rejected = sum(c[3] for c in counts.values())
-    return counts
 
 
 def _ids(result: FeedLoad) -> dict[str, str]:
