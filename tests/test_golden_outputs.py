@@ -11,6 +11,8 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
+from tiering.warehouse.forecast import MODEL_OUTPUTS
+
 GOLDEN = Path(__file__).parent / "data" / "golden_s"
 TABLES = sorted(path.stem for path in GOLDEN.glob("*.parquet"))
 
@@ -37,8 +39,13 @@ def test_published_table_is_unchanged(published, table):
     with duckdb.connect(str(published), read_only=True) as con:
         actual = con.sql(f"SELECT * FROM marts.{table}").pl()
     keys = [c for c in expected.columns if expected.schema[c] in (pl.String, pl.Date, pl.Boolean)]
+    actual, expected = actual.sort(keys), expected.sort(keys)
+    # The models' outputs come out of an optimiser (L-BFGS-B) whose last steps depend on the machine's floating
+    # point (BLAS, libm): the same code gives them within a few 1e-7 of each other on two CPUs.
+    fitted = [c for c in MODEL_OUTPUTS.values() if c in expected.columns]
+    assert_frame_equal(actual.select(fitted), expected.select(fitted), check_exact=False, rel_tol=1e-5)
     # sums of doubles may differ in their last bits with the order DuckDB's threads add them in
-    assert_frame_equal(actual.sort(keys), expected.sort(keys), check_exact=False, rel_tol=1e-9)
+    assert_frame_equal(actual.drop(fitted), expected.drop(fitted), check_exact=False, rel_tol=1e-9)
 
 
 def test_catalog_is_unchanged(published):

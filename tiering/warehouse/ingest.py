@@ -9,10 +9,10 @@ update, the newer file wins and quality.row_updates records it. The files are re
 TIERS_INGEST_BATCH_MB, each written to raw.<feed> before the next is read, which then meets it as it meets an
 earlier run's rows (so a first load of hundreds of millions of rows never holds them all at once). The load is
 refused (nothing written to raw) when more than the allowed share and more than the allowed count of its rows are
-rejected; a refused load of several batches is rolled back and read again for its rejections alone. It commits, with the
-manifest (quality.loaded_files) and the audit (quality.load_audit), only if each file's rows read = new + updated
-+ skipped + rejected, each file's rows read by DuckDB are the rows counted apart from it (a CSV file's records by a
-scan of its bytes, a Parquet file's from its footer) and raw.<feed> grew by the new rows.
+rejected; a refused load of several batches is rolled back and read again for its rejections alone. It commits,
+with the manifest (quality.loaded_files) and the audit (quality.load_audit), only if each file's rows read = new +
+updated + skipped + rejected, each file's rows read by DuckDB are the rows counted apart from it (a CSV file's
+records by a scan of its bytes, a Parquet file's from its footer) and raw.<feed> grew by the new rows.
 
 A file is loaded only once it has stopped changing: one changed within the settle window (TIERS_FILE_SETTLE_SECONDS)
 is looked at again after it, and one that changed meanwhile, or while it was read, is left for the next run with a
