@@ -74,6 +74,32 @@ SELECT count(*) FROM touched_{table}
 -- A raw table's rows of the keys a night touches.
 (FROM {raw} SEMI JOIN touched_{table} USING ({key}))
 
+-- name: in_part
+-- A raw table's rows of the customers of one part (buckets bucket_lo up to bucket_hi), for a table made anew in
+-- parts.
+(
+    FROM {raw}
+    WHERE customer_bucket(customer_id) >= $bucket_lo::USMALLINT AND customer_bucket(customer_id) < $bucket_hi::USMALLINT
+)
+
+-- name: order_lines_in_part
+-- The order lines of the orders of one part's customers.
+(
+    FROM raw.order_lines SEMI JOIN (
+        SELECT order_id FROM raw.orders
+        WHERE customer_bucket(customer_id) >= $bucket_lo::USMALLINT AND customer_bucket(customer_id) < $bucket_hi::USMALLINT
+    ) USING (order_id)
+)
+
+-- name: payments_in_part
+-- The payments of the invoices of one part's customers (staging.invoices is made before them).
+(
+    FROM raw.payments SEMI JOIN (
+        SELECT invoice_id FROM staging.invoices
+        WHERE customer_bucket >= $bucket_lo::USMALLINT AND customer_bucket < $bucket_hi::USMALLINT
+    ) USING (invoice_id)
+)
+
 -- name: delete_touched
 -- A staging table's rows of the keys a night touches, before their rows are written again.
 DELETE FROM staging.{table} AS s USING touched_{table} AS t WHERE {key_match}

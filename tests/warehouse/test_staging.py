@@ -100,3 +100,27 @@ def test_a_night_with_an_order_in_a_currency_without_a_rate_is_refused_as_a_firs
     )
     with pytest.raises(MissingRatesError, match=r"without a rate to USD: CHF \(1 orders\)"):
         build_staging(con, "USD")
+
+
+def test_tables_made_in_customer_parts_equal_those_made_whole_and_keep_bucket_order(con):
+    con.execute("DROP TABLE staging.tickets")  # every table made anew, in one statement each
+    whole = build_staging(con, "USD")
+    assert _rebuilt(whole) == set(STAGING_TABLES)
+    for table in STAGING_TABLES:
+        con.execute(f"CREATE TEMP TABLE whole_{table} AS FROM staging.{table}")
+    (orders,) = con.execute("SELECT count(*) FROM raw.orders").fetchone()
+    con.execute("DROP TABLE staging.tickets")
+    assert _rebuilt(build_staging(con, "USD", part_orders=orders // 7)) == set(STAGING_TABLES)
+    for table in STAGING_TABLES:
+        rows, differing = con.execute(
+            f"SELECT (SELECT count(*) FROM staging.{table}), (SELECT count(*) FROM "
+            f"(FROM staging.{table} EXCEPT ALL FROM whole_{table} UNION ALL "
+            f"FROM whole_{table} EXCEPT ALL FROM staging.{table}))"
+        ).fetchone()
+        assert rows > 0 and differing == 0, table
+    for table in (t for t in STAGING_TABLES if t != "fx_rates"):
+        (out_of_order,) = con.execute(
+            f"SELECT count(*) FROM (SELECT customer_bucket < lag(customer_bucket) OVER (ORDER BY rowid) AS back "
+            f"FROM staging.{table}) WHERE back"
+        ).fetchone()
+        assert out_of_order == 0, table
