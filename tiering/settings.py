@@ -205,7 +205,8 @@ class Settings:
         "TIERS_INGEST_BATCH_MB",
         1024,
         "a feed's new landing files are read in batches of about this many megabytes, each written to its raw "
-        "table before the next is read: lower bounds the disk and memory of a large first load more",
+        "table before the next is read: lower bounds the memory of a large first load more (not its disk: a "
+        "feed loads in one transaction, which keeps each batch's scratch rows until it commits)",
         _whole("megabytes"),
     )
     chunk_orders: int = _setting(

@@ -7,11 +7,12 @@ orphan), move to quarantine. A row whose key was loaded before, or comes again i
 a version of it (sql/ingest/versions.sql): identical to the version before it, it is skipped; different, it is an
 update, the newer file wins and quality.row_updates records it. The files are read in batches of about
 TIERS_INGEST_BATCH_MB, each written to raw.<feed> before the next is read, which then meets it as it meets an
-earlier run's rows (so a first load of hundreds of millions of rows never holds them all at once). The load is
-refused (nothing written to raw) when more than the allowed share and more than the allowed count of its rows are
+earlier run's rows (so a first load of hundreds of millions of rows never holds them all in memory; on disk it
+does, as the feed's one transaction keeps each batch's scratch tables until it commits). The load is refused
+(nothing written to raw) when more than the allowed share and more than the allowed count of its rows are
 rejected; a refused load of several batches is rolled back and read again for its rejections alone. It commits,
-with the manifest (quality.loaded_files) and the audit (quality.load_audit), only if each file's rows read = new +
-updated + skipped + rejected, each file's rows read by DuckDB are the rows counted apart from it (a CSV file's
+with the manifest (quality.loaded_files) and the audit (quality.load_audit), only if each file's rows read = new
++ updated + skipped + rejected, each file's rows read by DuckDB are the rows counted apart from it (a CSV file's
 records by a scan of its bytes, a Parquet file's from its footer) and raw.<feed> grew by the new rows.
 
 A file is loaded only once it has stopped changing: one changed within the settle window (TIERS_FILE_SETTLE_SECONDS)
