@@ -64,46 +64,51 @@ GROUP BY trait, tier
 -- changed tier, wherever they rank. On the call list ("call"): 'slipping', Ideal on the previous date and lower now,
 -- or still Ideal with a falling score less than $near points above the Ideal cut-off; else 'newly rising' or
 -- 'rising' (the forecast flag). `changes` only where the page shows it: for a customer who moved or is slipping.
+-- The rows are chosen on narrow columns by three top-N scans, then joined to their wide columns (reasons, changes):
+-- ranking every customer with the wide columns spilled 10 GB at 11M customers.
 WITH customers AS (
     SELECT
         customer_id,
-        customer_name,
-        tier,
+        list_position($tiers, tier) AS tier_rank,
         score,
-        {previous_tier} AS previous_tier,
-        {score_change} AS score_change,
         round(revenue_12m) AS revenue_12m,
-        reasons,
-        account_owner,
-        region,
-        industry,
-        {changes} AS changes,
-        {tier_held} AS tier_held,
-        {newly_rising} AS newly_rising,
         CASE
             WHEN {previous_tier} = 'Ideal' AND tier <> 'Ideal' THEN 'slipping'
             WHEN tier = 'Ideal' AND {score_change} < 0 AND score < $ideal_cutoff + $near THEN 'slipping'
             WHEN rising AND {newly_rising} THEN 'newly rising'
             WHEN rising THEN 'rising'
         END AS call,
-        coalesce({previous_tier} <> tier, false) AS moved,
-        row_number() OVER (ORDER BY list_position($tiers, tier), score DESC, customer_id) AS best
+        coalesce({previous_tier} <> tier, false) AS moved
     FROM marts.customer_tiers
     WHERE {segment} IS DISTINCT FROM 'prospect'
 ),
-ranked AS (
-    SELECT
-        *,
-        row_number() OVER (PARTITION BY call IS NULL ORDER BY revenue_12m DESC, customer_id) AS call_rank,
-        row_number() OVER (PARTITION BY moved ORDER BY revenue_12m DESC, customer_id) AS moved_rank
-    FROM customers
+shown AS (
+    (SELECT customer_id FROM customers ORDER BY tier_rank, score DESC, customer_id LIMIT $max_rows)
+    UNION
+    (SELECT customer_id FROM customers WHERE call IS NOT NULL ORDER BY revenue_12m DESC, customer_id LIMIT $max_listed)
+    UNION
+    (SELECT customer_id FROM customers WHERE moved ORDER BY revenue_12m DESC, customer_id LIMIT $max_listed)
 )
 SELECT
-    * EXCLUDE (moved, best, call_rank, moved_rank)
-        REPLACE (CASE WHEN moved OR call = 'slipping' THEN changes END AS changes)
-FROM ranked
-WHERE best <= $max_rows OR (call IS NOT NULL AND call_rank <= $max_listed) OR (moved AND moved_rank <= $max_listed)
-ORDER BY best
+    customer_id,
+    t.customer_name,
+    t.tier,
+    t.score,
+    {previous_tier} AS previous_tier,
+    {score_change} AS score_change,
+    c.revenue_12m,
+    t.reasons,
+    t.account_owner,
+    t.region,
+    t.industry,
+    CASE WHEN c.moved OR c.call = 'slipping' THEN {changes} END AS changes,
+    {tier_held} AS tier_held,
+    {newly_rising} AS newly_rising,
+    c.call
+FROM shown
+JOIN customers AS c USING (customer_id)
+JOIN marts.customer_tiers AS t USING (customer_id)
+ORDER BY c.tier_rank, t.score DESC, customer_id
 
 -- name: held
 -- Per tier: the customers the hysteresis margin kept in it (the score alone would give another tier).
