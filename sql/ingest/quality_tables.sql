@@ -51,10 +51,12 @@ CREATE TABLE IF NOT EXISTS quality.loaded_files (
     run_id VARCHAR NOT NULL,
     rows_updated BIGINT NOT NULL DEFAULT 0,
     rows_skipped BIGINT NOT NULL DEFAULT 0,
+    modified_ns BIGINT,  -- the file's modification time when its checksum was taken: with size_bytes, its stamp
     PRIMARY KEY (feed, file_name)
 );
 ALTER TABLE quality.loaded_files ADD COLUMN IF NOT EXISTS rows_updated BIGINT DEFAULT 0;
 ALTER TABLE quality.loaded_files ADD COLUMN IF NOT EXISTS rows_skipped BIGINT DEFAULT 0;
+ALTER TABLE quality.loaded_files ADD COLUMN IF NOT EXISTS modified_ns BIGINT;
 CREATE TABLE IF NOT EXISTS quality.row_updates (
     feed VARCHAR NOT NULL,
     key VARCHAR NOT NULL,  -- the key's columns and values, as JSON: {"order_id":"O1"}

@@ -18,7 +18,7 @@ DROP TABLE quality.{table}
 SELECT nextval('quality.load_ids')
 
 -- name: loaded_files
-SELECT file_name, sha256, loaded_at FROM quality.loaded_files WHERE feed = $feed
+SELECT file_name, sha256, loaded_at, size_bytes, modified_ns FROM quality.loaded_files WHERE feed = $feed
 
 -- name: drop_raw_table
 -- A full reload of one feed: its raw table, manifest and earlier rejections are cleared (the audit stays).
@@ -261,8 +261,13 @@ DROP TABLE IF EXISTS landing_text
 -- A file loaded, or read again because its content changed.
 INSERT OR REPLACE INTO quality.loaded_files VALUES (
     $feed, $file_name, $source_file, $sha256, $size_bytes, $rows_read, $rows_loaded, $rows_rejected, current_timestamp,
-    $run_id, $rows_updated, $rows_skipped
+    $run_id, $rows_updated, $rows_skipped, $modified_ns
 )
+
+-- name: restamp_file
+-- A loaded file whose size or modification time changed but not its content: its new stamp, not read again.
+UPDATE quality.loaded_files SET size_bytes = $size_bytes, modified_ns = $modified_ns
+WHERE feed = $feed AND file_name = $file_name
 
 -- name: record_audit
 INSERT INTO quality.load_audit VALUES (

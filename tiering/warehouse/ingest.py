@@ -1,19 +1,20 @@
 """Load a feed's new and changed landing files into its typed raw table; unusable rows are quarantined.
 
-One transaction per feed and run: each new file, and each loaded file whose content changed since, is read; its
-usable rows go to the load's rows and the others (wrong type, missing required value, broken row rule) to
-quality.rejected_rows; then the rows whose key repeats within their file, or whose parent row does not exist (an
-orphan), move to quarantine. A row whose key was loaded before, or comes again in a later file of the load, is
-a version of it (sql/ingest/versions.sql): identical to the version before it, it is skipped; different, it is an
-update, the newer file wins and quality.row_updates records it. The files are read in batches of about
-TIERS_INGEST_BATCH_MB, each written to raw.<feed> before the next is read, which then meets it as it meets an
-earlier run's rows (so a first load of hundreds of millions of rows never holds them all in memory; on disk it
-does, as the feed's one transaction keeps each batch's scratch tables until it commits). The load is refused
-(nothing written to raw) when more than the allowed share and more than the allowed count of its rows are
-rejected; a refused load of several batches is rolled back and read again for its rejections alone. It commits,
-with the manifest (quality.loaded_files) and the audit (quality.load_audit), only if each file's rows read = new
-+ updated + skipped + rejected, each file's rows read by DuckDB are the rows counted apart from it (a CSV file's
-records by a scan of its bytes, a Parquet file's from its footer) and raw.<feed> grew by the new rows.
+One transaction per feed and run: each new file, and each loaded file whose content changed since, is read (a loaded
+file whose size and modification time are the manifest's is taken as unchanged unread, as make and rsync do; another
+is hashed, and only restamped if its checksum is the same); its usable rows go to the load's rows and the others
+(wrong type, missing required value, broken row rule) to quality.rejected_rows; then the rows whose key repeats
+within their file, or whose parent row does not exist (an orphan), move to quarantine. A row whose key was loaded
+before, or comes again in a later file of the load, is a version of it (sql/ingest/versions.sql): identical to the
+version before it, it is skipped; different, it is an update, the newer file wins and quality.row_updates records it.
+The files are read in batches of about TIERS_INGEST_BATCH_MB, each written to raw.<feed> before the next is read,
+which then meets it as it meets an earlier run's rows (so a first load of hundreds of millions of rows never holds
+them all in memory; on disk it does, as the feed's one transaction keeps each batch's scratch tables until it
+commits). The load is refused (nothing written to raw) when more than the allowed share and more than the allowed
+count of its rows are rejected; a refused load of several batches is rolled back and read again for its rejections
+alone. It commits, with the manifest (quality.loaded_files) and the audit (quality.load_audit), only if each file's
+rows read = new + updated + skipped + rejected, each file's rows read by DuckDB are the rows counted apart from it (a
+CSV file's records by a scan of its bytes, a Parquet file's from its footer) and raw.<feed> grew by the new rows.
 
 A file is loaded only once it has stopped changing: one changed within the settle window (TIERS_FILE_SETTLE_SECONDS)
 is looked at again after it, and one that changed meanwhile, or while it was read, is left for the next run with a
@@ -37,6 +38,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -114,14 +116,23 @@ class _Digest:
     damaged: bool = False  # could not be counted
 
 
+Stamp = tuple[int, int]  # a file's size and modification time (ns): it changed when they did
+
+
 @dataclass(frozen=True)
 class _NewFile:
     path: Path
     digest: Future[_Digest]
-    size_bytes: int
+    stamp: Stamp
 
 
-Stamp = tuple[int, int]  # a file's size and modification time (ns): it changed when they did
+@dataclass(frozen=True)
+class _LoadedFile:
+    """A file of the manifest, quality.loaded_files."""
+
+    sha256: str
+    loaded_at: datetime
+    stamp: Stamp | None  # None: recorded by a version before stamps, or of a file changed since
 
 
 class _Refused(Exception):
@@ -233,13 +244,17 @@ def _load_once(
             (result.load_id,) = con.execute(sql_text("ingest:next_load_id")).fetchone()
             _release_held(con, feed, result)
             loaded = {
-                path: (sha, at)
-                for path, sha, at in con.execute(
+                name: _LoadedFile(sha, at, None if mtime is None else (size, mtime))
+                for name, sha, at, size, mtime in con.execute(
                     sql_text("ingest:loaded_files"), {"feed": feed.name}
                 ).fetchall()
             }
-            with _digests_in_background(list(stamps), set(loaded)) as digests:
-                new_files = _new_files(loaded, digests, stamps, result)
+            to_check = [path for path, stamp in stamps.items() if _stamp_of(loaded, path) != stamp]
+            result.files_unchanged = len(stamps) - len(to_check)
+            with _digests_in_background(to_check, set(loaded)) as digests:
+                new_files, restamped = _new_files(loaded, digests, stamps, result)
+                for path in restamped:
+                    _restamp(con, feed, path, stamps[path])
                 if new_files:
                     _load_new_files(con, feed, new_files, stamps, result, options, write)
                 else:
@@ -293,28 +308,40 @@ def _quality_tables(con: duckdb.DuckDBPyConnection) -> None:
     run_sql(con, "ingest/quality_tables")
 
 
+def _stamp_of(loaded: dict[str, _LoadedFile], path: Path) -> Stamp | None:
+    return loaded[path.name].stamp if path.name in loaded else None
+
+
 def _new_files(
-    loaded: dict[str, tuple],
+    loaded: dict[str, _LoadedFile],
     digests: dict[Path, Future[_Digest]],
     stamps: dict[Path, Stamp],
     result: FeedLoad,
-) -> list[_NewFile]:
-    """The files not in the manifest `loaded` (by name in the feed's folder: sha256 and when), and those whose
-    content changed since they were loaded, which are read again."""
-    new = []
+) -> tuple[list[_NewFile], list[Path]]:
+    """Of the files whose stamp is not the manifest's: those not in the manifest `loaded` (by name in the feed's
+    folder) and those whose content changed since they were loaded, which are read; and those whose content is
+    the same (touched, copied), which are only restamped."""
+    new, restamped = [], []
     for path, digest in digests.items():
         if path.name not in loaded:
-            new.append(_NewFile(path, digest, stamps[path][0]))
-        elif loaded[path.name][0] == digest.result().sha256:
+            new.append(_NewFile(path, digest, stamps[path]))
+        elif loaded[path.name].sha256 == digest.result().sha256:
             result.files_unchanged += 1
+            restamped.append(path)
         else:
-            message = (
-                f"{path} changed since it was loaded on {loaded[path.name][1]:%Y-%m-%d %H:%M}: read again"
-            )
+            message = f"{path} changed since it was loaded on {loaded[path.name].loaded_at:%Y-%m-%d %H:%M}: read again"
             log.info(message)
             result.changed.append(message)
-            new.append(_NewFile(path, digest, stamps[path][0]))
-    return new
+            new.append(_NewFile(path, digest, stamps[path]))
+    return new, restamped
+
+
+def _restamp(con: duckdb.DuckDBPyConnection, feed: Feed, path: Path, stamp: Stamp) -> None:
+    size_bytes, modified_ns = stamp
+    con.execute(
+        sql_text("ingest:restamp_file"),
+        {"feed": feed.name, "file_name": path.name, "size_bytes": size_bytes, "modified_ns": modified_ns},
+    ).fetchall()
 
 
 @contextmanager
@@ -425,7 +452,7 @@ def _batches(files: list[_NewFile], most_bytes: int) -> Iterator[list[_NewFile]]
     """The files in load order, in runs of at most `most_bytes` (a larger file on its own)."""
     batch: list[_NewFile] = []
     for new_file in files:
-        if batch and sum(f.size_bytes for f in batch) + new_file.size_bytes > most_bytes:
+        if batch and sum(f.stamp[0] for f in batch) + new_file.stamp[0] > most_bytes:
             yield batch
             batch = []
         batch.append(new_file)
@@ -700,13 +727,14 @@ def _record_files(
                 "file_name": new_file.path.name,
                 "source_file": str(new_file.path),
                 "sha256": new_file.digest.result().sha256,
-                "size_bytes": new_file.size_bytes,
+                "size_bytes": new_file.stamp[0],
                 "rows_read": new + updated + skipped + rejected,
                 "rows_loaded": new + updated,
                 "rows_rejected": rejected,
                 "run_id": run_id,
                 "rows_updated": updated,
                 "rows_skipped": skipped,
+                "modified_ns": new_file.stamp[1],
             },
         ).fetchall()
 
