@@ -247,15 +247,13 @@ def _tiers_now(con: duckdb.DuckDBPyConnection, as_of: date, tier_columns: set[st
 def _distributions(
     con: duckdb.DuckDBPyConnection, traits: list[str], tier_columns: set[str]
 ) -> dict[str, dict[str, Distribution]]:
-    sql = render(
-        "dashboard:trait_distributions",
-        traits=", ".join(traits),
-        traits_as_double=", ".join(f"{t}::DOUBLE AS {t}" for t in traits),
-        **_optional(tier_columns),
-    )
-    out: dict[str, dict[str, Distribution]] = {trait: {} for trait in traits}
-    for trait, tier, customers, percentiles in con.execute(sql).fetchall():
-        out[trait][tier] = Distribution(customers, tuple(percentiles))
+    out: dict[str, dict[str, Distribution]] = {}
+    for trait in traits:
+        sql = render("dashboard:trait_distribution", trait=trait, **_optional(tier_columns))
+        out[trait] = {
+            tier: Distribution(customers, tuple(percentiles))
+            for tier, customers, percentiles in con.execute(sql).fetchall()
+        }
     return out
 
 
