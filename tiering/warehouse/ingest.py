@@ -132,7 +132,7 @@ class _LoadedFile:
 
     sha256: str
     loaded_at: datetime
-    stamp: Stamp | None  # None: recorded by a version before stamps, or of a file changed since
+    stamp: Stamp | None  # None: recorded by a version before stamps (hashed once, then restamped)
 
 
 class _Refused(Exception):
