@@ -1,7 +1,6 @@
 """Incremental ingestion: a landing file is read again only when its content changed (looked at only when its size
-or modification time did); a key loaded before is
-an update when its row changed (the newer file wins, quality.row_updates records it) and skipped when identical;
-a full reload rebuilds."""
+or modification time did); a key loaded before is an update when its row changed (the newer file wins,
+quality.row_updates records it) and skipped when identical; a full reload rebuilds."""
 
 import os
 

@@ -250,9 +250,9 @@ def _load_once(
                 ).fetchall()
             }
             to_check = [path for path, stamp in stamps.items() if _stamp_of(loaded, path) != stamp]
-            result.files_unchanged = len(stamps) - len(to_check)
             with _digests_in_background(to_check, set(loaded)) as digests:
                 new_files, restamped = _new_files(loaded, digests, stamps, result)
+                result.files_unchanged = len(stamps) - len(new_files)
                 for path in restamped:
                     _restamp(con, feed, path, stamps[path])
                 if new_files:
@@ -326,7 +326,6 @@ def _new_files(
         if path.name not in loaded:
             new.append(_NewFile(path, digest, stamps[path]))
         elif loaded[path.name].sha256 == digest.result().sha256:
-            result.files_unchanged += 1
             restamped.append(path)
         else:
             message = f"{path} changed since it was loaded on {loaded[path.name].loaded_at:%Y-%m-%d %H:%M}: read again"
